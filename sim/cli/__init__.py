@@ -1,0 +1,77 @@
+"""The ``lunarsim`` command: a thin layer that chains load -> simulate -> analyse -> write.
+
+Each subcommand lives in its own module with ``register(subparsers)``; the module's ``run``
+function returns an exit code. Bad input exits 2, runtime failures 1, Ctrl-C 130; the user
+never sees a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from sim.errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_RUNTIME, InputError, RunError
+
+COMMANDS = ("run", "gantt", "validate", "list", "schema")
+
+DESCRIPTION = """\
+Simulate Chang'e lunar mission timelines from YAML scenario files.
+
+examples:
+  lunarsim list                                      bundled scenarios
+  lunarsim run scenarios/change5.yaml                phase table of the nominal run
+  lunarsim run change5 --json                        the same as JSON (bundled id works too)
+  lunarsim gantt scenarios/change5.yaml --out change5.png
+  lunarsim validate scenarios/*.yaml
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose usage errors exit 2 with one line (no traceback, no usage dump)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser with every subcommand registered."""
+    from importlib import import_module
+
+    parser = _Parser(
+        prog="lunarsim",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from sim import __version__
+
+    parser.add_argument("--version", action="version", version=f"lunar-timeline {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        module = import_module(f"sim.cli.{'listing' if name == 'list' else name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``lunarsim`` and ``python -m sim``; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_INPUT
+    try:
+        code: int = args.func(args)
+    except InputError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return EXIT_INPUT
+    except RunError as exc:
+        print(f"lunarsim: error: {exc}", file=sys.stderr)
+        return EXIT_RUNTIME
+    except KeyboardInterrupt:
+        print("lunarsim: interrupted; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return 0
+    return code

@@ -1,0 +1,53 @@
+"""``lunarsim list``: the scenarios bundled with the package."""
+
+from __future__ import annotations
+
+import argparse
+
+from sim.cli.common import bundled_scenarios, print_json
+from sim.errors import InputError
+from sim.scenario import load_scenario
+from sim.timebase import format_utc
+
+HELP = "list the bundled scenarios (id, name, epoch, phase count)"
+EPILOG = """\
+examples:
+  lunarsim list
+  lunarsim list --json
+  lunarsim run change5          (run a bundled scenario by its id)
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``list`` subcommand."""
+    p = sub.add_parser("list", help=HELP, description=HELP.capitalize() + ".", epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """List bundled scenarios; a broken one is listed with its first problem."""
+    rows = []
+    for path in bundled_scenarios():
+        try:
+            s = load_scenario(path)
+        except InputError as exc:
+            rows.append({"id": path.stem, "name": f"(invalid: {exc.problems[0]})", "epoch": None,
+                         "phases": None, "path": str(path)})
+            continue
+        rows.append({"id": s.id, "name": s.name, "epoch": format_utc(s.epoch), "phases": len(s.phases),
+                     "path": str(path)})
+    if args.json:
+        print_json(rows)
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Bundled scenarios", title_justify="left")
+    for col in ("id", "name", "epoch (UTC)", "phases"):
+        table.add_column(col, justify="right" if col == "phases" else "left")
+    for r in rows:
+        table.add_row(r["id"], r["name"], r["epoch"] or "-", str(r["phases"] or "-"))
+    Console().print(table)
+    return 0

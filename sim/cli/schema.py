@@ -1,0 +1,35 @@
+"""``lunarsim schema``: print the JSON Schema of scenario files."""
+
+from __future__ import annotations
+
+import argparse
+
+from sim.cli.common import print_json
+from sim.outputs import write_json
+from sim.scenario import scenario_json_schema
+
+HELP = "print the JSON Schema of scenario files (for editors and validators)"
+EPILOG = """\
+examples:
+  lunarsim schema > scenario.schema.json
+  lunarsim schema --out scenario.schema.json
+  (VS Code YAML: add '# yaml-language-server: $schema=scenario.schema.json' at the top of a scenario)
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``schema`` subcommand."""
+    p = sub.add_parser("schema", help=HELP, description=HELP.capitalize() + ".", epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", metavar="PATH", help="write to a file instead of stdout")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print or write the schema."""
+    schema = scenario_json_schema()
+    if args.out:
+        write_json(args.out, schema)
+    else:
+        print_json(schema)
+    return 0

@@ -1,0 +1,66 @@
+"""Writing output files atomically: a temp file in the target folder, then a rename.
+
+An interrupted or failed write never leaves a half file at the target path.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from sim.errors import RunError
+
+
+def write_atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp_path)`` and move the result to ``path`` only if it succeeded."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise RunError(f"cannot write {target}: folder {folder} does not exist; create it or choose another path")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise RunError(f"cannot write {target}: {exc.strerror}; choose a writable path") from None
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        write(tmp_path)
+        os.replace(tmp_path, target)
+    except OSError as exc:
+        raise RunError(f"cannot write {target}: {exc.strerror or exc}; choose a writable path") from None
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+    return target
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """Write text (UTF-8) atomically."""
+    return write_atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def write_json(path: str | Path, obj: Any) -> Path:
+    """Write a JSON document atomically."""
+    return write_text(path, json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+
+
+def csv_text(rows: Iterable[Mapping[str, Any]]) -> str:
+    """Rows (dicts with the same keys) as CSV text with a header line."""
+    rows = list(rows)
+    buf = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return buf.getvalue()
+
+
+def write_csv(path: str | Path, rows: Iterable[Mapping[str, Any]]) -> Path:
+    """Write rows as CSV atomically."""
+    return write_text(path, csv_text(rows))

@@ -1,0 +1,187 @@
+"""Charts of results. Each function takes results (and plain data), draws on ``ax`` and returns it.
+
+Nothing here runs a simulation, reads a scenario file or saves a figure: the CLI (or a
+notebook) chains ``load -> simulate -> plot`` and saves. No ``pyplot`` state is touched
+except to create a figure when no ``ax`` is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC
+from typing import TYPE_CHECKING, Literal
+
+from sim.results import Timeline
+from sim.timebase import DAY_S, HOUR_S, format_duration, format_utc
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+# Colours by phase kind, in families: cruise blues, lunar-orbit purples, descent/landing
+# oranges, surface greens, ascent/docking reds, return browns, relay and payloads greys/teals.
+KIND_COLOURS: dict[str, str] = {
+    "launch": "#08306b",
+    "transfer": "#2171b5",
+    "tcm": "#6baed6",
+    "loi": "#54278f",
+    "lunar_orbit": "#807dba",
+    "separation": "#bcbddc",
+    "descent": "#d94801",
+    "landing": "#fd8d3c",
+    "surface_ops": "#74c476",
+    "sampling": "#238b45",
+    "rover_ops": "#41ab5d",
+    "hopper_ops": "#a1d99b",
+    "isru": "#005a32",
+    "payload_ops": "#17becf",
+    "ascent": "#a50f15",
+    "rendezvous": "#ef3b2c",
+    "docking": "#cb181d",
+    "sample_transfer": "#fc9272",
+    "lunar_orbit_wait": "#9e9ac8",
+    "tei": "#8c510a",
+    "earth_transfer": "#bf812d",
+    "reentry": "#dfc27d",
+    "recovery": "#543005",
+    "relay": "#969696",
+}
+ACTUAL_COLOUR = "black"
+ROW_HEIGHT_IN = 0.3
+MIN_BAR_FRACTION = 0.002  # bars shorter than this share of the span are drawn this wide
+
+Axis = Literal["utc", "met"]
+Actuals = Mapping[str, tuple[float | None, float | None]]
+
+
+def gantt(
+    timeline: Timeline,
+    *,
+    ax: Axes | None = None,
+    axis: Axis = "utc",
+    actuals: Actuals | None = None,
+    lanes: list[str] | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Gantt chart of one run: a band per element lane, a row per phase.
+
+    Args:
+        timeline: the run to draw.
+        ax: where to draw; a new figure sized to the number of rows when omitted.
+        axis: ``"utc"`` for a UTC date axis, ``"met"`` for mission elapsed days.
+        actuals: flown ``(start_s, end_s)`` per phase id (either may be None), drawn as a black
+            line under the bar with end ticks.
+        lanes: element order (top to bottom); order of first appearance when omitted.
+        title: figure title; mission name and launch epoch when omitted.
+
+    Returns:
+        The Axes drawn on.
+    """
+    import matplotlib.dates as mdates
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    actuals = actuals or {}
+    order = lanes or list(dict.fromkeys(p.element for p in timeline.phases))
+    rows = [p for lane in order for p in timeline.phases if p.element == lane and p.outcome == "done"]
+    n = len(rows)
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure(figsize=(13, 1.9 + ROW_HEIGHT_IN * (n + len(order))))
+        ax = fig.add_subplot()
+
+    times = [t for p in rows for t in (p.start_s, p.end_s)]
+    times += [t for a in actuals.values() for t in a if t is not None]
+    t0, t1 = min([0.0, *times]), max([1.0, *times])
+    span_s = t1 - t0
+    min_w = span_s * MIN_BAR_FRACTION
+
+    def x(t_s: float) -> float:
+        if axis == "met":
+            return t_s / DAY_S
+        return float(mdates.date2num(timeline.utc(t_s)))
+
+    def width(a_s: float, b_s: float) -> float:
+        return x(b_s) - x(a_s)
+
+    y = 0.0
+    yticks: list[float] = []
+    ylabels: list[str] = []
+    kinds_seen: dict[str, None] = {}
+    has_actual = has_milestone = False
+    lane_spans: list[tuple[str, float, float]] = []
+    for lane in order:
+        lane_rows = [p for p in rows if p.element == lane]
+        if not lane_rows:
+            continue
+        top = y
+        y += 0.6  # room for the lane header
+        for p in lane_rows:
+            colour = KIND_COLOURS.get(p.kind, "#7f7f7f")
+            kinds_seen[p.kind] = None
+            if p.duration_s <= 0:
+                ax.plot(x(p.start_s), y, marker="D", ms=8, color=colour, mec="black", mew=0.6, zorder=3)
+                has_milestone = True
+                label_at = x(p.start_s) + width(0, min_w * 3)
+                text = format_utc(timeline.utc(p.start_s), seconds=False).replace("T", " ")
+            else:
+                w = max(p.duration_s, min_w)
+                ax.barh(y, width(p.start_s, p.start_s + w), left=x(p.start_s), height=0.62,
+                        color=colour, edgecolor="white", linewidth=0.5, zorder=2)
+                label_at = x(p.start_s + w) + width(0, min_w * 2)
+                text = format_duration(p.duration_s)
+            a_start, a_end = actuals.get(p.id, (None, None))
+            if a_start is not None or a_end is not None:
+                has_actual = True
+                ys = y + 0.42
+                if a_start is not None and a_end is not None:
+                    ax.plot([x(a_start), x(a_end)], [ys, ys], color=ACTUAL_COLOUR, lw=1.4, zorder=4,
+                            solid_capstyle="butt")
+                for t in (a_start, a_end):
+                    if t is not None:
+                        ax.plot(x(t), ys, marker="|", ms=7, mew=1.6, color=ACTUAL_COLOUR, zorder=4)
+                label_at = max(label_at, *(x(t) + width(0, min_w * 2) for t in (a_start, a_end) if t is not None))
+            ax.text(label_at, y, text, va="center", ha="left", fontsize=7.5, color="#333333", zorder=5)
+            yticks.append(y)
+            ylabels.append(p.name)
+            y += 1.0
+        lane_spans.append((lane, top, y - 0.4))
+        y += 0.3
+
+    for i, (lane, top, bottom) in enumerate(lane_spans):
+        if i % 2 == 0:
+            ax.axhspan(top - 0.15, bottom + 0.15, color="#f2f2f2", zorder=0)
+        ax.text(0.002, top + 0.18, lane.replace("_", " "), transform=ax.get_yaxis_transform(),
+                fontsize=8.5, fontweight="bold", color="#444444", va="center", ha="left", zorder=5)
+
+    ax.set_yticks(yticks, ylabels, fontsize=8)
+    ax.set_ylim(y - 0.1, -0.3)
+    ax.tick_params(axis="y", length=0)
+    pad = span_s * 0.09
+    ax.set_xlim(x(t0 - span_s * 0.01), x(t1 + pad))
+    if axis == "met":
+        ax.set_xlabel("Mission elapsed time (days since launch epoch T0)")
+    else:
+        locator = mdates.AutoDateLocator(tz=UTC, minticks=6, maxticks=14)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=UTC))
+        ax.set_xlabel("UTC")
+    ax.grid(axis="x", color="#dddddd", lw=0.6, zorder=0)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+
+    epoch = format_utc(timeline.epoch).replace("T", " ").replace("Z", " UTC")
+    ax.set_title(title or f"{timeline.name}: nominal timeline\nT0 (launch epoch) {epoch}, "
+                 f"mission {format_duration(timeline.duration_s)} ({timeline.duration_s / HOUR_S:.1f} h)",
+                 fontsize=11, loc="left")
+
+    handles: list[Patch | Line2D] = [
+        Patch(facecolor=KIND_COLOURS.get(k, "#7f7f7f"), label=k.replace("_", " ")) for k in kinds_seen
+    ]
+    if has_milestone:
+        handles.append(Line2D([], [], marker="D", ls="", color="#888888", mec="black", label="milestone (0 s)"))
+    if has_actual:
+        handles.append(Line2D([], [], color=ACTUAL_COLOUR, marker="|", mew=1.6, lw=1.4, label="flown (actual)"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.9 / max(n, 8) - 0.04),
+              ncol=min(6, len(handles)), fontsize=8, frameon=False)
+    return ax

@@ -1,0 +1,129 @@
+"""Results of simulation runs: plain, immutable records that reports and plots consume.
+
+A ``Timeline`` is one run: per phase its start, end, the time it was ready (all predecessors
+done plus lags), how long it then waited and why, and how many attempts it took. Times are
+float seconds since the scenario epoch; helpers give UTC and hours for output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sim.timebase import HOUR_S, format_met, format_utc, to_utc
+
+HOURS_DECIMALS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseRecord:
+    """One phase of one run. ``wait_s = start_s - ready_s``; ``wait_cause`` names why."""
+
+    id: str
+    name: str
+    kind: str
+    element: str
+    ready_s: float
+    start_s: float
+    end_s: float
+    wait_cause: str | None = None
+    attempts: int = 1
+    outcome: str = "done"
+
+    @property
+    def duration_s(self) -> float:
+        """End minus start, in seconds."""
+        return self.end_s - self.start_s
+
+    @property
+    def wait_s(self) -> float:
+        """Time between being ready and starting, in seconds."""
+        return self.start_s - self.ready_s
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """One run of a scenario."""
+
+    scenario_id: str
+    name: str
+    epoch: datetime
+    phases: tuple[PhaseRecord, ...]
+    outcome: str = "success"
+
+    @property
+    def end_s(self) -> float:
+        """End of the last phase that ran, seconds since the epoch."""
+        ran = [p.end_s for p in self.phases if p.outcome == "done"]
+        return max(ran) if ran else 0.0
+
+    @property
+    def duration_s(self) -> float:
+        """Mission duration from the epoch to the last end, seconds."""
+        return self.end_s
+
+    def utc(self, t_s: float) -> datetime:
+        """UTC datetime of a time on this run's time base."""
+        return to_utc(self.epoch, t_s)
+
+    def phase(self, phase_id: str) -> PhaseRecord:
+        """The record of a phase id (KeyError if none)."""
+        for p in self.phases:
+            if p.id == phase_id:
+                return p
+        raise KeyError(phase_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``lunarsim run --json`` (see DESIGN.md, "Outputs")."""
+        return {
+            "scenario": self.scenario_id,
+            "name": self.name,
+            "epoch": format_utc(self.epoch),
+            "outcome": self.outcome,
+            "end": format_utc(self.utc(self.end_s)),
+            "duration_h": hours(self.duration_s),
+            "phases": [
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "kind": p.kind,
+                    "element": p.element,
+                    "start": format_utc(self.utc(p.start_s)),
+                    "end": format_utc(self.utc(p.end_s)),
+                    "duration_h": hours(p.duration_s),
+                    "wait_h": hours(p.wait_s),
+                    "wait_cause": p.wait_cause,
+                    "attempts": p.attempts,
+                }
+                for p in self.phases
+            ],
+        }
+
+    def csv_rows(self) -> list[dict[str, Any]]:
+        """One row per phase, for ``--csv``: UTC times, seconds, hours and MET."""
+        return [
+            {
+                "scenario": self.scenario_id,
+                "id": p.id,
+                "name": p.name,
+                "kind": p.kind,
+                "element": p.element,
+                "start": format_utc(self.utc(p.start_s)),
+                "end": format_utc(self.utc(p.end_s)),
+                "start_s": round(p.start_s, 3),
+                "end_s": round(p.end_s, 3),
+                "duration_h": hours(p.duration_s),
+                "wait_h": hours(p.wait_s),
+                "wait_cause": p.wait_cause or "",
+                "attempts": p.attempts,
+                "met_start": format_met(p.start_s),
+                "met_end": format_met(p.end_s),
+            }
+            for p in self.phases
+        ]
+
+
+def hours(t_s: float) -> float:
+    """Seconds to hours, rounded for output."""
+    return round(t_s / HOUR_S, HOURS_DECIMALS)

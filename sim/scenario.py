@@ -1,0 +1,504 @@
+"""Scenario files: the typed model of a mission and ``load_scenario(path)``.
+
+A scenario is YAML validated strictly at the boundary (unknown keys are errors) into frozen
+pydantic models. After loading, the rest of the simulator sees typed values only: epochs are
+aware UTC datetimes, durations are ``Distribution`` objects in seconds. Every problem is
+reported as one line ``file:line: field.path: what is wrong (how to fix)``; all problems of a
+file are collected, not just the first.
+
+See ``docs/scenario-format.md`` for the format with examples, and ``lunarsim schema`` for the
+JSON Schema.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationError,
+    WithJsonSchema,
+)
+
+from sim.distributions import DURATION_JSON_SCHEMA, Distribution, parse_distribution
+from sim.errors import InputError
+from sim.timebase import format_utc, parse_duration, parse_utc
+from sim.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text
+
+KINDS: tuple[str, ...] = (
+    "launch",
+    "transfer",
+    "tcm",
+    "loi",
+    "lunar_orbit",
+    "separation",
+    "descent",
+    "landing",
+    "surface_ops",
+    "sampling",
+    "ascent",
+    "rendezvous",
+    "docking",
+    "sample_transfer",
+    "lunar_orbit_wait",
+    "tei",
+    "earth_transfer",
+    "reentry",
+    "recovery",
+    "relay",
+    "payload_ops",
+    "rover_ops",
+    "hopper_ops",
+    "isru",
+)
+Kind = Literal[
+    "launch",
+    "transfer",
+    "tcm",
+    "loi",
+    "lunar_orbit",
+    "separation",
+    "descent",
+    "landing",
+    "surface_ops",
+    "sampling",
+    "ascent",
+    "rendezvous",
+    "docking",
+    "sample_transfer",
+    "lunar_orbit_wait",
+    "tei",
+    "earth_transfer",
+    "reentry",
+    "recovery",
+    "relay",
+    "payload_ops",
+    "rover_ops",
+    "hopper_ops",
+    "isru",
+]
+
+Duration = Annotated[
+    Distribution,
+    PlainValidator(parse_distribution),
+    PlainSerializer(lambda d: _dist_spec(d)),
+    WithJsonSchema(DURATION_JSON_SCHEMA),
+]
+UTCTime = Annotated[
+    datetime,
+    PlainValidator(parse_utc),
+    PlainSerializer(lambda d: format_utc(d)),
+    WithJsonSchema({"type": "string", "format": "date-time", "examples": ["2020-11-23T20:30:12Z"]}),
+]
+Ident = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$",
+        max_length=64,
+        description="identifier: a letter, then letters, digits, '_' or '-'",
+    ),
+]
+
+
+def _lag_seconds(value: Any) -> float:
+    return parse_duration(value)
+
+
+LagDuration = Annotated[
+    float,
+    PlainValidator(_lag_seconds),
+    WithJsonSchema({"type": "string", "description": "lag with units, e.g. '1h'", "examples": ["1h"]}),
+]
+
+
+class StrictModel(BaseModel):
+    """Base for every scenario model: unknown keys are errors; values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Site(StrictModel):
+    """A selenographic site (spherical Moon), longitude east-positive."""
+
+    name: str | None = None
+    lat_deg: float = Field(ge=-90, le=90, description="selenographic latitude, degrees north")
+    lon_deg: float = Field(ge=-360, le=360, description="selenographic longitude, degrees east")
+
+
+class Dependency(StrictModel):
+    """Finish-to-start dependency on ``phase``, with an optional lag (``lag: 1h``)."""
+
+    phase: Ident
+    lag: LagDuration = 0.0
+
+
+class Actual(StrictModel):
+    """What flew: UTC start and/or end of a phase, with the precision of the source."""
+
+    start: UTCTime | None = None
+    end: UTCTime | None = None
+    precision: Literal["s", "min", "h", "date"] = Field(
+        default="min", description="precision of the published times: s, min, h (approximate hour) or date"
+    )
+    source: str | None = None
+    note: str | None = None
+
+
+class Phase(StrictModel):
+    """One phase of the mission timeline."""
+
+    id: Ident
+    name: str | None = None
+    kind: Kind
+    element: Ident
+    after: list[Ident | Dependency] = Field(default_factory=list)
+    duration: Duration
+    planned: Duration | None = Field(default=None, description="the published plan for this phase")
+    actual: Actual | None = None
+    source: str | None = None
+    note: str | None = None
+
+    @property
+    def label(self) -> str:
+        """Display name: ``name`` or the id."""
+        return self.name or self.id
+
+    @property
+    def dependencies(self) -> list[Dependency]:
+        """``after`` with plain ids turned into zero-lag dependencies."""
+        return [d if isinstance(d, Dependency) else Dependency(phase=d) for d in self.after]
+
+
+class MissionFacts(StrictModel):
+    """Mission-level published plan or outcome (for comparisons)."""
+
+    duration: Duration | None = None
+    sample_mass_g: float | None = Field(default=None, ge=0)
+    source: str | None = None
+    note: str | None = None
+
+
+class Scenario(StrictModel):
+    """A mission scenario: epoch, elements and phases."""
+
+    id: Ident
+    name: str
+    description: str | None = None
+    epoch: UTCTime = Field(description="T0 of the simulation (UTC); sim time is seconds after it")
+    site: Site | None = None
+    elements: list[Ident] = Field(min_length=1, description="spacecraft elements; one Gantt lane each")
+    planned: MissionFacts | None = None
+    actual: MissionFacts | None = None
+    phases: list[Phase] = Field(min_length=1)
+    sources: list[str] = Field(default_factory=list)
+
+    def phase(self, phase_id: str) -> Phase:
+        """The phase with this id (KeyError if none)."""
+        for p in self.phases:
+            if p.id == phase_id:
+                return p
+        raise KeyError(phase_id)
+
+
+def _dist_spec(d: Distribution) -> Any:
+    """Inverse of ``parse_distribution`` for dumping a scenario back to YAML/JSON."""
+    from sim import distributions as D
+
+    def s(x: float) -> str:
+        return f"{x:g}s"
+
+    spec: dict[str, Any]
+    if isinstance(d, D.Fixed) and d.min_s is None and d.max_s is None:
+        return s(d.value_s)
+    if isinstance(d, D.Fixed):
+        spec = {"dist": "fixed", "value": s(d.value_s)}
+    elif isinstance(d, D.Uniform):
+        spec = {"dist": "uniform", "low": s(d.low_s), "high": s(d.high_s)}
+    elif isinstance(d, (D.Triangular, D.Pert)):
+        spec = {"dist": d.name, "low": s(d.low_s), "mode": s(d.mode_s), "high": s(d.high_s)}
+    elif isinstance(d, D.Lognormal):
+        spec = {"dist": "lognormal", "median": s(d.median_s), "sigma": d.sigma}
+    elif isinstance(d, D.Empirical):
+        spec = {"dist": "empirical", "values": [s(v) for v in d.values_s]}
+    else:  # pragma: no cover - every Distribution subclass is listed above
+        raise TypeError(type(d))
+    if d.min_s is not None:
+        spec["min"] = s(d.min_s)
+    if d.max_s is not None:
+        spec["max"] = s(d.max_s)
+    return spec
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file.
+
+    Raises:
+        InputError: with one ``file:line: field: message`` line per problem.
+    """
+    p = Path(path)
+    try:
+        text = read_text(p)
+    except YamlProblem as exc:
+        raise InputError(_line(str(p), exc.line, None, exc.message)) from None
+    return load_scenario_text(text, str(p))
+
+
+def load_scenario_text(text: str, source: str = "<scenario>") -> Scenario:
+    """Validate scenario YAML text; ``source`` names it in error messages."""
+    try:
+        doc = parse_yaml(text)
+    except YamlProblem as exc:
+        raise InputError(_line(source, exc.line, None, exc.message)) from None
+    return scenario_from_document(doc, source)
+
+
+def scenario_from_document(doc: YamlDocument, source: str) -> Scenario:
+    """Validate parsed YAML (with its line map) into a ``Scenario``."""
+    if not isinstance(doc.data, dict):
+        raise InputError(
+            _line(source, doc.line_of(()), None, f"expected a mapping of scenario fields, got {_type_name(doc.data)}")
+        )
+    try:
+        scenario = Scenario.model_validate(doc.data)
+    except ValidationError as exc:
+        raise InputError(_pydantic_problems(exc, doc, source)) from None
+    problems = [_line(source, doc.line_of(loc), loc, msg) for loc, msg in check_scenario(scenario)]
+    if problems:
+        raise InputError(problems)
+    return scenario
+
+
+def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
+    """Cross-field checks pydantic cannot express; returns (field path, message) pairs."""
+    problems: list[tuple[Loc, str]] = []
+    ids: dict[str, int] = {}
+    for i, ph in enumerate(scenario.phases):
+        if ph.id in ids:
+            problems.append(
+                (("phases", i, "id"), f"duplicate phase id {ph.id!r} (first used by phases[{ids[ph.id]}]); rename one")
+            )
+        else:
+            ids[ph.id] = i
+    elements = set(scenario.elements)
+    seen_el: set[str] = set()
+    for i, el in enumerate(scenario.elements):
+        if el in seen_el:
+            problems.append((("elements", i), f"element {el!r} listed twice; keep one"))
+        seen_el.add(el)
+    for i, ph in enumerate(scenario.phases):
+        if ph.element not in elements:
+            problems.append(
+                (
+                    ("phases", i, "element"),
+                    f"unknown element {ph.element!r}{_suggest(ph.element, elements)}; declare it in 'elements'",
+                )
+            )
+        for j, dep in enumerate(ph.dependencies):
+            loc: Loc = ("phases", i, "after", j)
+            if isinstance(ph.after[j], Dependency):
+                loc = (*loc, "phase")
+            if dep.phase not in ids:
+                problems.append(
+                    (loc, f"unknown phase {dep.phase!r}{_suggest(dep.phase, ids)}; 'after' names phase ids")
+                )
+        if ph.actual is not None and ph.actual.start is not None and ph.actual.end is not None:
+            if ph.actual.end < ph.actual.start:
+                problems.append(
+                    (
+                        ("phases", i, "actual", "end"),
+                        f"actual end {format_utc(ph.actual.end)} is before actual start "
+                        f"{format_utc(ph.actual.start)}; swap or correct them",
+                    )
+                )
+    cycle = find_cycle(scenario)
+    if cycle:
+        first = ids[cycle[0]]
+        problems.append((("phases", first, "after"), "dependency cycle: " + " -> ".join(cycle)))
+    return problems
+
+
+def find_cycle(scenario: Scenario) -> list[str] | None:
+    """A dependency cycle as ``[a, b, c, a]`` (a after c after b after a), or None."""
+    preds = {p.id: [d.phase for d in p.dependencies] for p in scenario.phases}
+    state: dict[str, int] = {}  # 1 = on stack, 2 = done
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in preds.get(node, []):
+            if nxt not in preds:
+                continue
+            if state.get(nxt) == 1:
+                cyc = stack[stack.index(nxt) :] + [nxt]
+                return list(reversed(cyc))
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for pid in preds:
+        if pid not in state:
+            found = visit(pid)
+            if found:
+                return found
+    return None
+
+
+def topological_order(scenario: Scenario) -> list[int]:
+    """Phase indices so that every phase comes after its predecessors (file order on ties)."""
+    index = {p.id: i for i, p in enumerate(scenario.phases)}
+    indeg = [len(p.dependencies) for p in scenario.phases]
+    succ: list[list[int]] = [[] for _ in scenario.phases]
+    for i, p in enumerate(scenario.phases):
+        for d in p.dependencies:
+            succ[index[d.phase]].append(i)
+    ready = [i for i, n in enumerate(indeg) if n == 0]
+    order: list[int] = []
+    import heapq
+
+    heapq.heapify(ready)
+    while ready:
+        i = heapq.heappop(ready)
+        order.append(i)
+        for j in succ[i]:
+            indeg[j] -= 1
+            if indeg[j] == 0:
+                heapq.heappush(ready, j)
+    if len(order) != len(scenario.phases):
+        raise ValueError("dependency cycle")
+    return order
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """The JSON Schema of scenario files (for editors and other tools)."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "lunar-timeline scenario"
+    return schema
+
+
+# --------------------------------------------------------------------------- messages
+
+_DIST_SUBKEY = re.compile(r"^([a-z_0-9]+(?:\[\d+\])?): (.*)$", re.S)
+
+
+def _pydantic_problems(exc: ValidationError, doc: YamlDocument, source: str) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for err in exc.errors(include_url=False):
+        loc: Loc = _clean_loc(err["loc"], doc.data)
+        msg = _message(err)
+        m = _DIST_SUBKEY.match(msg)
+        if err["type"] == "value_error" and m:
+            key = m.group(1)
+            base = key.split("[")[0]
+            sub: Loc = (*loc, base)
+            if "[" in key:
+                sub = (*sub, int(key.split("[")[1].rstrip("]")))
+            loc, msg = sub, m.group(2)
+        line = _line(source, doc.line_of(loc), loc, msg)
+        if line not in seen:
+            seen.add(line)
+            out.append(line)
+    return out
+
+
+def _clean_loc(loc: tuple[Any, ...], data: Any) -> Loc:
+    """Drop pydantic's union-branch labels (``str``, ``Dependency``) from an error location."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, dict) or isinstance(node, list):
+            # a field that is missing, or a union label: keep real field names only
+            if isinstance(part, str) and not part[:1].isupper() and part not in ("str", "function-plain"):
+                out.append(part)
+                node = None
+        # else: a union label below a scalar; drop it
+    return tuple(out)
+
+
+def _message(err: Any) -> str:
+    typ = err["type"]
+    msg = str(err["msg"])
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    if typ == "extra_forbidden":
+        return "unknown key; check the spelling (see 'lunarsim schema' for the allowed keys)"
+    if typ == "missing":
+        return "required field is missing; add it"
+    if typ == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        if "'launch'" in expected:
+            got = err.get("input")
+            return f"unknown kind {got!r}{_suggest(str(got), KINDS)}; use one of: {', '.join(KINDS)}"
+        return f"{msg} (got {err.get('input')!r})"
+    if typ == "string_pattern_mismatch":
+        return f"{err.get('input')!r} is not a valid identifier; use a letter, then letters, digits, '_' or '-'"
+    if typ in ("dict_type", "model_type", "model_attributes_type"):
+        return f"expected a mapping (key: value), got {_type_name(err.get('input'))}"
+    if typ == "list_type":
+        return f"expected a list, got {_type_name(err.get('input'))}"
+    if typ in ("string_type",):
+        return f"expected text, got {_type_name(err.get('input'))}"
+    if typ in ("float_type", "float_parsing", "int_type", "int_parsing"):
+        return f"expected a number, got {err.get('input')!r}"
+    if "input" in err and typ not in ("value_error",) and not isinstance(err["input"], (dict, list)):
+        return f"{msg} (got {err['input']!r})"
+    return msg
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a boolean ({value})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    return f"text ({value!r})"
+
+
+def _suggest(name: str, choices: Any) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def format_loc(loc: Loc) -> str:
+    """``("phases", 3, "duration")`` -> ``phases[3].duration``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+def _line(source: str, line: int | None, loc: Loc | None, message: str) -> str:
+    where = f"{source}:{line}" if line else source
+    field = format_loc(loc) if loc else ""
+    return f"{where}: {field}: {message}" if field else f"{where}: {message}"
