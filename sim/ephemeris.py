@@ -38,6 +38,7 @@ import functools
 import itertools
 import math
 import warnings
+import weakref
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -195,7 +196,7 @@ class Ephemeris:
     cached instance.
     """
 
-    __slots__ = ("_kernel", "_moon", "_sun", "_ts")
+    __slots__ = ("__weakref__", "_close_kernel", "_kernel", "_moon", "_sun", "_ts")
 
     def __init__(self, timescale: Timescale, kernel: Any) -> None:
         """Wrap a skyfield timescale and a loaded SPK kernel that holds the Sun and the Moon.
@@ -208,6 +209,9 @@ class Ephemeris:
         self._kernel = kernel
         self._sun = kernel["sun"]
         self._moon = kernel["moon"]
+        # Close the ephemeris file when this object is collected (or at exit) so that it never
+        # leaks as an unclosed-file ResourceWarning; ``close()`` does it at once.
+        self._close_kernel = weakref.finalize(self, kernel.close)
 
     @classmethod
     def offline(cls, data_dir: str | Path | None = None) -> Ephemeris:
@@ -233,8 +237,8 @@ class Ephemeris:
         return cls(timescale, kernel)
 
     def close(self) -> None:
-        """Close the ephemeris file."""
-        self._kernel.close()
+        """Close the ephemeris file now (otherwise it is closed when the object is collected)."""
+        self._close_kernel()
 
     # -- vectors -------------------------------------------------------------------------------
 
@@ -298,8 +302,9 @@ class Ephemeris:
         t = np.asarray(t_s, dtype=np.float64)
         up = _unit_site(lat_deg, lon_deg)
         site_to_sun_km = self._moon_fixed_km("sun", epoch, t.ravel()) - MOON_RADIUS_KM * up
-        sin_elev = (site_to_sun_km @ up) / np.linalg.norm(site_to_sun_km, axis=1)
-        return np.degrees(np.arcsin(np.clip(sin_elev, -1.0, 1.0))).reshape(t.shape)
+        sin_elev: FloatArray = (site_to_sun_km @ up) / np.linalg.norm(site_to_sun_km, axis=1)
+        elevation_deg: FloatArray = np.degrees(np.arcsin(np.clip(sin_elev, -1.0, 1.0)))
+        return elevation_deg.reshape(t.shape)
 
     # -- search --------------------------------------------------------------------------------
 
@@ -493,6 +498,9 @@ class Ephemeris:
         for a, b in itertools.pairwise(bounds):
             a_s = 0.0 if a is None else a
             b_s = end_s if b is None else b
+            if b_s <= a_s:  # an event exactly at the span start
+                kind = "day" if kind == "night" else "night"
+                continue
             rows.append(
                 {
                     "kind": kind,

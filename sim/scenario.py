@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -115,6 +116,7 @@ def _lag_seconds(value: Any) -> float:
 LagDuration = Annotated[
     float,
     PlainValidator(_lag_seconds),
+    PlainSerializer(lambda v: f"{v:g}s"),
     WithJsonSchema({"type": "string", "description": "lag with units, e.g. '1h'", "examples": ["1h"]}),
 ]
 
@@ -140,6 +142,30 @@ class Dependency(StrictModel):
     lag: LagDuration = 0.0
 
 
+def _dependency(value: Any) -> Any:
+    """``after`` entries may be a bare phase id: ``landing`` means ``{phase: landing}``."""
+    return {"phase": value} if isinstance(value, str) else value
+
+
+AfterEntry = Annotated[
+    Dependency,
+    BeforeValidator(_dependency),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "description": "phase id (finish-to-start, no lag)"},
+                {
+                    "type": "object",
+                    "properties": {"phase": {"type": "string"}, "lag": {"type": "string", "examples": ["1h"]}},
+                    "required": ["phase"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    ),
+]
+
+
 class Actual(StrictModel):
     """What flew: UTC start and/or end of a phase, with the precision of the source."""
 
@@ -159,7 +185,7 @@ class Phase(StrictModel):
     name: str | None = None
     kind: Kind
     element: Ident
-    after: list[Ident | Dependency] = Field(default_factory=list)
+    after: list[AfterEntry] = Field(default_factory=list, description="finish-to-start predecessors")
     duration: Duration
     planned: Duration | None = Field(default=None, description="the published plan for this phase")
     actual: Actual | None = None
@@ -173,8 +199,8 @@ class Phase(StrictModel):
 
     @property
     def dependencies(self) -> list[Dependency]:
-        """``after`` with plain ids turned into zero-lag dependencies."""
-        return [d if isinstance(d, Dependency) else Dependency(phase=d) for d in self.after]
+        """The finish-to-start dependencies (``after``)."""
+        return self.after
 
 
 class MissionFacts(StrictModel):
@@ -306,8 +332,6 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
             )
         for j, dep in enumerate(ph.dependencies):
             loc: Loc = ("phases", i, "after", j)
-            if isinstance(ph.after[j], Dependency):
-                loc = (*loc, "phase")
             if dep.phase not in ids:
                 problems.append(
                     (loc, f"unknown phase {dep.phase!r}{_suggest(dep.phase, ids)}; 'after' names phase ids")

@@ -4,7 +4,9 @@ The file is composed into PyYAML's node tree with a safe loader, then converted 
 values while recording the line of every field path (``("phases", 3, "duration") -> 41``), so
 that a validation error anywhere can name ``file:line``. Along the way it refuses what a
 scenario file must never contain: Python object tags, a key given twice, tabs used as
-indentation, non-UTF-8 bytes, files over ``MAX_FILE_BYTES`` and alias expansion bombs.
+indentation, non-UTF-8 bytes, control characters, files over ``MAX_FILE_BYTES``, nesting deeper
+than ``MAX_DEPTH`` and alias expansion bombs (more than ``MAX_NODES`` values). Every problem is
+one line naming the fix; no value is ever echoed at full length (see ``short_repr``).
 Timestamps are kept as strings so that the time base parses (and checks) them in one place.
 """
 
@@ -18,6 +20,8 @@ import yaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 100_000
+MAX_DEPTH = 32
+MAX_REPR = 60
 
 Loc = tuple[str | int, ...]
 
@@ -39,6 +43,20 @@ _Loader.yaml_implicit_resolvers = {
     ch: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def short_repr(value: Any, limit: int = MAX_REPR) -> str:
+    """``repr(value)``, cut to about ``limit`` characters so a message stays one short line.
+
+    >>> short_repr("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' (100 characters)"
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    size = f" ({len(value)} characters)" if isinstance(value, str) else ""
+    head = text[: limit - 12]
+    return f"{head}...{text[0]}{size}" if text[0] in "'\"" else f"{head}...{size}"
 
 
 class YamlProblem(Exception):
@@ -73,12 +91,17 @@ def read_text(path: Path) -> str:
         raise YamlProblem(None, "no such file; check the path (or run 'lunarsim list' for bundled scenarios)")
     if path.is_dir():
         raise YamlProblem(None, "is a directory, not a scenario file; name a .yaml file inside it")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
+    try:
+        with path.open("rb") as f:  # bounded read: also safe for /dev/zero or a pipe
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise YamlProblem(None, f"cannot read the file ({exc.strerror or exc}); check its permissions") from None
+    if len(raw) > MAX_FILE_BYTES:
         raise YamlProblem(
-            None, f"file is too large ({size / 1e6:.1f} MB > {MAX_FILE_BYTES / 1e6:.0f} MB); a scenario is a few kB"
+            None,
+            f"file is larger than {MAX_FILE_BYTES / 1e6:.0f} MB; a scenario is a few kB, "
+            "check that this is the right file",
         )
-    raw = path.read_bytes()
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -99,66 +122,137 @@ def parse_yaml(text: str) -> YamlDocument:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        what = exc.problem or "invalid YAML"
-        raise YamlProblem(line, f"YAML syntax error: {what}") from None
+        raise _syntax_problem(exc) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a special character"
+        raise YamlProblem(line, f"control character {what} is not allowed in YAML; delete it") from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(None, f"YAML error: {exc}") from None
+        raise YamlProblem(None, "YAML error: " + " ".join(str(exc).split())) from None
+    except RecursionError:
+        raise YamlProblem(
+            loader.get_mark().line + 1, "values are nested too deeply; a scenario needs a few levels only"
+        ) from None
     finally:
         loader.dispose()
     if node is None:
+        if any(line.strip() for line in text.splitlines()):
+            raise YamlProblem(1, "file holds only comments; a scenario needs at least id, name, epoch and phases")
         raise YamlProblem(1, "file is empty; a scenario needs at least id, name, epoch and phases")
     doc = YamlDocument(None)
-    budget = [MAX_NODES]
-    doc.data = _convert(loader, node, (), doc.lines, budget)
+    doc.data = _Converter(loader, doc.lines).convert(node, (), node.start_mark.line + 1, 0)
     return doc
 
 
-def _convert(loader: _Loader, node: yaml.Node, loc: Loc, lines: dict[Loc, int], budget: list[int]) -> Any:
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise YamlProblem(
-            node.start_mark.line + 1,
-            f"file expands to more than {MAX_NODES} values (anchor/alias bomb?); remove the aliases",
-        )
-    lines.setdefault(loc, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        if node.tag != "tag:yaml.org,2002:map":
-            raise _tag_problem(node)
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlProblem(key_node.start_mark.line + 1, "mapping keys must be plain names")
-            key = _scalar(loader, key_node)
-            if not isinstance(key, str):
-                key = str(key)
-            if key in out:
-                raise YamlProblem(
-                    key_node.start_mark.line + 1,
-                    f"key {key!r} given twice in one mapping; keep one",
-                )
-            child = (*loc, key)
-            lines[child] = key_node.start_mark.line + 1
-            out[key] = _convert(loader, value_node, child, lines, budget)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        if node.tag != "tag:yaml.org,2002:seq":
-            raise _tag_problem(node)
-        return [_convert(loader, item, (*loc, i), lines, budget) for i, item in enumerate(node.value)]
-    return _scalar(loader, node)
+_SYNTAX_HINTS = (
+    # (text in PyYAML's context or problem, report the context line?, how to fix)
+    ("flow sequence", True, "close the '[' with ']' (or put each item on its own '- ' line)"),
+    ("flow mapping", True, "close the '{' with '}'"),
+    ("quoted scalar", True, "add the closing quote"),
+    ("simple key", True, "add ': ' after the key"),
+    ("<block end>", False, "check the indentation: keys of one mapping line up exactly"),
+    ("mapping values are not allowed", False, "quote a value that contains ': ', or check the indentation"),
+    ("another document", False, "a scenario file holds one YAML document; remove the extra '---'"),
+    ("cannot start any token", False, "quote the value"),
+)
 
 
-def _scalar(loader: _Loader, node: yaml.Node) -> Any:
-    if node.tag == _TIMESTAMP:
-        return str(node.value)
-    if node.tag not in _SCALAR_TAGS:
-        raise _tag_problem(node)
-    return loader.construct_object(node)
+def _syntax_problem(exc: yaml.MarkedYAMLError) -> YamlProblem:
+    """One line for a PyYAML syntax error, on the line where the fix belongs."""
+    problem = " ".join((exc.problem or "invalid YAML").split())
+    context = " ".join((exc.context or "").split())
+    pline = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
+    cline = exc.context_mark.line + 1 if exc.context_mark is not None else None
+    line, hint = pline or cline, ""
+    for needle, at_context, fix in _SYNTAX_HINTS:
+        if needle in context or needle in problem:
+            hint = fix
+            if at_context and cline is not None:
+                line = cline
+            break
+    if pline is not None and line != pline:
+        what = f"{problem} on line {pline}" + (f", {context} that starts here" if context else "")
+    elif context and cline is not None and cline != pline:
+        what = f"{problem} ({context} on line {cline})"
+    else:
+        what = problem
+    return YamlProblem(line, f"YAML syntax error: {what}" + (f"; {hint}" if hint else ""))
+
+
+class _Converter:
+    """Turn a node tree into plain values, recording lines and refusing what a scenario cannot hold."""
+
+    def __init__(self, loader: _Loader, lines: dict[Loc, int]) -> None:
+        self.loader = loader
+        self.lines = lines
+        self.budget = MAX_NODES
+        self.seen: set[int] = set()  # nodes already converted once: meeting one again expands an alias
+
+    def convert(self, node: yaml.Node, loc: Loc, site: int, depth: int) -> Any:
+        """``site`` is the line in the text where this value is used (an alias's line, not its anchor's)."""
+        self.budget -= 1
+        if self.budget < 0:
+            raise YamlProblem(
+                site,
+                f"aliases here expand to more than {MAX_NODES} values (an alias bomb?); "
+                "write the values out or remove the aliases",
+            )
+        if depth > MAX_DEPTH:
+            raise YamlProblem(site, f"values are nested more than {MAX_DEPTH} levels deep; a scenario needs a few")
+        self.lines.setdefault(loc, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":
+                raise _tag_problem(node)
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                kline = key_node.start_mark.line + 1
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise YamlProblem(kline, "merge keys ('<<') are not supported; write the keys out")
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise YamlProblem(kline, "mapping keys must be plain names, not lists or mappings")
+                key = self.scalar(key_node)
+                if not isinstance(key, str):
+                    key = str(key)
+                if key in out:
+                    raise YamlProblem(kline, f"key {short_repr(key)} given twice in one mapping; keep one")
+                child = (*loc, key)
+                self.lines[child] = kline
+                out[key] = self.child(value_node, child, site, kline, depth)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise _tag_problem(node)
+            return [
+                self.child(item, (*loc, i), site, item.start_mark.line + 1, depth)
+                for i, item in enumerate(node.value)
+            ]
+        return self.scalar(node)
+
+    def child(self, node: yaml.Node, loc: Loc, site: int, line: int, depth: int) -> Any:
+        if id(node) in self.seen:  # an alias: its use is at the parent's site
+            return self.convert(node, loc, site, depth + 1)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            self.seen.add(id(node))
+        return self.convert(node, loc, line, depth + 1)
+
+    def scalar(self, node: yaml.Node) -> Any:
+        if node.tag == _TIMESTAMP:
+            return str(node.value)
+        if node.tag not in _SCALAR_TAGS:
+            raise _tag_problem(node)
+        try:
+            return self.loader.construct_object(node)
+        except (ValueError, ArithmeticError, yaml.YAMLError):
+            # e.g. an integer with thousands of digits, or '!!float abc'
+            raise YamlProblem(
+                node.start_mark.line + 1,
+                f"cannot read {short_repr(node.value)} as {node.tag.rsplit(':', 1)[-1]}; "
+                "write a shorter number or quote the text",
+            ) from None
 
 
 def _tag_problem(node: yaml.Node) -> YamlProblem:
     return YamlProblem(
         node.start_mark.line + 1,
-        f"YAML tag {node.tag!r} is not allowed; scenario files hold plain values only",
+        f"YAML tag {short_repr(node.tag)} is not allowed; scenario files hold plain values only (remove the tag)",
     )

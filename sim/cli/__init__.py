@@ -13,7 +13,25 @@ from collections.abc import Sequence
 
 from sim.errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_RUNTIME, InputError, RunError
 
-COMMANDS = ("run", "gantt", "validate", "list", "schema")
+_NOT_COMMANDS = {"common"}
+
+
+def command_modules() -> dict[str, str]:
+    """Subcommand name -> module name: every module of ``sim.cli`` except helpers.
+
+    A module ``sim/cli/NAME.py`` with a ``register(subparsers)`` function is a command; its
+    ``listing`` is ``list`` (a module may not be named after a builtin).
+    """
+    import pkgutil
+
+    import sim.cli as package
+
+    out = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("_") or info.name in _NOT_COMMANDS:
+            continue
+        out["list" if info.name == "listing" else info.name] = f"sim.cli.{info.name}"
+    return dict(sorted(out.items()))
 
 DESCRIPTION = """\
 Simulate Chang'e lunar mission timelines from YAML scenario files.
@@ -47,9 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"lunar-timeline {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
-        module = import_module(f"sim.cli.{'listing' if name == 'list' else name}")
-        module.register(sub)
+    for module_name in command_modules().values():
+        import_module(module_name).register(sub)
     return parser
 
 

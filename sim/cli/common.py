@@ -15,8 +15,11 @@ from sim.scenario import Scenario, load_scenario
 
 
 def bundled_dir() -> Path:
-    """The folder of scenarios shipped with the package."""
-    return Path(str(resources.files("sim.scenarios")))
+    """The folder of scenarios shipped with the package (``scenarios/`` in a source checkout)."""
+    try:
+        return Path(str(resources.files("sim.scenarios")))
+    except ModuleNotFoundError:  # running from a source tree that is not installed
+        return Path(__file__).resolve().parents[2] / "scenarios"
 
 
 def bundled_scenarios() -> list[Path]:

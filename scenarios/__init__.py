@@ -1,0 +1,1 @@
+"""Bundled scenario files. This folder installs as the package data ``sim.scenarios``."""

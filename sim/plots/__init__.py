@@ -1,0 +1,7 @@
+"""Charts of results, one module per chart family. Each function takes results (and plain
+data), draws on ``ax`` (a new figure when omitted) and returns the Axes; none saves or shows.
+"""
+
+from sim.plots.gantt import KIND_COLOURS, gantt
+
+__all__ = ["KIND_COLOURS", "gantt"]
