@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError
 from sim.outputs import csv_text, write_csv
-from sim.scenario import Scenario, load_scenario
+from sim.overrides import apply_overrides
+from sim.scenario import Scenario, format_loc, load_scenario, scenario_from_document
+from sim.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text
 
 
 def bundled_dir() -> Path:
@@ -36,9 +39,46 @@ def resolve(arg: str) -> Path:
     return candidate if candidate.exists() else path
 
 
-def load(arg: str) -> Scenario:
-    """Load a scenario named on the command line (path or bundled id)."""
-    return load_scenario(resolve(arg))
+def load(arg: str, sets: Sequence[str] = ()) -> Scenario:
+    """Load a scenario named on the command line (path or bundled id), with ``--set`` overrides."""
+    path = resolve(arg)
+    if not sets:
+        return load_scenario(path)
+    return load_scenario_document(*read_document(path, sets))
+
+
+def read_document(path: Path, sets: Sequence[str] = ()) -> tuple[YamlDocument, str, dict[Loc, str]]:
+    """Read a YAML file into a line-numbered document and apply ``--set`` overrides to it."""
+    try:
+        doc = parse_yaml(read_text(path))
+    except YamlProblem as exc:
+        where = f"{path}:{exc.line}" if exc.line else str(path)
+        raise InputError(f"{where}: {exc.message}") from None
+    data, origins = apply_overrides(doc.data, sets)
+    return YamlDocument(data, doc.lines), str(path), origins
+
+
+def load_scenario_document(doc: YamlDocument, source: str, origins: dict[Loc, str]) -> Scenario:
+    """Validate a document; problems in overridden fields say which ``--set`` caused them."""
+    try:
+        return scenario_from_document(doc, source)
+    except InputError as exc:
+        marks = {format_loc(loc): text for loc, text in origins.items()}
+        problems = []
+        for line in exc.problems:
+            field = line.split(": ", 2)[1] if line.count(": ") >= 2 else ""
+            hit = next((t for f, t in marks.items() if field == f or field.startswith((f + ".", f + "["))), None)
+            problems.append(f"{line} (from --set {hit})" if hit else line)
+        raise InputError(problems) from None
+
+
+def add_set_arg(parser: argparse.ArgumentParser) -> None:
+    """The repeatable ``--set KEY=VALUE`` option."""
+    parser.add_argument(
+        "--set", metavar="KEY=VALUE", action="append", default=[], dest="set",
+        help="override a scenario value before running, e.g. --set epoch=2024-05-10T09:27:29Z or "
+        "--set phases.landing.duration=20min (phases by id; repeatable)",
+    )
 
 
 def print_json(obj: Any) -> None:

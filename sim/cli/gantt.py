@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli.common import add_scenario_arg, check_plot_path, load
+from sim.cli.common import add_scenario_arg, add_set_arg, check_plot_path, load
 
 HELP = "draw a scenario's nominal timeline as a Gantt chart (png, svg or pdf)"
 EPILOG = """\
@@ -19,6 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("gantt", help=HELP, description=HELP.capitalize() + ".", epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     add_scenario_arg(p)
+    add_set_arg(p)
     p.add_argument("--out", metavar="PATH", required=True, help="output file; format from the extension (.png, .svg, .pdf)")
     p.add_argument("--axis", choices=("utc", "met"), default="utc",
                    help="time axis: UTC dates (default) or mission elapsed days since T0")
@@ -29,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     """Load, simulate, draw, save atomically."""
     check_plot_path(args.out)
-    scenario = load(args.scenario)
+    scenario = load(args.scenario, args.set)
     from sim.analysis import actual_times
     from sim.engine import simulate
     from sim.figures import save_figure

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli.common import add_scenario_arg, emit_csv, load, print_json
+from sim.cli.common import add_scenario_arg, add_set_arg, emit_csv, load, print_json
 
 HELP = "run a scenario once (nominal durations) and print the phase table"
 EPILOG = """\
@@ -20,6 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("run", help=HELP, description=HELP.capitalize() + ".", epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     add_scenario_arg(p)
+    add_set_arg(p)
     p.add_argument("--json", action="store_true", help="print the run as one JSON object instead of a table")
     p.add_argument("--csv", metavar="PATH", help="also write one row per phase as CSV ('-' for stdout)")
     p.set_defaults(func=run)
@@ -29,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     """Load, simulate, print."""
     from sim.engine import simulate
 
-    timeline = simulate(load(args.scenario))
+    timeline = simulate(load(args.scenario, args.set))
     if args.csv:
         emit_csv(args.csv, timeline.csv_rows())
     if args.json:

@@ -122,13 +122,13 @@ def gantt(
             if p.duration_s <= 0:
                 ax.plot(x(p.start_s), y, marker="D", ms=8, color=colour, mec="black", mew=0.6, zorder=3)
                 has_milestone = True
-                label_at = x(p.start_s) + width(0, min_w * 3)
-                text = format_utc(timeline.utc(p.start_s), seconds=False).replace("T", " ")
+                label_at, offset_pt = x(p.start_s), 8.0
+                text = format_utc(timeline.utc(p.start_s), seconds=False).replace("T", " ").rstrip("Z")
             else:
                 w = max(p.duration_s, min_w)
                 ax.barh(y, width(p.start_s, p.start_s + w), left=x(p.start_s), height=0.62,
                         color=colour, edgecolor="white", linewidth=0.5, zorder=2)
-                label_at = x(p.start_s + w) + width(0, min_w * 2)
+                label_at, offset_pt = x(p.start_s + w), 4.0
                 text = format_duration(p.duration_s)
             a_start, a_end = actuals.get(p.id, (None, None))
             if a_start is not None or a_end is not None:
@@ -140,8 +140,11 @@ def gantt(
                 for t in (a_start, a_end):
                     if t is not None:
                         ax.plot(x(t), ys, marker="|", ms=7, mew=1.6, color=ACTUAL_COLOUR, zorder=4)
-                label_at = max(label_at, *(x(t) + width(0, min_w * 2) for t in (a_start, a_end) if t is not None))
-            ax.text(label_at, y, text, va="center", ha="left", fontsize=7.5, color="#333333", zorder=5)
+                flown = [x(t) for t in (a_start, a_end) if t is not None]
+                if max(flown) > label_at:
+                    label_at, offset_pt = max(flown), max(offset_pt, 5.0)
+            ax.annotate(text, (label_at, y), xytext=(offset_pt, 0), textcoords="offset points",
+                        va="center", ha="left", fontsize=7.5, color="#333333", zorder=5)
             yticks.append(y)
             ylabels.append(p.name)
             y += 1.0
@@ -179,9 +182,13 @@ def gantt(
         Patch(facecolor=KIND_COLOURS.get(k, "#7f7f7f"), label=k.replace("_", " ")) for k in kinds_seen
     ]
     if has_milestone:
-        handles.append(Line2D([], [], marker="D", ls="", color="#888888", mec="black", label="milestone (0 s)"))
+        handles.append(
+            Line2D([], [], marker="D", ls="", color="#888888", mec="black", label="milestone (0 s), UTC time")
+        )
     if has_actual:
-        handles.append(Line2D([], [], color=ACTUAL_COLOUR, marker="|", mew=1.6, lw=1.4, label="flown (actual)"))
+        handles.append(
+            Line2D([], [], color=ACTUAL_COLOUR, marker="|", mew=1.6, lw=1.4, label="flown (actual)")
+        )
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.9 / max(n, 8) - 0.04),
               ncol=min(6, len(handles)), fontsize=8, frameon=False)
     return ax
