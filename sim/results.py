@@ -51,6 +51,7 @@ class Timeline:
     epoch: datetime
     phases: tuple[PhaseRecord, ...]
     outcome: str = "success"
+    elements: tuple[str, ...] = ()
 
     @property
     def end_s(self) -> float:

@@ -81,7 +81,7 @@ def gantt(
     from matplotlib.patches import Patch
 
     actuals = actuals or {}
-    order = lanes or list(dict.fromkeys(p.element for p in timeline.phases))
+    order = lanes or list(timeline.elements) or list(dict.fromkeys(p.element for p in timeline.phases))
     rows = [p for lane in order for p in timeline.phases if p.element == lane and p.outcome == "done"]
     n = len(rows)
     if ax is None:
