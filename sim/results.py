@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+
 from sim.timebase import HOUR_S, format_met, format_utc, to_utc
 
 HOURS_DECIMALS = 3
@@ -128,3 +130,35 @@ class Timeline:
 def hours(t_s: float) -> float:
     """Seconds to hours, rounded for output."""
     return round(t_s / HOUR_S, HOURS_DECIMALS)
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """N replications of a scenario, as numpy arrays (replications in seed-stream order).
+
+    Per-phase arrays are float32 (seconds) to keep a million replications in memory;
+    mission-level arrays are float64. ``critical_count``, ``slip_*_s`` are sums over all
+    replications, accumulated block by block in a fixed order.
+    """
+
+    scenario_id: str
+    name: str
+    epoch: datetime
+    seed: int
+    engine: str
+    phase_ids: tuple[str, ...]
+    end_s: np.ndarray  # (N,) float64, mission end (last phase end) per replication
+    success: np.ndarray  # (N,) bool
+    duration_s: np.ndarray  # (N, P) float32, each phase's run time (its sampled duration)
+    phase_end_s: np.ndarray  # (N, P) float32
+    critical_count: np.ndarray  # (P,) int64, replications in which the phase is on the critical chain
+    slip_overrun_s: np.ndarray  # (P,) sum of (duration - nominal duration)
+    slip_upstream_s: np.ndarray  # (P,) sum of (ready - nominal ready)
+    slip_window_s: np.ndarray  # (P,) sum of waits for a window
+    slip_resource_s: np.ndarray  # (P,) sum of waits for a resource
+    block_ids: np.ndarray  # (N,) int32, the seed stream (block) index of each replication
+
+    @property
+    def replications(self) -> int:
+        """Number of replications N."""
+        return int(self.end_s.shape[0])

@@ -1,0 +1,244 @@
+"""Monte Carlo replications: seed streams, blocks, engines, workers.
+
+Replications are cut into fixed blocks of ``BLOCK`` replications. Block ``k`` draws all its
+durations, vectorized, from its own generator
+``default_rng(SeedSequence(seed, spawn_key=(k,)))``, so a replication's numbers depend only on
+the seed and its block, never on how many workers ran or in what order they finished. Blocks
+run on the vectorized fast path (``engine="vector"``, any scenario without shared resources)
+or on the SimPy engine (``engine="des"``); both give identical times on identical draws.
+Each block is reduced at once to what the statistics need (mission end, per-phase durations
+and ends as float32, criticality counts and slip sums), and blocks are combined in block order.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from typing import Literal
+
+import numpy as np
+
+from sim import engine as des
+from sim import fastpath
+from sim.distributions import Distribution
+from sim.graph import PhaseGraph, build_graph
+from sim.results import Ensemble
+from sim.scenario import Scenario
+
+BLOCK = 8192
+Engine = Literal["auto", "des", "vector"]
+Progress = Callable[[int], None]
+
+
+def choose_engine(scenario: Scenario, engine: Engine = "auto") -> Literal["des", "vector"]:
+    """The engine to use: the vector path unless the scenario needs the event loop."""
+    if engine != "auto":
+        return engine
+    return "vector"
+
+
+def blocks(n: int) -> list[tuple[int, int]]:
+    """``(block index, size)`` for N replications."""
+    return [(k, min(BLOCK, n - k * BLOCK)) for k in range((n + BLOCK - 1) // BLOCK)]
+
+
+def draw_block(dists: tuple[Distribution, ...], seed: int, block: int, size: int) -> np.ndarray:
+    """The ``(size, P)`` duration matrix of one block, seconds, from its own seed stream."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
+    out = np.empty((size, len(dists)))
+    for i, d in enumerate(dists):
+        out[:, i] = d.nominal_s if d.is_fixed else d.sample(rng, size)
+    return out
+
+
+@dataclass(frozen=True)
+class BlockResult:
+    """One block reduced to what the ensemble statistics need."""
+
+    block: int
+    end_s: np.ndarray
+    success: np.ndarray
+    duration_s: np.ndarray
+    phase_end_s: np.ndarray
+    critical_count: np.ndarray
+    slip_overrun_s: np.ndarray
+    slip_upstream_s: np.ndarray
+    slip_window_s: np.ndarray
+    slip_resource_s: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Job:
+    graph: PhaseGraph
+    dists: tuple[Distribution, ...]
+    seed: int
+    engine: Literal["des", "vector"]
+    nominal_ready_s: np.ndarray
+
+
+def critical_counts(driver: np.ndarray, end_s: np.ndarray) -> np.ndarray:
+    """Per phase, in how many replications it lies on the chain that set the mission end.
+
+    Walks back from the phase that ended last through the predecessor that released each phase.
+    """
+    n, p = end_s.shape
+    rows = np.arange(n)
+    critical = np.zeros((n, p), dtype=bool)
+    cur = np.argmax(end_s, axis=1).astype(np.int64)
+    alive = np.ones(n, dtype=bool)
+    for _ in range(p):
+        if not alive.any():
+            break
+        critical[rows[alive], cur[alive]] = True
+        nxt = driver[rows, cur]
+        alive &= nxt >= 0
+        cur = np.where(alive, nxt, 0)
+    return critical.sum(axis=0)
+
+
+def _run_job(job: _Job, block: int, size: int) -> BlockResult:
+    d = draw_block(job.dists, job.seed, block, size)
+    runner = fastpath.run_block if job.engine == "vector" else des.run_block
+    arrays = runner(job.graph, d)
+    end = arrays.end_s
+    return BlockResult(
+        block=block,
+        end_s=end.max(axis=1),
+        success=np.ones(size, dtype=bool),
+        duration_s=(end - arrays.start_s).astype(np.float32),
+        phase_end_s=end.astype(np.float32),
+        critical_count=critical_counts(arrays.driver, end),
+        slip_overrun_s=(d - job.graph.nominal_s).sum(axis=0),
+        slip_upstream_s=(arrays.ready_s - job.nominal_ready_s).sum(axis=0),
+        slip_window_s=np.zeros(job.graph.size),
+        slip_resource_s=(arrays.start_s - arrays.ready_s).sum(axis=0),
+    )
+
+
+def _run_task(task: tuple[_Job, int, int]) -> BlockResult:
+    return _run_job(*task)
+
+
+def _results(job: _Job, tasks: list[tuple[int, int]], workers: int) -> Iterator[BlockResult]:
+    if workers <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield _run_job(job, *task)
+        return
+    ctx = get_context("fork" if "fork" in _start_methods() else "spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    try:
+        yield from pool.map(_run_task, [(job, k, size) for k, size in tasks])
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_methods() -> list[str]:
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()
+
+
+def monte_carlo(
+    scenario: Scenario,
+    n: int,
+    seed: int,
+    *,
+    workers: int = 1,
+    engine: Engine = "auto",
+    progress: Progress | None = None,
+    until_stable: bool = False,
+    max_n: int = 2_000_000,
+) -> Ensemble:
+    """Run N replications (or, with ``until_stable``, at least N, until P80 settles).
+
+    Args:
+        scenario: a validated scenario.
+        n: replications (with ``until_stable``: the first batch).
+        seed: the root of every seed stream; same seed, same result, any worker count.
+        workers: processes; 1 runs in this process.
+        engine: "vector", "des" or "auto" (vector unless the scenario needs the event loop).
+        progress: called with the number of replications done so far.
+        until_stable: keep adding batches of N until the P80 of the mission duration changes by
+            less than ``STABLE_REL`` over ``STABLE_BATCHES`` consecutive batches (or ``max_n``).
+        max_n: the cap for ``until_stable``.
+    """
+    if n < 1:
+        raise ValueError("n must be >= 1")
+    graph = build_graph(scenario)
+    chosen = choose_engine(scenario, engine)
+    nominal = fastpath.run_block(graph, graph.nominal_s[None, :])
+    job = _Job(
+        graph=graph,
+        dists=tuple(p.duration for p in scenario.phases),
+        seed=seed,
+        engine=chosen,
+        nominal_ready_s=nominal.ready_s[0],
+    )
+    workers = max(1, min(workers, os.cpu_count() or 1, (n + BLOCK - 1) // BLOCK))
+    parts: list[BlockResult] = []
+    done = 0
+    target = n
+    p80_history: list[float] = []
+    while True:
+        tasks = [t for t in blocks(target) if t[0] >= len(parts)]
+        for res in _results(job, tasks, workers):
+            parts.append(res)
+            done += res.end_s.shape[0]
+            if progress:
+                progress(done)
+        if not until_stable:
+            break
+        ends = np.concatenate([p.end_s for p in parts])
+        p80_history.append(float(np.percentile(ends, 80)))
+        if _stable(p80_history) or target >= max_n:
+            break
+        target = min(max_n, target + n)
+    return _combine(scenario, seed, chosen, parts)
+
+
+STABLE_REL = 0.001
+STABLE_BATCHES = 3
+
+
+def _stable(history: list[float]) -> bool:
+    """True when the last ``STABLE_BATCHES`` changes of P80 are all below ``STABLE_REL``."""
+    if len(history) <= STABLE_BATCHES:
+        return False
+    recent = history[-(STABLE_BATCHES + 1) :]
+    ref = abs(recent[-1]) or 1.0
+    return all(abs(b - a) / ref < STABLE_REL for a, b in zip(recent, recent[1:], strict=False))
+
+
+def _combine(scenario: Scenario, seed: int, engine: str, parts: list[BlockResult]) -> Ensemble:
+    parts = sorted(parts, key=lambda b: b.block)
+
+    def cat(name: str) -> np.ndarray:
+        return np.concatenate([getattr(p, name) for p in parts])
+
+    def total(name: str) -> np.ndarray:
+        acc = np.zeros_like(getattr(parts[0], name))
+        for p in parts:
+            acc = acc + getattr(p, name)
+        return acc
+
+    return Ensemble(
+        scenario_id=scenario.id,
+        name=scenario.name,
+        epoch=scenario.epoch,
+        seed=seed,
+        engine=engine,
+        phase_ids=tuple(p.id for p in scenario.phases),
+        end_s=cat("end_s"),
+        success=cat("success"),
+        duration_s=cat("duration_s"),
+        phase_end_s=cat("phase_end_s"),
+        critical_count=total("critical_count"),
+        slip_overrun_s=total("slip_overrun_s"),
+        slip_upstream_s=total("slip_upstream_s"),
+        slip_window_s=total("slip_window_s"),
+        slip_resource_s=total("slip_resource_s"),
+        block_ids=np.concatenate([np.full(p.end_s.shape[0], p.block, dtype=np.int32) for p in parts]),
+    )
