@@ -236,7 +236,7 @@ def parse_distribution(value: Any) -> Distribution:
     """
     if isinstance(value, Distribution):
         return value
-    if isinstance(value, str) or isinstance(value, (int, float)):
+    if isinstance(value, (str, int, float)):
         return Fixed(parse_duration(value))  # type: ignore[arg-type]
     if not isinstance(value, Mapping):
         raise ValueError(
@@ -245,7 +245,7 @@ def parse_distribution(value: Any) -> Distribution:
     kind = value.get("dist")
     if kind is None:
         raise ValueError(f"distribution mapping needs 'dist:' (one of {', '.join(DIST_NAMES)})")
-    if kind not in _KEYS:
+    if not isinstance(kind, str) or kind not in _KEYS:
         raise ValueError(f"dist: unknown distribution {kind!r}; use one of {', '.join(DIST_NAMES)}")
     required, optional = _KEYS[kind]
     allowed = required | optional | {"dist", "min", "max"}
@@ -290,7 +290,7 @@ def parse_distribution(value: Any) -> Distribution:
             sigma = math.log(p90 / median) / Z90
         else:
             sigma = value["sigma"]
-            if isinstance(sigma, bool) or not isinstance(sigma, (int, float)) or sigma < 0:
+            if isinstance(sigma, bool) or not isinstance(sigma, (int, float)) or not 0 <= sigma < math.inf:
                 raise ValueError(f"sigma: must be a number >= 0 (log-space), got {sigma!r}")
         dist = Lognormal(median, float(sigma), **bounds)
     else:

@@ -79,15 +79,18 @@ class _Job:
     nominal_ready_s: np.ndarray
 
 
-def critical_counts(driver: np.ndarray, end_s: np.ndarray) -> np.ndarray:
+def critical_counts(driver: np.ndarray, end_s: np.ndarray, order: tuple[int, ...]) -> np.ndarray:
     """Per phase, in how many replications it lies on the chain that set the mission end.
 
     Walks back from the phase that ended last through the predecessor that released each phase.
+    When several phases end at the same last instant (a milestone ending with its predecessor),
+    the walk starts from the one latest in topological ``order``, so the chain includes it.
     """
     n, p = end_s.shape
     rows = np.arange(n)
     critical = np.zeros((n, p), dtype=bool)
-    cur = np.argmax(end_s, axis=1).astype(np.int64)
+    backwards = np.array(order[::-1], dtype=np.int64)
+    cur = backwards[np.argmax(end_s[:, backwards], axis=1)]
     alive = np.ones(n, dtype=bool)
     for _ in range(p):
         if not alive.any():
@@ -110,7 +113,7 @@ def _run_job(job: _Job, block: int, size: int) -> BlockResult:
         success=np.ones(size, dtype=bool),
         duration_s=(end - arrays.start_s).astype(np.float32),
         phase_end_s=end.astype(np.float32),
-        critical_count=critical_counts(arrays.driver, end),
+        critical_count=critical_counts(arrays.driver, end, job.graph.order),
         slip_overrun_s=(d - job.graph.nominal_s).sum(axis=0),
         slip_upstream_s=(arrays.ready_s - job.nominal_ready_s).sum(axis=0),
         slip_window_s=np.zeros(job.graph.size),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sim.results import Timeline
 from sim.timebase import format_duration, format_met, format_utc
@@ -59,3 +59,48 @@ def timeline_table(timeline: Timeline, console: Console | None = None) -> None:
 def _utc(timeline: Timeline, t_s: float) -> str:
     """``2020-11-23 20:30`` (the column header says UTC)."""
     return format_utc(timeline.utc(t_s), seconds=False).replace("T", " ").rstrip("Z")
+
+
+def mc_tables(summary: dict[str, Any], names: dict[str, str], console: Console | None = None) -> None:
+    """Print the Monte Carlo summary and the per-phase table of ``lunarsim mc``."""
+    from rich.console import Console
+    from rich.table import Table
+
+    if console is None:
+        console = Console()
+        if not console.is_terminal:
+            console = Console(width=200)
+    head = Table(title=f"{summary['scenario']}: {summary['replications']:,} replications, seed {summary['seed']}, "
+                 f"{summary['engine']} engine", title_justify="left", show_header=False)
+    head.add_column("what")
+    head.add_column("value")
+    head.add_row("success probability", f"{summary['success_probability']:.2%}")
+    d, e = summary["duration_h"], summary["end"]
+    if d:
+        head.add_row("mission duration (h)", f"mean {d['mean']:.1f}, std {d['std']:.1f}; P10 {d['p10']:.1f}, "
+                     f"P50 {d['p50']:.1f}, P80 {d['p80']:.1f}, P90 {d['p90']:.1f}")
+        head.add_row("mission end (UTC)", f"P10 {e['p10']}  P50 {e['p50']}  P80 {e['p80']}  P90 {e['p90']}")
+    if "deadline" in summary:
+        dl = summary["deadline"]
+        head.add_row("deadline", f"{dl['at']}: P(on time) = {dl['probability']:.2%}")
+    console.print(head)
+    table = Table(title="per phase (hours)", title_justify="left")
+    for col in ("phase", "P10", "P50", "P90", "end P50", "critical", "sensitivity", "wait", "slip",
+                "actual", "actual pct"):
+        table.add_column(col, justify="left" if col == "phase" else "right", no_wrap=col != "phase")
+    for row in summary["phases"]:
+        dur = row["duration_h"] or {}
+        table.add_row(
+            names.get(row["id"], row["id"]),
+            f"{dur.get('p10', float('nan')):.2f}",
+            f"{dur.get('p50', float('nan')):.2f}",
+            f"{dur.get('p90', float('nan')):.2f}",
+            f"{(row['end_h'] or {}).get('p50', float('nan')):.1f}",
+            f"{row['criticality']:.0%}",
+            f"{row['sensitivity']:+.2f}",
+            f"{row['wait_h']['mean']:.2f}",
+            f"{row['slip_h']['total']:+.2f}",
+            f"{row['actual_h']:.2f}" if "actual_h" in row else "",
+            f"{row['actual_percentile']:.0f}%" if "actual_percentile" in row else "",
+        )
+    console.print(table)

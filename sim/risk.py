@@ -111,7 +111,8 @@ def summary(
                          "upstream": _h(upstream), "total": _h(overrun + window + resource + upstream)}
         if pid in actual_durations_s and dur.size:
             row["actual_h"] = _h(actual_durations_s[pid])
-            row["actual_percentile"] = actual_percentile(dur, actual_durations_s[pid])
+            if dur.min() < dur.max():  # a percentile of a fixed duration says nothing
+                row["actual_percentile"] = actual_percentile(dur, actual_durations_s[pid])
         phases.append(row)
     out["phases"] = phases
     return out

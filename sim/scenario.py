@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import difflib
 import re
+import types
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -32,7 +33,7 @@ from pydantic import (
 from sim.distributions import DURATION_JSON_SCHEMA, Distribution, parse_distribution
 from sim.errors import InputError
 from sim.timebase import format_utc, parse_duration, parse_utc
-from sim.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text
+from sim.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text, short_repr
 
 KINDS: tuple[str, ...] = (
     "launch",
@@ -309,11 +310,13 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
     """Cross-field checks pydantic cannot express; returns (field path, message) pairs."""
     problems: list[tuple[Loc, str]] = []
     ids: dict[str, int] = {}
+    duplicated = False
     for i, ph in enumerate(scenario.phases):
         if ph.id in ids:
-            problems.append(
-                (("phases", i, "id"), f"duplicate phase id {ph.id!r} (first used by phases[{ids[ph.id]}]); rename one")
-            )
+            duplicated = True
+            first = ids[ph.id]
+            msg = f"duplicate phase id {ph.id!r} (first used by phases[{first}]); rename one"
+            problems.append((("phases", i, "id"), msg))
         else:
             ids[ph.id] = i
     elements = set(scenario.elements)
@@ -324,11 +327,9 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
         seen_el.add(el)
     for i, ph in enumerate(scenario.phases):
         if ph.element not in elements:
+            hint = _suggest(ph.element, elements)
             problems.append(
-                (
-                    ("phases", i, "element"),
-                    f"unknown element {ph.element!r}{_suggest(ph.element, elements)}; declare it in 'elements'",
-                )
+                (("phases", i, "element"), f"unknown element {ph.element!r}{hint}; declare it in 'elements'")
             )
         for j, dep in enumerate(ph.dependencies):
             loc: Loc = ("phases", i, "after", j)
@@ -336,24 +337,35 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
                 problems.append(
                     (loc, f"unknown phase {dep.phase!r}{_suggest(dep.phase, ids)}; 'after' names phase ids")
                 )
-        if ph.actual is not None and ph.actual.start is not None and ph.actual.end is not None:
-            if ph.actual.end < ph.actual.start:
-                problems.append(
-                    (
-                        ("phases", i, "actual", "end"),
-                        f"actual end {format_utc(ph.actual.end)} is before actual start "
-                        f"{format_utc(ph.actual.start)}; swap or correct them",
-                    )
+            elif dep.phase == ph.id and not duplicated:
+                problems.append((loc, f"phase {ph.id!r} depends on itself; remove it from its own 'after'"))
+        act = ph.actual
+        if act is not None and act.start is not None and act.end is not None and act.end < act.start:
+            problems.append(
+                (
+                    ("phases", i, "actual", "end"),
+                    f"actual end {format_utc(act.end)} is before actual start "
+                    f"{format_utc(act.start)}; swap or correct them",
                 )
-    cycle = find_cycle(scenario)
+            )
+    # with duplicate ids the graph is ambiguous: fix the ids first
+    cycle = None if duplicated else find_cycle(scenario)
     if cycle:
         first = ids[cycle[0]]
-        problems.append((("phases", first, "after"), "dependency cycle: " + " -> ".join(cycle)))
+        problems.append(
+            (
+                ("phases", first, "after"),
+                "remove one 'after' entry to break the dependency cycle: " + " -> ".join(cycle),
+            )
+        )
     return problems
 
 
 def find_cycle(scenario: Scenario) -> list[str] | None:
-    """A dependency cycle as ``[a, b, c, a]`` (a after c after b after a), or None."""
+    """A dependency cycle as ``[a, b, c, a]`` (a after c after b after a), or None.
+
+    A phase listed in its own ``after`` is not a cycle here (``check_scenario`` reports it).
+    """
     preds = {p.id: [d.phase for d in p.dependencies] for p in scenario.phases}
     state: dict[str, int] = {}  # 1 = on stack, 2 = done
     stack: list[str] = []
@@ -362,10 +374,10 @@ def find_cycle(scenario: Scenario) -> list[str] | None:
         state[node] = 1
         stack.append(node)
         for nxt in preds.get(node, []):
-            if nxt not in preds:
+            if nxt not in preds or nxt == node:
                 continue
             if state.get(nxt) == 1:
-                cyc = stack[stack.index(nxt) :] + [nxt]
+                cyc = [*stack[stack.index(nxt) :], nxt]
                 return list(reversed(cyc))
             if nxt not in state:
                 found = visit(nxt)
@@ -427,6 +439,18 @@ def _pydantic_problems(exc: ValidationError, doc: YamlDocument, source: str) -> 
     for err in exc.errors(include_url=False):
         loc: Loc = _clean_loc(err["loc"], doc.data)
         msg = _message(err)
+        if err["type"] == "extra_forbidden" and loc:
+            model = _model_at(err["loc"][:-1])
+            allowed = sorted(model.model_fields) if model is not None else []
+            key = str(loc[-1])
+            msg = f"unknown key {short_repr(key)}{_suggest(key, allowed)}; allowed here: {', '.join(allowed)}"
+        elif len(loc) >= 2 and loc[-2] == "after" and isinstance(loc[-1], int) and err["type"] in (
+            "model_type",
+            "string_type",
+        ):
+            got = _type_name(err.get("input"))
+            msg = f"expected a phase id or a mapping {{phase: ID, lag: DURATION}}, got {got}"
+        msg = _shorten(msg)
         m = _DIST_SUBKEY.match(msg)
         if err["type"] == "value_error" and m:
             key = m.group(1)
@@ -435,11 +459,55 @@ def _pydantic_problems(exc: ValidationError, doc: YamlDocument, source: str) -> 
             if "[" in key:
                 sub = (*sub, int(key.split("[")[1].rstrip("]")))
             loc, msg = sub, m.group(2)
-        line = _line(source, doc.line_of(loc), loc, msg)
+        shown = tuple(p if isinstance(p, int) or len(p) <= 40 else p[:30] + "..." for p in loc)
+        line = _line(source, doc.line_of(loc), shown, msg)
         if line not in seen:
             seen.add(line)
             out.append(line)
     return out
+
+
+_LONG_QUOTED = re.compile(r"'([^'\n]{60,})'|\"([^\"\n]{60,})\"")
+_LONG_WORD = re.compile(r"\S{80,}")
+
+
+def _shorten(msg: str) -> str:
+    """One line; in a long one, overlong quoted values and words are cut short (inputs may be huge)."""
+    msg = " ".join(msg.split())
+    if len(msg) <= 200:
+        return msg
+    msg = _LONG_QUOTED.sub(lambda m: short_repr(m.group(1) if m.group(1) is not None else m.group(2)), msg)
+    return _LONG_WORD.sub(lambda m: m.group(0)[:50] + "...", msg)
+
+
+def _union_members(tp: Any) -> list[Any]:
+    """``A | B | None`` -> ``[A, B]``, looking through ``Annotated``."""
+    origin = get_origin(tp)
+    if origin is Annotated:
+        return _union_members(get_args(tp)[0])
+    if origin in (Union, types.UnionType):
+        return [m for arg in get_args(tp) for m in _union_members(arg)]
+    return [] if tp is type(None) else [tp]
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model that validated the mapping at pydantic location ``loc`` (for listing its keys)."""
+    candidates: list[Any] = [Scenario]
+    for part in loc:
+        following: list[Any] = []
+        for tp in candidates:
+            if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(part, str):
+                if part in tp.model_fields:
+                    following += _union_members(tp.model_fields[part].annotation)
+                elif part == tp.__name__:  # a union branch label
+                    following.append(tp)
+            elif get_origin(tp) is list and isinstance(part, int):
+                following += _union_members(get_args(tp)[0])
+            elif isinstance(part, str) and getattr(tp, "__name__", None) == part:
+                following.append(tp)
+        candidates = following
+    models = [tp for tp in candidates if isinstance(tp, type) and issubclass(tp, BaseModel)]
+    return models[0] if models else None
 
 
 def _clean_loc(loc: tuple[Any, ...], data: Any) -> Loc:
@@ -447,48 +515,72 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> Loc:
     out: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
+        if in_dict or in_list:
             out.append(part)
             node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            out.append(part)
-            node = node[part]
-        elif isinstance(node, dict) or isinstance(node, list):
+        elif (
+            isinstance(node, (dict, list))
             # a field that is missing, or a union label: keep real field names only
-            if isinstance(part, str) and not part[:1].isupper() and part not in ("str", "function-plain"):
-                out.append(part)
-                node = None
+            and isinstance(part, str)
+            and not part[:1].isupper()
+            and part not in ("str", "function-plain")
+        ):
+            out.append(part)
+            node = None
         # else: a union label below a scalar; drop it
     return tuple(out)
 
 
+_BOUNDS = {
+    "greater_than_equal": ("ge", ">="),
+    "less_than_equal": ("le", "<="),
+    "greater_than": ("gt", ">"),
+    "less_than": ("lt", "<"),
+}
+
+
 def _message(err: Any) -> str:
     typ = err["type"]
+    ctx = err.get("ctx") or {}
+    got = err.get("input")
     msg = str(err["msg"])
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
+    if msg.startswith("Input should be "):
+        msg = "must be " + msg[len("Input should be ") :]
     if typ == "extra_forbidden":
         return "unknown key; check the spelling (see 'lunarsim schema' for the allowed keys)"
     if typ == "missing":
         return "required field is missing; add it"
     if typ == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
-        if "'launch'" in expected:
-            got = err.get("input")
-            return f"unknown kind {got!r}{_suggest(str(got), KINDS)}; use one of: {', '.join(KINDS)}"
-        return f"{msg} (got {err.get('input')!r})"
+        if "'launch'" in str(ctx.get("expected", "")):
+            hint = _suggest(str(got), KINDS)
+            return f"unknown kind {short_repr(got)}{hint}; use one of: {', '.join(KINDS)}"
+        return f"{msg} (got {short_repr(got)})"
     if typ == "string_pattern_mismatch":
-        return f"{err.get('input')!r} is not a valid identifier; use a letter, then letters, digits, '_' or '-'"
+        return f"{short_repr(got)} is not a valid identifier; use a letter, then letters, digits, '_' or '-'"
+    if typ == "string_too_long":
+        return f"{short_repr(got)} is too long; use at most {ctx.get('max_length')} characters"
     if typ in ("dict_type", "model_type", "model_attributes_type"):
-        return f"expected a mapping (key: value), got {_type_name(err.get('input'))}"
+        return f"expected a mapping (key: value), got {_type_name(got)}"
     if typ == "list_type":
-        return f"expected a list, got {_type_name(err.get('input'))}"
+        return f"expected a list, got {_type_name(got)}"
     if typ in ("string_type",):
-        return f"expected text, got {_type_name(err.get('input'))}"
-    if typ in ("float_type", "float_parsing", "int_type", "int_parsing"):
-        return f"expected a number, got {err.get('input')!r}"
-    if "input" in err and typ not in ("value_error",) and not isinstance(err["input"], (dict, list)):
-        return f"{msg} (got {err['input']!r})"
+        return f"expected text, got {_type_name(got)}"
+    if typ in ("float_type", "float_parsing", "int_type", "int_parsing", "finite_number"):
+        shown = _type_name(got) if isinstance(got, (dict, list)) else short_repr(got)
+        return f"expected a number, got {shown}"
+    if typ == "too_short":
+        return "must not be empty; list at least one entry"
+    if typ in _BOUNDS:
+        key, op = _BOUNDS[typ]
+        return f"must be {op} {ctx.get(key)} (got {short_repr(got)})"
+    if typ == "value_error":
+        return msg  # the validators' own words; _shorten cuts any huge input they quote
+    if "input" in err and not isinstance(got, (dict, list)):
+        return f"{msg} (got {short_repr(got)})"
     return msg
 
 
@@ -502,8 +594,8 @@ def _type_name(value: Any) -> str:
     if isinstance(value, bool):
         return f"a boolean ({value})"
     if isinstance(value, (int, float)):
-        return f"a number ({value})"
-    return f"text ({value!r})"
+        return f"a number ({short_repr(value)})"
+    return f"text ({short_repr(value)})"
 
 
 def _suggest(name: str, choices: Any) -> str:

@@ -24,6 +24,7 @@ SECOND_S = 1.0
 MINUTE_S = 60.0
 HOUR_S = 3600.0
 DAY_S = 86400.0
+MAX_DURATION_S = 100 * 365.25 * DAY_S
 
 _UNIT_S = {
     "s": SECOND_S,
@@ -81,13 +82,16 @@ def parse_duration(text: str) -> float:
         if not m or s.upper() in ("P", "PT") or s.upper().endswith("T"):
             raise ValueError(f"malformed ISO 8601 duration {text!r}; write e.g. 'P4DT16H' or 'PT37M'")
         parts = {k: float(v) if v else 0.0 for k, v in m.groupdict().items()}
-        return (
+        total = (
             parts["w"] * 7 * DAY_S
             + parts["d"] * DAY_S
             + parts["h"] * HOUR_S
             + parts["m"] * MINUTE_S
             + parts["s"]
         )
+        if not math.isfinite(total) or total > MAX_DURATION_S:
+            raise ValueError(f"duration {text[:40]!r} is too long; durations are at most 100 years")
+        return total
     if bare_number(s):
         raise ValueError(f"duration {text!r} has no unit; write e.g. '{s}h' or '{s}min'")
     pos = 0
@@ -103,6 +107,8 @@ def parse_duration(text: str) -> float:
             raise ValueError(f"unknown unit {m.group(2)!r} in duration {text!r}; use s, min, h, d or w")
         total += float(m.group(1)) * _UNIT_S[unit]
         pos = m.end()
+    if not math.isfinite(total) or total > MAX_DURATION_S:
+        raise ValueError(f"duration {text[:40]!r} is too long; durations are at most 100 years")
     return total
 
 

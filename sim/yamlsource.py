@@ -36,7 +36,21 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves timestamps as strings."""
+    """SafeLoader that leaves timestamps as strings and refuses deep nesting early.
+
+    PyYAML's scanner slows down quadratically with open '[' / '{' levels and its composer
+    recurses once per level, so nesting is cut off at ``MAX_DEPTH`` while scanning.
+    """
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        if self.flow_level >= MAX_DEPTH:
+            raise _too_deep(self.get_mark().line + 1)
+        super().fetch_flow_collection_start(TokenClass)  # type: ignore[misc]
+
+    def add_indent(self, column: int) -> bool:
+        if len(self.indents) >= MAX_DEPTH:
+            raise _too_deep(self.get_mark().line + 1)
+        return bool(super().add_indent(column))  # type: ignore[misc]
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -49,7 +63,7 @@ def short_repr(value: Any, limit: int = MAX_REPR) -> str:
     """``repr(value)``, cut to about ``limit`` characters so a message stays one short line.
 
     >>> short_repr("x" * 100)
-    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' (100 characters)"
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' (100 characters)"
     """
     text = repr(value)
     if len(text) <= limit:
@@ -66,6 +80,13 @@ class YamlProblem(Exception):
         self.line = line
         self.message = message
         super().__init__(message)
+
+
+_NEEDS = "a scenario needs at least id, name, epoch, elements and phases"
+
+
+def _too_deep(line: int | None) -> YamlProblem:
+    return YamlProblem(line, f"values are nested more than {MAX_DEPTH} levels deep; a scenario needs a few")
 
 
 @dataclass
@@ -95,7 +116,8 @@ def read_text(path: Path) -> str:
         with path.open("rb") as f:  # bounded read: also safe for /dev/zero or a pipe
             raw = f.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise YamlProblem(None, f"cannot read the file ({exc.strerror or exc}); check its permissions") from None
+        why = exc.strerror or exc
+        raise YamlProblem(None, f"cannot read the file ({why}); check its permissions") from None
     if len(raw) > MAX_FILE_BYTES:
         raise YamlProblem(
             None,
@@ -118,43 +140,47 @@ def parse_yaml(text: str) -> YamlDocument:
             stripped = line.lstrip(" ")
             if stripped.startswith("\t"):
                 raise YamlProblem(n, "tab used for indentation; YAML indents with spaces only")
-    loader = _Loader(text)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)  # the reader refuses control characters here already
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         raise _syntax_problem(exc) from None
     except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
+        at = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
         what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a special character"
-        raise YamlProblem(line, f"control character {what} is not allowed in YAML; delete it") from None
+        raise YamlProblem(at, f"control character {what} is not allowed in YAML; delete it") from None
     except yaml.YAMLError as exc:
         raise YamlProblem(None, "YAML error: " + " ".join(str(exc).split())) from None
     except RecursionError:
-        raise YamlProblem(
-            loader.get_mark().line + 1, "values are nested too deeply; a scenario needs a few levels only"
-        ) from None
+        raise _too_deep(loader.get_mark().line + 1 if loader is not None else None) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         if any(line.strip() for line in text.splitlines()):
-            raise YamlProblem(1, "file holds only comments; a scenario needs at least id, name, epoch and phases")
-        raise YamlProblem(1, "file is empty; a scenario needs at least id, name, epoch and phases")
+            raise YamlProblem(1, f"file holds only comments; {_NEEDS}")
+        raise YamlProblem(1, f"file is empty; {_NEEDS}")
     doc = YamlDocument(None)
-    doc.data = _Converter(loader, doc.lines).convert(node, (), node.start_mark.line + 1, 0)
+    doc.data = _Converter(loader, doc.lines).convert(node, (), node.start_mark.line + 1, 0, False)
     return doc
 
 
-_SYNTAX_HINTS = (
-    # (text in PyYAML's context or problem, report the context line?, how to fix)
-    ("flow sequence", True, "close the '[' with ']' (or put each item on its own '- ' line)"),
-    ("flow mapping", True, "close the '{' with '}'"),
-    ("quoted scalar", True, "add the closing quote"),
-    ("simple key", True, "add ': ' after the key"),
-    ("<block end>", False, "check the indentation: keys of one mapping line up exactly"),
-    ("mapping values are not allowed", False, "quote a value that contains ': ', or check the indentation"),
-    ("another document", False, "a scenario file holds one YAML document; remove the extra '---'"),
-    ("cannot start any token", False, "quote the value"),
+_UNCLOSED = (
+    # (PyYAML's context, what was opened on the context line, how to fix)
+    ("flow sequence", "the '[' opened on this line is not closed", "close it with ']'"),
+    ("flow mapping", "the '{' opened on this line is not closed", "close it with '}'"),
+    ("quoted scalar", "the quote opened on this line is not closed", "add the closing quote"),
+    ("simple key", "this key is not followed by ':'", "add ': ' after the key"),
 )
+_TOKENS = {
+    "'<block mapping start>'": "a key",
+    "'?'": "a key",
+    "'<block sequence start>'": "a list item",
+    "'<block entry>'": "a list item",
+    "'<scalar>'": "text",
+    "'<stream end>'": "the end of the file",
+}
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError) -> YamlProblem:
@@ -163,20 +189,32 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> YamlProblem:
     context = " ".join((exc.context or "").split())
     pline = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
     cline = exc.context_mark.line + 1 if exc.context_mark is not None else None
-    line, hint = pline or cline, ""
-    for needle, at_context, fix in _SYNTAX_HINTS:
-        if needle in context or needle in problem:
-            hint = fix
-            if at_context and cline is not None:
-                line = cline
-            break
-    if pline is not None and line != pline:
-        what = f"{problem} on line {pline}" + (f", {context} that starts here" if context else "")
-    elif context and cline is not None and cline != pline:
-        what = f"{problem} ({context} on line {cline})"
+    for needle, opened, fix in _UNCLOSED:
+        if needle in context and cline is not None:
+            where = f" on line {pline}" if pline is not None and pline != cline else ""
+            return YamlProblem(cline, f"YAML syntax error: {opened} ({problem}{where}); {fix}")
+    line = pline or cline
+    if "<block end>" in problem:
+        found = problem.rsplit("but found ", 1)[-1]
+        found = _TOKENS.get(found, found)
+        if cline is not None and pline is not None and cline < pline:
+            what = (
+                f"the indentation of this line does not fit the block that starts on line {cline}; "
+                "line it up with the other keys or items of its block"
+            )
+        else:
+            what = f"unexpected {found} after a complete value; quote the value or remove the extra text"
+    elif "duplicate anchor" in context:
+        what = f"{context.split(';')[0]} (first on line {cline}); rename one of them"
+    elif "another document" in problem:
+        what = "a second YAML document starts here; a scenario holds one document, remove the extra '---'"
+    elif "mapping values are not allowed" in problem:
+        what = f"{problem}; quote a value that contains ': ', or check the indentation"
+    elif "cannot start any token" in problem:
+        what = f"{problem}; quote the value"
     else:
-        what = problem
-    return YamlProblem(line, f"YAML syntax error: {what}" + (f"; {hint}" if hint else ""))
+        what = problem + (f" ({context})" if context else "")
+    return YamlProblem(line, f"YAML syntax error: {what}")
 
 
 class _Converter:
@@ -188,8 +226,8 @@ class _Converter:
         self.budget = MAX_NODES
         self.seen: set[int] = set()  # nodes already converted once: meeting one again expands an alias
 
-    def convert(self, node: yaml.Node, loc: Loc, site: int, depth: int) -> Any:
-        """``site`` is the line in the text where this value is used (an alias's line, not its anchor's)."""
+    def convert(self, node: yaml.Node, loc: Loc, site: int, depth: int, aliased: bool) -> Any:
+        """``site``: the line where this value is used (for an alias: where the alias is, not its anchor)."""
         self.budget -= 1
         if self.budget < 0:
             raise YamlProblem(
@@ -198,7 +236,7 @@ class _Converter:
                 "write the values out or remove the aliases",
             )
         if depth > MAX_DEPTH:
-            raise YamlProblem(site, f"values are nested more than {MAX_DEPTH} levels deep; a scenario needs a few")
+            raise _too_deep(site)
         self.lines.setdefault(loc, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             if node.tag != "tag:yaml.org,2002:map":
@@ -217,23 +255,23 @@ class _Converter:
                     raise YamlProblem(kline, f"key {short_repr(key)} given twice in one mapping; keep one")
                 child = (*loc, key)
                 self.lines[child] = kline
-                out[key] = self.child(value_node, child, site, kline, depth)
+                out[key] = self.child(value_node, child, site, kline, depth, aliased)
             return out
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
                 raise _tag_problem(node)
             return [
-                self.child(item, (*loc, i), site, item.start_mark.line + 1, depth)
+                self.child(item, (*loc, i), site, item.start_mark.line + 1, depth, aliased)
                 for i, item in enumerate(node.value)
             ]
         return self.scalar(node)
 
-    def child(self, node: yaml.Node, loc: Loc, site: int, line: int, depth: int) -> Any:
-        if id(node) in self.seen:  # an alias: its use is at the parent's site
-            return self.convert(node, loc, site, depth + 1)
+    def child(self, node: yaml.Node, loc: Loc, site: int, line: int, depth: int, aliased: bool) -> Any:
+        if aliased or id(node) in self.seen:  # inside an alias expansion: it is used at the parent's site
+            return self.convert(node, loc, site, depth + 1, True)
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             self.seen.add(id(node))
-        return self.convert(node, loc, line, depth + 1)
+        return self.convert(node, loc, line, depth + 1, False)
 
     def scalar(self, node: yaml.Node) -> Any:
         if node.tag == _TIMESTAMP:
@@ -254,5 +292,5 @@ class _Converter:
 def _tag_problem(node: yaml.Node) -> YamlProblem:
     return YamlProblem(
         node.start_mark.line + 1,
-        f"YAML tag {short_repr(node.tag)} is not allowed; scenario files hold plain values only (remove the tag)",
+        f"YAML tag {short_repr(node.tag)} is not allowed; scenario files hold plain values only (remove it)",
     )

@@ -116,8 +116,8 @@ def test_unknown_key_in_dependency_mapping(minimal_text: str) -> None:
     """Unknown keys are errors at every level, including inside 'after' entries."""
     text = minimal_text.replace("{phase: transfer, lag: 2h}", "{phase: transfer, lagg: 2h}")
     lines = problems(text)
-    assert lines == ["s.yaml:18: phases[2].after[0].lagg: unknown key; check the spelling "
-                     "(see 'lunarsim schema' for the allowed keys)"]
+    assert lines == ["s.yaml:18: phases[2].after[0].lagg: unknown key 'lagg' (did you mean 'lag'?); "
+                     "allowed here: lag, phase"]
 
 
 def test_load_scenario_path_errors(tmp_path: Path) -> None:

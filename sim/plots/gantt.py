@@ -46,6 +46,7 @@ KIND_COLOURS: dict[str, str] = {
     "relay": "#969696",
 }
 ACTUAL_COLOUR = "black"
+SPREAD_COLOUR = "#e6550d"
 ROW_HEIGHT_IN = 0.3
 MIN_BAR_FRACTION = 0.002  # bars shorter than this share of the span are drawn this wide
 
@@ -61,6 +62,7 @@ def gantt(
     actuals: Actuals | None = None,
     lanes: list[str] | None = None,
     title: str | None = None,
+    end_spread: Mapping[str, tuple[float, float]] | None = None,
 ) -> Axes:
     """Gantt chart of one run: a band per element lane, a row per phase.
 
@@ -72,6 +74,8 @@ def gantt(
             line under the bar with end ticks.
         lanes: element order (top to bottom); order of first appearance when omitted.
         title: figure title; mission name and launch epoch when omitted.
+        end_spread: per phase id, a (low, high) range of its end time in seconds (e.g. the Monte
+            Carlo P10-P90), drawn as a whisker through the end of the bar.
 
     Returns:
         The Axes drawn on.
@@ -108,7 +112,7 @@ def gantt(
     yticks: list[float] = []
     ylabels: list[str] = []
     kinds_seen: dict[str, None] = {}
-    has_actual = has_milestone = False
+    has_actual = has_milestone = has_spread = False
     lane_spans: list[tuple[str, float, float]] = []
     for lane in order:
         lane_rows = [p for p in rows if p.element == lane]
@@ -130,6 +134,14 @@ def gantt(
                         color=colour, edgecolor="white", linewidth=0.5, zorder=2)
                 label_at, offset_pt = x(p.start_s + w), 4.0
                 text = format_duration(p.duration_s)
+            if end_spread and p.id in end_spread:
+                lo, hi = end_spread[p.id]
+                if hi > lo:
+                    ax.plot([x(lo), x(hi)], [y, y], color=SPREAD_COLOUR, lw=1.2, zorder=4)
+                    ax.plot([x(lo), x(hi)], [y, y], ls="", marker="|", ms=9, color=SPREAD_COLOUR, zorder=4)
+                    has_spread = True
+                    if x(hi) > label_at:
+                        label_at = x(hi)
             a_start, a_end = actuals.get(p.id, (None, None))
             if a_start is not None or a_end is not None:
                 has_actual = True
@@ -185,6 +197,8 @@ def gantt(
         handles.append(
             Line2D([], [], marker="D", ls="", color="#888888", mec="black", label="milestone (0 s), UTC time")
         )
+    if has_spread:
+        handles.append(Line2D([], [], color=SPREAD_COLOUR, marker="|", ms=9, lw=1.2, label="end P10-P90 (Monte Carlo)"))
     if has_actual:
         handles.append(
             Line2D([], [], color=ACTUAL_COLOUR, marker="|", mew=1.6, lw=1.4, label="flown (actual)")

@@ -1,0 +1,137 @@
+"""Charts of a Monte Carlo ensemble: S-curve, tornado, criticality bars, duration histogram."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.results import Ensemble
+from sim.timebase import HOUR_S, format_utc, to_utc
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+
+def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    return plt.figure(figsize=size).add_subplot()
+
+
+def _title(ens: Ensemble, what: str) -> str:
+    return f"{ens.name}: {what}\n{ens.replications:,} replications, seed {ens.seed}, {ens.engine} engine"
+
+
+def s_curve(ens: Ensemble, *, ax: Axes | None = None, deadline: datetime | None = None) -> Axes:
+    """CDF of the mission end (UTC) with P50 and P80 marked, and the deadline if given."""
+    import matplotlib.dates as mdates
+
+    ax = _axes(ax, (10, 5.5))
+    ends = np.sort(ens.end_s[ens.success])
+    if ends.size == 0:
+        ax.text(0.5, 0.5, "no replication succeeded", ha="center", transform=ax.transAxes)
+        return ax
+    share = ens.success.mean()
+    y = np.arange(1, ends.size + 1) / ens.replications
+    step = max(1, ends.size // 4000)  # a few thousand points draw the same curve
+    x = mdates.date2num([to_utc(ens.epoch, t) for t in ends[::step]])
+    ax.plot(x, y[::step], color="#2171b5", lw=2, label="P(mission ends by date)")
+    for q, colour in ((50, "#238b45"), (80, "#d94801")):
+        t = float(np.percentile(ends, q))
+        xv = mdates.date2num(to_utc(ens.epoch, t))
+        yv = q / 100 * share
+        ax.plot([xv, xv], [0, yv], color=colour, ls="--", lw=1)
+        ax.plot([x[0], xv], [yv, yv], color=colour, ls="--", lw=1)
+        ax.annotate(f"P{q} {format_utc(to_utc(ens.epoch, t), seconds=False).replace('T', ' ')}",
+                    (xv, yv), xytext=(6, -12), textcoords="offset points", color=colour, fontsize=9)
+    if deadline is not None:
+        dx = mdates.date2num(deadline)
+        d_s = (deadline - ens.epoch).total_seconds()
+        p = float(np.mean(ens.success & (ens.end_s <= d_s)))
+        ax.axvline(dx, color="#a50f15", lw=1.5)
+        ax.annotate(f"deadline {format_utc(deadline, seconds=False).replace('T', ' ')}\nP(on time) = {p:.1%}",
+                    (dx, 0.05), xytext=(6, 0), textcoords="offset points", color="#a50f15", fontsize=9)
+    locator = mdates.AutoDateLocator(tz=UTC)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=UTC))
+    ax.set_xlabel("mission end (UTC)")
+    ax.set_ylabel("cumulative probability")
+    ax.set_ylim(0, 1.02)
+    ax.grid(color="#dddddd", lw=0.6)
+    if share < 1:
+        ax.axhline(share, color="#7f7f7f", lw=1, ls=":", label=f"success probability {share:.1%}")
+    ax.legend(loc="upper left", frameon=False)
+    ax.set_title(_title(ens, "S-curve of the mission end"), loc="left", fontsize=11)
+    return ax
+
+
+def _top(values: np.ndarray, labels: Sequence[str], k: int) -> tuple[np.ndarray, list[str]]:
+    order = np.argsort(-np.abs(values), kind="stable")[:k][::-1]
+    return values[order], [labels[i] for i in order]
+
+
+def tornado(
+    ens: Ensemble, sensitivity: np.ndarray, *, ax: Axes | None = None, labels: Sequence[str] | None = None,
+    top: int = 15,
+) -> Axes:
+    """Horizontal bars of each phase's sensitivity (Spearman rho with the mission duration)."""
+    labels = list(labels or ens.phase_ids)
+    sens = np.asarray(sensitivity, dtype=float)
+    varying = np.flatnonzero(sens != 0.0)  # fixed durations have exactly 0: leave them out
+    vals, names = _top(sens[varying], [labels[i] for i in varying], top)
+    ax = _axes(ax, (10, 1.5 + 0.32 * max(len(vals), 3)))
+    colours = ["#d94801" if v > 0 else "#2171b5" for v in vals]
+    ax.barh(range(len(vals)), vals, color=colours)
+    ax.set_yticks(range(len(vals)), names, fontsize=8)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_xlim(-1.05, 1.05)
+    for i, v in enumerate(vals):
+        ax.annotate(f"{v:+.2f}", (v, i), xytext=(4 if v >= 0 else -4, 0), textcoords="offset points",
+                    ha="left" if v >= 0 else "right", va="center", fontsize=8)
+    ax.set_xlabel("Spearman rank correlation of phase duration with mission duration")
+    ax.grid(axis="x", color="#dddddd", lw=0.6)
+    ax.set_title(_title(ens, f"sensitivity of the {len(vals)} most influential uncertain phases"),
+                 loc="left", fontsize=11)
+    return ax
+
+
+def criticality(
+    ens: Ensemble, *, ax: Axes | None = None, labels: Sequence[str] | None = None, top: int = 20
+) -> Axes:
+    """Bars of each phase's criticality index (share of runs in which it set the mission end)."""
+    labels = list(labels or ens.phase_ids)
+    index = ens.critical_count / ens.replications
+    vals, names = _top(index, labels, top)
+    ax = _axes(ax, (10, 1.5 + 0.32 * len(vals)))
+    ax.barh(range(len(vals)), vals, color="#a50f15")
+    ax.set_yticks(range(len(vals)), names, fontsize=8)
+    ax.set_xlim(0, 1.1)
+    for i, v in enumerate(vals):
+        ax.annotate(f"{v:.0%}", (v, i), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+    ax.set_xlabel("criticality index (share of replications on the chain that set the mission end)")
+    ax.grid(axis="x", color="#dddddd", lw=0.6)
+    ax.set_title(_title(ens, f"criticality (top {len(vals)})"), loc="left", fontsize=11)
+    return ax
+
+
+def histogram(ens: Ensemble, *, ax: Axes | None = None, bins: int = 60) -> Axes:
+    """Histogram of the mission duration in days with P10/P50/P90 marked."""
+    ax = _axes(ax, (10, 5))
+    days = ens.end_s[ens.success] / (24 * HOUR_S)
+    if days.size == 0:
+        return ax
+    ax.hist(days, bins=bins, color="#6baed6", edgecolor="white")
+    for q in (10, 50, 90):
+        v = float(np.percentile(days, q))
+        ax.axvline(v, color="#08306b", ls="--", lw=1)
+        ax.annotate(f"P{q} {v:.2f} d", (v, 1), xycoords=("data", "axes fraction"), xytext=(3, -12 - q / 10),
+                    textcoords="offset points", fontsize=8, color="#08306b")
+    ax.set_xlabel("mission duration (days from T0)")
+    ax.set_ylabel("replications")
+    ax.set_title(_title(ens, "mission duration"), loc="left", fontsize=11)
+    return ax

@@ -1,0 +1,94 @@
+"""The lunarsim mc command: JSON contract, reproducibility across workers, outputs, errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+from tests.conftest import run_cli
+
+
+def mc_json(*args: str) -> dict:  # type: ignore[type-arg]
+    """Run ``lunarsim mc ... --json`` in a subprocess and parse its output."""
+    res = run_cli("mc", *args, "--json")
+    assert res.returncode == 0, res.stderr
+    return json.loads(res.stdout)
+
+
+def test_mc_json_contract() -> None:
+    """mc --json has the DESIGN.md keys, UTC ends and ordered percentiles."""
+    out = mc_json("change5", "-n", "3000", "--seed", "7", "--deadline", "2020-12-17T12:00Z")
+    assert list(out)[:4] == ["scenario", "replications", "seed", "engine"]
+    assert out["scenario"] == "change5" and out["replications"] == 3000 and out["seed"] == 7
+    assert out["success_probability"] == 1.0
+    d = out["duration_h"]
+    assert set(d) == {"mean", "std", "p10", "p50", "p80", "p90"}
+    assert d["p10"] <= d["p50"] <= d["p80"] <= d["p90"]
+    assert all(v.endswith("Z") for v in out["end"].values())
+    assert 0.0 <= out["deadline"]["probability"] <= 1.0 and out["deadline"]["at"] == "2020-12-17T12:00:00Z"
+    phase = out["phases"][0]
+    assert {"id", "duration_h", "end_h", "criticality", "sensitivity", "wait_h"} <= set(phase)
+    assert set(phase["duration_h"]) == {"mean", "p10", "p50", "p90"} and "mean" in phase["wait_h"]
+    # the flown lunar-orbit wait falls inside the simulated distribution
+    wait = next(p for p in out["phases"] if p["id"] == "lunar_orbit_wait")
+    assert 0 < wait["actual_percentile"] < 100
+
+
+def test_same_seed_same_bytes_any_workers() -> None:
+    """The same seed gives byte-identical JSON with 1 and 2 workers and with either engine."""
+    one = run_cli("mc", "change5", "-n", "20000", "--seed", "3", "--json", "--workers", "1")
+    two = run_cli("mc", "change5", "-n", "20000", "--seed", "3", "--json", "--workers", "2")
+    assert one.returncode == two.returncode == 0
+    assert one.stdout == two.stdout
+    other = run_cli("mc", "change5", "-n", "20000", "--seed", "4", "--json")
+    assert json.loads(other.stdout)["duration_h"] != json.loads(one.stdout)["duration_h"]
+
+
+def test_engines_agree_through_cli() -> None:
+    """--engine des and --engine vector report the same statistics."""
+    des = mc_json("change5", "-n", "2000", "--seed", "1", "--engine", "des")
+    vec = mc_json("change5", "-n", "2000", "--seed", "1", "--engine", "vector")
+    des.pop("engine"), vec.pop("engine")
+    assert des == vec
+
+
+def test_csv_rows_and_plots(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--csv writes one row per replication; plot options write their files."""
+    rows_path = tmp_path / "runs.csv"
+    paths = {k: tmp_path / f"{k}.png" for k in ("out", "tornado", "criticality", "histogram")}
+    args = ["mc", "change5", "-n", "500", "--seed", "2", "--csv", str(rows_path), "--quiet"]
+    for k, v in paths.items():
+        args += [f"--{k}", str(v)]
+    assert main(args) == 0
+    rows = list(csv.DictReader(rows_path.read_text().splitlines()))
+    assert len(rows) == 500 and rows[0]["replication"] == "0" and rows[0]["outcome"] == "success"
+    assert "capsule_landing_end_h" in rows[0]
+    assert abs(float(rows[0]["duration_h"]) - float(rows[0]["capsule_landing_end_h"])) < 1e-3
+    for p in paths.values():
+        assert p.read_bytes().startswith(b"\x89PNG")
+    assert "per phase" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["-n", "0"], "must be >= 1"),
+        (["--deadline", "2020-12-17"], "--deadline 2020-12-17"),
+        (["--out", "x.bmp"], "use .png, .svg or .pdf"),
+        (["--set", "phases.nope.duration=1h"], "no entry with id 'nope'"),
+    ],
+)
+def test_bad_options_exit_2(args: list[str], fragment: str) -> None:
+    """Bad options exit 2 with a one-line message and no traceback."""
+    res = run_cli("mc", "change5", *args)
+    assert res.returncode == 2 and fragment in res.stderr and "Traceback" not in res.stderr
+
+
+def test_until_stable_reports_n() -> None:
+    """--until-stable runs more than the first batch and reports the N it used."""
+    out = mc_json("change5", "-n", "8192", "--seed", "5", "--until-stable")
+    assert out["replications"] % 8192 == 0 and out["replications"] >= 4 * 8192
