@@ -31,6 +31,7 @@ def write_atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
     tmp_path = Path(tmp)
     try:
         write(tmp_path)
+        os.chmod(tmp_path, _file_mode(target))
         os.replace(tmp_path, target)
     except OSError as exc:
         raise RunError(f"cannot write {target}: {exc.strerror or exc}; choose a writable path") from None
@@ -38,6 +39,15 @@ def write_atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
         if tmp_path.exists():
             tmp_path.unlink()
     return target
+
+
+def _file_mode(target: Path) -> int:
+    """The mode a plain ``open()`` would give: the existing file's, or 0o666 less the umask."""
+    if target.exists():
+        return target.stat().st_mode & 0o777
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def write_text(path: str | Path, text: str) -> Path:
