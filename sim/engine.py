@@ -1,57 +1,115 @@
 """The SimPy engine: plays a scenario's phases on a SimPy event loop and returns a ``Timeline``.
 
-A phase waits until all its predecessors have ended (plus their lags; hand-off is
-end-exclusive, so a phase may start the instant its predecessor ends), then runs for its
-duration. One ``Environment`` per run; no module state; no I/O.
+A phase becomes ready when all its predecessors have ended (plus their lags; hand-off is
+end-exclusive, so a phase may start the instant its predecessor ends). Then, in this order, it
+waits for its window to open (with ``must_fit``, for an opening long enough to hold it), requests
+its shared resources (``simpy.Resource``, in a fixed order so that no two phases deadlock), runs
+for its duration, and on a drawn failure retries, holds, aborts the mission or is skipped. Every
+wait is recorded with its cause. One ``Environment`` per run; no module state; no I/O.
 
-Design choice (see docs/design.md, "Engine"): a phase is a small event-driven state machine
-on the SimPy event loop rather than a generator process: its end is a ``Timeout`` whose
-callback counts down the successors' unfinished predecessors and starts each successor whose
-count reaches zero. This is the SimPy idiom without the per-process lifecycle and ``AllOf``
-costs (about 5x faster, see ../shared/PERFORMANCE.md and benchmarks/), with the same semantics.
-Times are computed as ``start = max(pred end + lag)`` and ``end = start + duration`` and the
-loop is advanced to exactly those values, so a run is exact float arithmetic that the
-vectorized fast path (``sim.fastpath``) reproduces bit for bit.
+Design choice (docs/design.md, "Engine"): a phase is a small event-driven state machine on the
+SimPy event loop, not a generator process: its end is a ``Timeout`` whose callback counts down
+its successors' unfinished predecessors and starts each successor whose count reaches zero.
+This is SimPy without the per-process lifecycle and ``AllOf`` costs (about 5x faster, see
+``benchmarks/RESULTS.md``), with the same semantics. Times are computed as exact float
+arithmetic (``start = max(pred end + lag)``, window openings, ``end = start + run time``) and the
+loop is advanced to those values, so the vectorized fast path (``sim.fastpath``) reproduces
+every time bit for bit on the same draws.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
 import numpy as np
 import simpy
 
-from sim.graph import PhaseGraph, build_graph
+from sim.graph import ABORT, HOLD, RETRY, SKIP, Model, PhaseGraph, build_model
 from sim.results import PhaseRecord, Timeline
 from sim.scenario import Scenario
+from sim.windows import WindowNeverOpens
+
+DONE, SKIPPED, ABORTED, NOT_RUN = 0, 1, 2, 3
+STATUS = ("done", "skipped", "aborted", "not_run")
+WINDOW_DRIVER = -2  # driver of a phase released by its window opening (criticality stops there)
 
 
 @dataclass(frozen=True)
 class RunArrays:
-    """Per-phase times of one or many runs (shape ``(P,)`` or ``(N, P)``), seconds since T0.
+    """Per-phase results of one run (shape ``(P,)``) or of N runs (``(N, P)``), seconds since T0.
 
-    ``driver`` is the index of the predecessor whose end (plus lag) released each phase, or -1
-    for a phase released by the epoch (a root). It is what criticality walks back along.
+    ``driver`` is what released each phase: the index of the predecessor whose end (plus lag)
+    set its ready time, or of the phase whose release of a resource let it start; -1 for a root
+    released by the epoch, ``WINDOW_DRIVER`` (-2) for a phase released by its window. Phases that
+    did not run have NaN times and status ``NOT_RUN``.
     """
 
     ready_s: np.ndarray
     start_s: np.ndarray
     end_s: np.ndarray
     driver: np.ndarray
+    wait_window_s: np.ndarray
+    wait_resource_s: np.ndarray
+    failure_s: np.ndarray
+    attempts: np.ndarray
+    status: np.ndarray
 
 
-def run_once(graph: PhaseGraph, durations_s: Sequence[float]) -> RunArrays:
-    """One replication on a fresh SimPy ``Environment``; ``durations_s`` in file order."""
-    n = graph.size
-    preds, lags, succs = graph.preds, graph.lags_s, graph.succs
+def run_time(graph: PhaseGraph, i: int, d: float, fails: int) -> tuple[float, int, int]:
+    """Run time, attempts and status of phase ``i`` with duration ``d`` and ``fails`` drawn failures."""
+    spec = graph.failure[i] if graph.failure else None
+    if spec is None or fails <= 0:
+        return d, 1, DONE
+    if spec.mode == RETRY:
+        attempts = min(fails + 1, spec.max_attempts)
+        total = attempts * d + (attempts - 1) * spec.delay_s
+        return total, attempts, ABORTED if fails >= spec.max_attempts else DONE
+    if spec.mode == HOLD:
+        return d + spec.delay_s, 1, DONE
+    if spec.mode == ABORT:
+        return d, 1, ABORTED
+    assert spec.mode == SKIP
+    return d, 1, SKIPPED
+
+
+def as_model(model: Model | PhaseGraph) -> Model:
+    """A ``Model``; a bare ``PhaseGraph`` becomes a model without window tables."""
+    return model if isinstance(model, Model) else Model(graph=model, windows=())
+
+
+def run_once(
+    model: Model | PhaseGraph, durations_s: Sequence[float], fails: Sequence[int] | None = None
+) -> RunArrays:
+    """One replication on a fresh SimPy ``Environment``; arrays in file order.
+
+    Raises:
+        WindowNeverOpens: a phase's window has no suitable opening within the horizon.
+    """
+    model = as_model(model)
+    g = model.graph
+    tables = model.windows
+    n = g.size
+    preds, lags, succs = g.preds, g.lags_s, g.succs
+    window, must_fit, uses = g.window, g.must_fit, g.resources
     dur = list(durations_s)
+    nfail = list(fails) if fails is not None else [0] * n
+    nan = float("nan")
     remaining = [len(p) for p in preds]
-    ready = [0.0] * n
-    start = [0.0] * n
-    end = [0.0] * n
+    ready = [nan] * n
+    start = [nan] * n
+    end = [nan] * n
     driver = [-1] * n
+    wait_w = [0.0] * n
+    wait_r = [0.0] * n
+    lost = [0.0] * n
+    attempts = [0] * n
+    status = [NOT_RUN] * n
     env = simpy.Environment()
     timeout = env.timeout
+    resources = [simpy.Resource(env, capacity=c) for c in g.capacities]
+    held: list[list[simpy.Resource.request]] = [[] for _ in range(n)] if g.capacities else []  # type: ignore[valid-type]
+    last_release = [-1] * len(resources)
 
     def begin(i: int) -> None:
         best, who = 0.0, -1
@@ -59,44 +117,135 @@ def run_once(graph: PhaseGraph, durations_s: Sequence[float]) -> RunArrays:
             t = end[j] + lag
             if who < 0 or t > best:
                 best, who = t, j
-        ready[i] = start[i] = best
+        ready[i] = best
+        t = best
+        w = window[i] if window else -1
+        if w >= 0:
+            t = tables[w].next_start(best, dur[i], must_fit[i])
+            if t == float("inf"):
+                raise WindowNeverOpens(g.ids[i], g.window_names[w], best, tables[w].horizon_s)
+            if t > best:
+                who = WINDOW_DRIVER
+                wait_w[i] = t - best
         driver[i] = who
-        end[i] = best + dur[i]
+        if uses and uses[i]:
+            if t > env.now:
+                timeout(t - env.now, (i, t)).callbacks.append(acquire)  # type: ignore[union-attr]
+            else:
+                acquire_at(i, t)
+        else:
+            run(i, t)
+
+    def acquire(ev: simpy.Timeout) -> None:
+        acquire_at(*ev.value)
+
+    def acquire_at(i: int, t: float) -> None:
+        requests = [resources[r].request() for r in uses[i]]
+        held[i] = requests
+        queued = [q for q in requests if not q.triggered]
+        if not queued:
+            run(i, t)
+            return
+        pending = [len(queued)]
+
+        def granted(_: simpy.Event) -> None:
+            pending[0] -= 1
+            if pending[0] == 0:
+                now = env.now
+                wait_r[i] = now - t
+                blockers = [last_release[r] for r, q in zip(uses[i], requests, strict=True) if q in queued]
+                driver[i] = max(blockers, key=lambda k: end[k] if k >= 0 else -1.0)
+                run(i, now)
+
+        for q in queued:
+            q.callbacks.append(granted)  # type: ignore[union-attr]
+
+    def run(i: int, t: float) -> None:
+        start[i] = t
+        total, attempts[i], status[i] = run_time(g, i, dur[i], nfail[i])
+        lost[i] = total - dur[i]
+        end[i] = t + total
         timeout(end[i] - env.now, i).callbacks.append(finish)  # type: ignore[union-attr]
 
     def finish(ev: simpy.Timeout) -> None:
-        for k in succs[ev.value]:
+        i = ev.value
+        if held and held[i]:
+            for r, q in zip(uses[i], held[i], strict=True):
+                resources[r].release(q)
+                last_release[r] = i
+        if status[i] == ABORTED:
+            return
+        for k in succs[i]:
             remaining[k] -= 1
             if remaining[k] == 0:
                 begin(k)
 
-    for i in graph.order:
+    for i in g.order:
         if not preds[i]:
             begin(i)
     env.run()
     return RunArrays(
-        ready_s=np.array(ready), start_s=np.array(start), end_s=np.array(end), driver=np.array(driver)
+        ready_s=np.array(ready),
+        start_s=np.array(start),
+        end_s=np.array(end),
+        driver=np.array(driver, dtype=np.int32),
+        wait_window_s=np.array(wait_w),
+        wait_resource_s=np.array(wait_r),
+        failure_s=np.array(lost),
+        attempts=np.array(attempts, dtype=np.int16),
+        status=np.array(status, dtype=np.int8),
     )
 
 
-def run_block(graph: PhaseGraph, durations_s: np.ndarray) -> RunArrays:
-    """Many replications, one Environment each; ``durations_s`` is ``(N, P)``."""
-    n, p = durations_s.shape
-    ready = np.empty((n, p))
-    start = np.empty((n, p))
-    end = np.empty((n, p))
-    driver = np.empty((n, p), dtype=np.int32)
-    for r, row in enumerate(durations_s.tolist()):
-        one = run_once(graph, row)
-        ready[r], start[r], end[r], driver[r] = one.ready_s, one.start_s, one.end_s, one.driver
-    return RunArrays(ready_s=ready, start_s=start, end_s=end, driver=driver)
+def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndarray | None = None) -> RunArrays:
+    """Many replications, one Environment each; ``durations_s`` (and ``fails``) are ``(N, P)``."""
+    model = as_model(model)
+    runs = [
+        run_once(model, row, None if fails is None else fails[r])
+        for r, row in enumerate(durations_s.tolist())
+    ]
+    return RunArrays(**{f: np.stack([getattr(x, f) for x in runs]) for f in RunArrays.__dataclass_fields__})
+
+
+def timeline_from(scenario: Scenario, arrays: RunArrays) -> Timeline:
+    """A ``Timeline`` from the arrays of one run."""
+    records = []
+    for i, p in enumerate(scenario.phases):
+        causes = [c for c, w in (("window", arrays.wait_window_s[i]), ("resource", arrays.wait_resource_s[i])) if w > 0]
+        records.append(
+            PhaseRecord(
+                id=p.id,
+                name=p.label,
+                kind=p.kind,
+                element=p.element,
+                ready_s=float(arrays.ready_s[i]),
+                start_s=float(arrays.start_s[i]),
+                end_s=float(arrays.end_s[i]),
+                wait_cause="+".join(causes) or None,
+                attempts=int(arrays.attempts[i]),
+                outcome=STATUS[int(arrays.status[i])],
+                wait_window_s=float(arrays.wait_window_s[i]),
+                wait_resource_s=float(arrays.wait_resource_s[i]),
+                failure_s=float(arrays.failure_s[i]),
+            )
+        )
+    aborted = bool((arrays.status == ABORTED).any())
+    return Timeline(
+        scenario_id=scenario.id,
+        name=scenario.name,
+        epoch=scenario.epoch,
+        phases=tuple(records),
+        outcome="aborted" if aborted else "success",
+        elements=tuple(scenario.elements),
+    )
 
 
 def simulate(
     scenario: Scenario,
     durations_s: Sequence[float] | np.ndarray | None = None,
     *,
-    graph: PhaseGraph | None = None,
+    fails: Sequence[int] | None = None,
+    model: Model | None = None,
 ) -> Timeline:
     """Run a scenario once.
 
@@ -104,34 +253,20 @@ def simulate(
         scenario: a validated scenario.
         durations_s: one duration per phase in file order, seconds; the nominal durations
             when omitted.
-        graph: the compiled phase graph, if the caller already has it.
+        fails: failures drawn per phase (0 = none); no failures when omitted (a nominal run).
+        model: the compiled model, if the caller already has it.
 
     Returns:
         The run's ``Timeline``.
+
+    Raises:
+        WindowNeverOpens: a phase's window has no suitable opening within the horizon.
     """
-    g = graph or build_graph(scenario)
+    m = model or build_model(scenario)
+    g = m.graph
     d = g.nominal_s if durations_s is None else np.asarray(durations_s, dtype=float)
     if d.shape != (g.size,):
         raise ValueError(f"expected {g.size} durations, got shape {d.shape}")
     if (d < 0).any():
         raise ValueError("durations must be >= 0")
-    arrays = run_once(g, d.tolist())
-    records = tuple(
-        PhaseRecord(
-            id=p.id,
-            name=p.label,
-            kind=p.kind,
-            element=p.element,
-            ready_s=float(arrays.ready_s[i]),
-            start_s=float(arrays.start_s[i]),
-            end_s=float(arrays.end_s[i]),
-        )
-        for i, p in enumerate(scenario.phases)
-    )
-    return Timeline(
-        scenario_id=scenario.id,
-        name=scenario.name,
-        epoch=scenario.epoch,
-        phases=records,
-        elements=tuple(scenario.elements),
-    )
+    return timeline_from(scenario, run_once(m, d.tolist(), fails))

@@ -240,6 +240,21 @@ class Ephemeris:
         """Close the ephemeris file now (otherwise it is closed when the object is collected)."""
         self._close_kernel()
 
+    def coverage(self) -> tuple[datetime, datetime]:
+        """The UTC span in which the kernel gives the Sun and the Moon (DE421: 1899-07-29 to 2053-10-09).
+
+        Times outside it make skyfield raise ``EphemerisRangeError`` (a ``ValueError``). Searches
+        look a little beyond the times they are given (``sun_report`` 45 days, scans two steps),
+        so callers should keep a margin inside this span.
+        """
+        segments = [s.spk_segment for s in self._kernel.segments if s.target in (3, 10, 301)]
+        start_jd = max(seg.start_jd for seg in segments)
+        end_jd = min(seg.end_jd for seg in segments)
+        return (
+            self._ts.tdb_jd(start_jd).utc_datetime().astimezone(UTC),
+            self._ts.tdb_jd(end_jd).utc_datetime().astimezone(UTC),
+        )
+
     # -- vectors -------------------------------------------------------------------------------
 
     def _times(self, epoch: datetime, t_s: FloatArray) -> Time:
@@ -412,13 +427,16 @@ class Ephemeris:
 
     # -- reports -------------------------------------------------------------------------------
 
-    def sun_report(self, lat_deg: float, lon_deg: float, times: Sequence[datetime]) -> dict[str, Any]:
+    def sun_report(
+        self, lat_deg: float, lon_deg: float, times: Sequence[datetime], *, elevation_deg: float = 0.0
+    ) -> dict[str, Any]:
         """Sun elevation, previous sunrise and next sunset at a site for a list of UTC times.
 
         Args:
             lat_deg: selenographic latitude, deg.
             lon_deg: selenographic east longitude, deg.
             times: timezone-aware datetimes.
+            elevation_deg: the sunrise/sunset threshold (0 = the Sun's centre on the horizon).
 
         Returns:
             ``{"site": {"lat_deg", "lon_deg"}, "times": [{"at", "sun_elevation_deg",
@@ -436,7 +454,12 @@ class Ephemeris:
         t_s = np.array([(when - epoch).total_seconds() for when in times])
         elevation = self.sun_elevation_deg(lat_deg, lon_deg, epoch, t_s)
         events = self.sun_events(
-            lat_deg, lon_deg, epoch, float(t_s.min()) - REPORT_SEARCH_S, float(t_s.max()) + REPORT_SEARCH_S
+            lat_deg,
+            lon_deg,
+            epoch,
+            float(t_s.min()) - REPORT_SEARCH_S,
+            float(t_s.max()) + REPORT_SEARCH_S,
+            elevation_deg=elevation_deg,
         )
         rises = np.array([t for t, kind in events if kind == "rise"])
         sets = np.array([t for t, kind in events if kind == "set"])

@@ -1,37 +1,111 @@
-"""The vectorized fast path: longest path over an ``(N, P)`` duration matrix with numpy.
+"""The vectorized fast path: the engine's semantics over an ``(N, P)`` duration matrix with numpy.
 
 For scenarios without shared resources every replication is independent arithmetic on the
-phase graph: ``start = max(pred end + lag)``, ``end = start + duration``, in topological order,
-vectorized over the N replications. It computes exactly what the SimPy engine computes, in
-the same float order, so both give bit-identical times on the same draws (a property test
-checks this).
+phase graph, in topological order and vectorized over the N replications:
+``ready = max(pred end + lag)``; ``start`` = the window's next suitable opening (a
+``searchsorted`` into its table); ``end = start + run time``, where the run time adds retries
+and holds from the drawn failure counts; an abort leaves every descendant not run (NaN). It
+computes exactly what the SimPy engine computes, in the same float order, so both give
+bit-identical results on the same draws (a property test checks this).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.engine import RunArrays
-from sim.graph import PhaseGraph
+from sim.engine import ABORTED, DONE, NOT_RUN, SKIPPED, WINDOW_DRIVER, RunArrays, as_model
+from sim.graph import ABORT, HOLD, RETRY, SKIP, Model, PhaseGraph
+from sim.windows import WindowNeverOpens
 
 
-def run_block(graph: PhaseGraph, durations_s: np.ndarray) -> RunArrays:
-    """Times of N replications at once; ``durations_s`` is ``(N, P)`` in file order."""
+def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndarray | None = None) -> RunArrays:
+    """Results of N replications at once; ``durations_s`` (and ``fails``) are ``(N, P)`` in file order.
+
+    Raises:
+        ValueError: the model uses shared resources (only the SimPy engine can run it).
+        WindowNeverOpens: a phase's window has no suitable opening within the horizon.
+    """
+    model = as_model(model)
+    g = model.graph
+    if g.uses_resources:
+        raise ValueError("the vector path cannot model shared resources; use the SimPy engine")
     n, p = durations_s.shape
-    ready = np.zeros((n, p))
-    end = np.empty((n, p))
+    ready = np.full((n, p), np.nan)
+    start = np.full((n, p), np.nan)
+    end = np.full((n, p), np.nan)
     driver = np.full((n, p), -1, dtype=np.int32)
-    for i in graph.order:
-        preds, lags = graph.preds[i], graph.lags_s[i]
+    wait_w = np.zeros((n, p))
+    lost = np.zeros((n, p))
+    attempts = np.ones((n, p), dtype=np.int16)
+    status = np.full((n, p), DONE, dtype=np.int8)
+    blocked = np.zeros((n, p), dtype=bool)  # not run: an ancestor aborted
+    for i in g.order:
+        d = durations_s[:, i]
+        preds, lags = g.preds[i], g.lags_s[i]
         if preds:
             best = end[:, preds[0]] + lags[0]
             who = np.full(n, preds[0], dtype=np.int32)
+            dead = blocked[:, preds[0]] | (status[:, preds[0]] == ABORTED)
             for j, lag in zip(preds[1:], lags[1:], strict=True):
                 t = end[:, j] + lag
                 later = t > best
                 best = np.where(later, t, best)
                 who[later] = j
-            ready[:, i] = best
-            driver[:, i] = who
-        end[:, i] = ready[:, i] + durations_s[:, i]
-    return RunArrays(ready_s=ready, start_s=ready, end_s=end, driver=driver)
+                dead |= blocked[:, j] | (status[:, j] == ABORTED)
+            blocked[:, i] = dead
+        else:
+            best = np.zeros(n)
+            who = np.full(n, -1, dtype=np.int32)
+            dead = None
+        t = best
+        w = g.window[i] if g.window else -1
+        if w >= 0:
+            live = ~dead if dead is not None else slice(None)
+            t = best.copy()
+            t[live] = model.windows[w].next_start_many(best[live], d[live], g.must_fit[i])
+            if np.isinf(t).any():
+                k = int(np.flatnonzero(np.isinf(t))[0])
+                raise WindowNeverOpens(g.ids[i], g.window_names[w], float(best[k]), model.windows[w].horizon_s)
+            later = t > best
+            who[later] = WINDOW_DRIVER
+            wait_w[:, i] = t - best
+        total = d
+        spec = g.failure[i] if g.failure else None
+        if spec is not None and fails is not None:
+            f = fails[:, i]
+            failed = f > 0
+            if spec.mode == RETRY:
+                att = np.minimum(f + 1, spec.max_attempts)
+                total = np.where(failed, att * d + (att - 1) * spec.delay_s, d)
+                attempts[:, i] = att
+                status[failed & (f >= spec.max_attempts), i] = ABORTED
+            elif spec.mode == HOLD:
+                total = np.where(failed, d + spec.delay_s, d)
+            elif spec.mode == ABORT:
+                status[failed, i] = ABORTED
+            elif spec.mode == SKIP:
+                status[failed, i] = SKIPPED
+            lost[:, i] = total - d
+        ready[:, i] = best
+        start[:, i] = t
+        end[:, i] = t + total
+        driver[:, i] = who
+        if dead is not None and dead.any():
+            for arr in (ready, start, end):
+                arr[dead, i] = np.nan
+            wait_w[dead, i] = 0.0
+            lost[dead, i] = 0.0
+            attempts[dead, i] = 0
+            status[dead, i] = NOT_RUN
+            driver[dead, i] = -1
+    return RunArrays(
+        ready_s=ready,
+        start_s=start,
+        end_s=end,
+        driver=driver,
+        wait_window_s=wait_w,
+        wait_resource_s=np.zeros((n, p)),
+        failure_s=lost,
+        attempts=attempts,
+        status=status,
+    )

@@ -1,21 +1,42 @@
-"""The phase graph: a scenario's dependencies compiled once into plain index tuples.
+"""The compiled model: a scenario turned once into plain index tuples and window tables.
 
-Both the SimPy engine and (later) the vectorized fast path read this structure instead of the
-pydantic models, so that no dict lookup or model attribute access happens in an inner loop.
+Both engines (SimPy in ``sim.engine``, numpy in ``sim.fastpath``) read this structure instead
+of the pydantic models, so no dict lookup or model attribute access happens in an inner loop.
+``build_graph`` is pure; ``build_model`` also computes the window tables (which may need the
+lunar ephemeris).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.scenario import Scenario, topological_order
+from sim.scenario import CombinedWindow, DaylightWindow, ExplicitWindow, PeriodicWindow, Scenario, topological_order
+from sim.timebase import from_utc
+from sim.windows import WindowTable, intersect, periodic, union
+
+if TYPE_CHECKING:
+    from sim.ephemeris import Ephemeris
+
+RETRY, HOLD, ABORT, SKIP = 0, 1, 2, 3
+ON_FAIL = {"retry": RETRY, "hold": HOLD, "abort": ABORT, "skip": SKIP}
+
+
+@dataclass(frozen=True)
+class FailureSpec:
+    """A phase's contingency, compiled: ``mode`` is RETRY, HOLD, ABORT or SKIP."""
+
+    mode: int
+    probability: float
+    delay_s: float
+    max_attempts: int
 
 
 @dataclass(frozen=True)
 class PhaseGraph:
-    """Indices of phases in file order, with predecessors, lags and a topological order."""
+    """Phases in file order: predecessors, lags, topological order, windows, resources, failures."""
 
     ids: tuple[str, ...]
     preds: tuple[tuple[int, ...], ...]
@@ -23,15 +44,40 @@ class PhaseGraph:
     succs: tuple[tuple[int, ...], ...]
     order: tuple[int, ...]
     nominal_s: np.ndarray
+    window: tuple[int, ...] = ()  # index into window_names, -1 for none
+    must_fit: tuple[bool, ...] = ()
+    window_names: tuple[str, ...] = ()
+    resources: tuple[tuple[int, ...], ...] = ()
+    resource_names: tuple[str, ...] = ()
+    capacities: tuple[int, ...] = ()
+    failure: tuple[FailureSpec | None, ...] = ()
 
     @property
     def size(self) -> int:
         """Number of phases."""
         return len(self.ids)
 
+    @property
+    def uses_resources(self) -> bool:
+        """True if any phase holds a shared resource (only the SimPy engine handles those)."""
+        return any(self.resources)
+
+    @property
+    def failing(self) -> tuple[int, ...]:
+        """Indices of phases with a failure spec, in file order."""
+        return tuple(i for i, f in enumerate(self.failure) if f is not None)
+
     def index(self, phase_id: str) -> int:
         """File-order index of a phase id."""
         return self.ids.index(phase_id)
+
+
+@dataclass(frozen=True, eq=False)
+class Model:
+    """A phase graph plus its window tables (``windows[k]`` belongs to ``graph.window_names[k]``)."""
+
+    graph: PhaseGraph
+    windows: tuple[WindowTable, ...]
 
 
 def build_graph(scenario: Scenario) -> PhaseGraph:
@@ -44,12 +90,71 @@ def build_graph(scenario: Scenario) -> PhaseGraph:
     for i, ps in enumerate(preds):
         for j in ps:
             succs[j].append(i)
-    nominal = np.array([p.duration.nominal_s for p in scenario.phases], dtype=float)
+    used_windows = tuple(dict.fromkeys(p.window.name for p in scenario.phases if p.window is not None))
+    resource_names = tuple(scenario.resources)
     return PhaseGraph(
         ids=ids,
         preds=preds,
         lags_s=lags,
         succs=tuple(tuple(s) for s in succs),
         order=tuple(topological_order(scenario)),
-        nominal_s=nominal,
+        nominal_s=np.array([p.duration.nominal_s for p in scenario.phases], dtype=float),
+        window=tuple(used_windows.index(p.window.name) if p.window else -1 for p in scenario.phases),
+        must_fit=tuple(bool(p.window and p.window.must_fit) for p in scenario.phases),
+        window_names=used_windows,
+        resources=tuple(tuple(resource_names.index(r) for r in p.resources) for p in scenario.phases),
+        resource_names=resource_names,
+        capacities=tuple(r.capacity for r in scenario.resources.values()),
+        failure=tuple(
+            FailureSpec(ON_FAIL[p.failure.on_fail], p.failure.probability, p.failure.delay, p.failure.max_attempts)
+            if p.failure is not None and p.failure.probability > 0
+            else None
+            for p in scenario.phases
+        ),
     )
+
+
+def build_model(scenario: Scenario, ephemeris: Ephemeris | None = None) -> Model:
+    """Compile the phase graph and the tables of the windows its phases use."""
+    graph = build_graph(scenario)
+    cache: dict[str, WindowTable] = {}
+    tables = tuple(window_table(scenario, name, cache, ephemeris) for name in graph.window_names)
+    return Model(graph=graph, windows=tables)
+
+
+def window_table(
+    scenario: Scenario, name: str, cache: dict[str, WindowTable], ephemeris: Ephemeris | None = None
+) -> WindowTable:
+    """The openings of window ``name`` over [0, horizon], seconds since the scenario epoch."""
+    if name in cache:
+        return cache[name]
+    spec = scenario.windows[name]
+    horizon = scenario.horizon
+    epoch = scenario.epoch
+    table: WindowTable
+    if isinstance(spec, PeriodicWindow):
+        first = from_utc(epoch, spec.anchor) if spec.anchor is not None else (spec.offset or 0.0)
+        table = periodic(name, spec.period, spec.open, first, horizon)
+    elif isinstance(spec, ExplicitWindow):
+        iv = np.array([[from_utc(epoch, a), from_utc(epoch, b)] for a, b in spec.intervals], dtype=float)
+        table = WindowTable.from_intervals(name, iv, horizon)
+    elif isinstance(spec, DaylightWindow):
+        site = spec.site or scenario.site
+        assert site is not None  # checked when the scenario was loaded
+        if ephemeris is None:
+            from sim.ephemeris import default_ephemeris
+
+            ephemeris = default_ephemeris()
+        iv = ephemeris.daylight_intervals(
+            site.lat_deg, site.lon_deg, epoch, 0.0, horizon,
+            min_elevation_deg=spec.min_sun_elevation_deg,
+            max_elevation_deg=spec.max_sun_elevation_deg,
+            part=spec.part,
+        )
+        table = WindowTable.from_intervals(name, iv, horizon)
+    else:
+        assert isinstance(spec, CombinedWindow)
+        parts = [window_table(scenario, child, cache, ephemeris) for child in spec.windows]
+        table = (intersect if spec.type == "all_of" else union)(name, parts, horizon)
+    cache[name] = table
+    return table

@@ -24,7 +24,7 @@ import numpy as np
 from sim import engine as des
 from sim import fastpath
 from sim.distributions import Distribution
-from sim.graph import PhaseGraph, build_graph
+from sim.graph import Model, PhaseGraph, build_model
 from sim.results import Ensemble
 from sim.scenario import Scenario
 
@@ -33,11 +33,17 @@ Engine = Literal["auto", "des", "vector"]
 Progress = Callable[[int], None]
 
 
-def choose_engine(scenario: Scenario, engine: Engine = "auto") -> Literal["des", "vector"]:
-    """The engine to use: the vector path unless the scenario needs the event loop."""
+def choose_engine(model: Model, engine: Engine = "auto") -> Literal["des", "vector"]:
+    """The engine to use: the vector path unless the scenario shares resources (event loop needed).
+
+    Raises:
+        ValueError: ``vector`` was asked for a scenario with shared resources.
+    """
+    if engine == "vector" and model.graph.uses_resources:
+        raise ValueError("--engine vector cannot model shared resources; use --engine des (or auto)")
     if engine != "auto":
         return engine
-    return "vector"
+    return "des" if model.graph.uses_resources else "vector"
 
 
 def blocks(n: int) -> list[tuple[int, int]]:
@@ -54,9 +60,34 @@ def draw_block(dists: tuple[Distribution, ...], seed: int, block: int, size: int
     return out
 
 
+def draw_failures(graph: PhaseGraph, seed: int, block: int, size: int) -> np.ndarray | None:
+    """Failure counts ``(size, P)`` of one block (failed attempts before a success), or None.
+
+    They come from a stream of their own (``spawn_key=(block, 1)``), so adding or changing a
+    failure spec never changes the duration draws (common random numbers across what-ifs).
+    """
+    failing = graph.failing
+    if not failing:
+        return None
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block, 1)))
+    f = np.zeros((size, graph.size), dtype=np.int64)
+    for i in failing:
+        spec = graph.failure[i]
+        assert spec is not None
+        if spec.probability >= 1.0:
+            f[:, i] = spec.max_attempts
+        else:
+            f[:, i] = rng.geometric(1.0 - spec.probability, size) - 1
+    return f
+
+
+SUM_FIELDS = ("slip_overrun_s", "slip_failure_s", "slip_window_s", "slip_resource_s", "slip_upstream_s",
+              "wait_window_s", "wait_resource_s")
+
+
 @dataclass(frozen=True)
 class BlockResult:
-    """One block reduced to what the ensemble statistics need."""
+    """One block reduced to what the ensemble statistics need (sums over successful replications)."""
 
     block: int
     end_s: np.ndarray
@@ -64,19 +95,16 @@ class BlockResult:
     duration_s: np.ndarray
     phase_end_s: np.ndarray
     critical_count: np.ndarray
-    slip_overrun_s: np.ndarray
-    slip_upstream_s: np.ndarray
-    slip_window_s: np.ndarray
-    slip_resource_s: np.ndarray
+    sums: dict[str, np.ndarray]
 
 
 @dataclass(frozen=True)
 class _Job:
-    graph: PhaseGraph
+    model: Model
     dists: tuple[Distribution, ...]
     seed: int
     engine: Literal["des", "vector"]
-    nominal_ready_s: np.ndarray
+    nominal: des.RunArrays
 
 
 def critical_counts(driver: np.ndarray, end_s: np.ndarray, order: tuple[int, ...]) -> np.ndarray:
@@ -104,20 +132,31 @@ def critical_counts(driver: np.ndarray, end_s: np.ndarray, order: tuple[int, ...
 
 def _run_job(job: _Job, block: int, size: int) -> BlockResult:
     d = draw_block(job.dists, job.seed, block, size)
+    fails = draw_failures(job.model.graph, job.seed, block, size)
     runner = fastpath.run_block if job.engine == "vector" else des.run_block
-    arrays = runner(job.graph, d)
-    end = arrays.end_s
+    a = runner(job.model, d, fails)
+    nom = job.nominal
+    ok = ~(a.status == des.ABORTED).any(axis=1)
+    end = a.end_s
+    mission_end = np.nanmax(end, axis=1)
+    good = end[ok]
+    sums = {
+        "slip_overrun_s": (d[ok] - job.model.graph.nominal_s).sum(axis=0),
+        "slip_failure_s": a.failure_s[ok].sum(axis=0),
+        "slip_window_s": (a.wait_window_s[ok] - nom.wait_window_s).sum(axis=0),
+        "slip_resource_s": (a.wait_resource_s[ok] - nom.wait_resource_s).sum(axis=0),
+        "slip_upstream_s": (a.ready_s[ok] - nom.ready_s).sum(axis=0),
+        "wait_window_s": a.wait_window_s[ok].sum(axis=0),
+        "wait_resource_s": a.wait_resource_s[ok].sum(axis=0),
+    }
     return BlockResult(
         block=block,
-        end_s=end.max(axis=1),
-        success=np.ones(size, dtype=bool),
-        duration_s=(end - arrays.start_s).astype(np.float32),
+        end_s=mission_end,
+        success=ok,
+        duration_s=(end - a.start_s).astype(np.float32),
         phase_end_s=end.astype(np.float32),
-        critical_count=critical_counts(arrays.driver, end, job.graph.order),
-        slip_overrun_s=(d - job.graph.nominal_s).sum(axis=0),
-        slip_upstream_s=(arrays.ready_s - job.nominal_ready_s).sum(axis=0),
-        slip_window_s=np.zeros(job.graph.size),
-        slip_resource_s=(arrays.start_s - arrays.ready_s).sum(axis=0),
+        critical_count=critical_counts(a.driver[ok], good, job.model.graph.order),
+        sums=sums,
     )
 
 
@@ -170,36 +209,39 @@ def monte_carlo(
     """
     if n < 1:
         raise ValueError("n must be >= 1")
-    graph = build_graph(scenario)
-    chosen = choose_engine(scenario, engine)
-    nominal = fastpath.run_block(graph, graph.nominal_s[None, :])
+    model = build_model(scenario)
+    chosen = choose_engine(model, engine)
     job = _Job(
-        graph=graph,
+        model=model,
         dists=tuple(p.duration for p in scenario.phases),
         seed=seed,
         engine=chosen,
-        nominal_ready_s=nominal.ready_s[0],
+        nominal=des.run_once(model, model.graph.nominal_s.tolist()),
     )
     workers = max(1, min(workers, os.cpu_count() or 1, (n + BLOCK - 1) // BLOCK))
-    parts: list[BlockResult] = []
+    parts: dict[int, BlockResult] = {}  # block index -> result; a grown last block is rerun
     done = 0
     target = n
     p80_history: list[float] = []
     while True:
-        tasks = [t for t in blocks(target) if t[0] >= len(parts)]
+        tasks = [(k, size) for k, size in blocks(target) if k not in parts or _size(parts[k]) != size]
         for res in _results(job, tasks, workers):
-            parts.append(res)
-            done += res.end_s.shape[0]
+            done += _size(res) - (_size(parts[res.block]) if res.block in parts else 0)
+            parts[res.block] = res
             if progress:
                 progress(done)
         if not until_stable:
             break
-        ends = np.concatenate([p.end_s for p in parts])
+        ends = np.concatenate([parts[k].end_s for k in sorted(parts)])
         p80_history.append(float(np.percentile(ends, 80)))
         if _stable(p80_history) or target >= max_n:
             break
         target = min(max_n, target + n)
-    return _combine(scenario, seed, chosen, parts)
+    return _combine(scenario, seed, chosen, list(parts.values()))
+
+
+def _size(res: BlockResult) -> int:
+    return int(res.end_s.shape[0])
 
 
 STABLE_REL = 0.001
@@ -221,10 +263,10 @@ def _combine(scenario: Scenario, seed: int, engine: str, parts: list[BlockResult
     def cat(name: str) -> np.ndarray:
         return np.concatenate([getattr(p, name) for p in parts])
 
-    def total(name: str) -> np.ndarray:
-        acc = np.zeros_like(getattr(parts[0], name))
-        for p in parts:
-            acc = acc + getattr(p, name)
+    def total(arrays: list[np.ndarray]) -> np.ndarray:
+        acc = np.zeros_like(arrays[0])
+        for a in arrays:
+            acc = acc + a
         return acc
 
     return Ensemble(
@@ -238,10 +280,7 @@ def _combine(scenario: Scenario, seed: int, engine: str, parts: list[BlockResult
         success=cat("success"),
         duration_s=cat("duration_s"),
         phase_end_s=cat("phase_end_s"),
-        critical_count=total("critical_count"),
-        slip_overrun_s=total("slip_overrun_s"),
-        slip_upstream_s=total("slip_upstream_s"),
-        slip_window_s=total("slip_window_s"),
-        slip_resource_s=total("slip_resource_s"),
+        critical_count=total([p.critical_count for p in parts]),
+        sums={k: total([p.sums[k] for p in parts]) for k in SUM_FIELDS},
         block_ids=np.concatenate([np.full(p.end_s.shape[0], p.block, dtype=np.int32) for p in parts]),
     )

@@ -31,7 +31,10 @@ class PhaseRecord:
     end_s: float
     wait_cause: str | None = None
     attempts: int = 1
-    outcome: str = "done"
+    outcome: str = "done"  # done, skipped, aborted (the mission stopped here) or not_run
+    wait_window_s: float = 0.0
+    wait_resource_s: float = 0.0
+    failure_s: float = 0.0  # run time lost to failed attempts and holds
 
     @property
     def duration_s(self) -> float:
@@ -58,7 +61,7 @@ class Timeline:
     @property
     def end_s(self) -> float:
         """End of the last phase that ran, seconds since the epoch."""
-        ran = [p.end_s for p in self.phases if p.outcome == "done"]
+        ran = [p.end_s for p in self.phases if p.outcome != "not_run"]
         return max(ran) if ran else 0.0
 
     @property
@@ -137,8 +140,10 @@ class Ensemble:
     """N replications of a scenario, as numpy arrays (replications in seed-stream order).
 
     Per-phase arrays are float32 (seconds) to keep a million replications in memory;
-    mission-level arrays are float64. ``critical_count``, ``slip_*_s`` are sums over all
-    replications, accumulated block by block in a fixed order.
+    mission-level arrays are float64. ``critical_count`` and ``sums`` (slip parts
+    ``slip_{overrun,failure,window,resource,upstream}_s`` against the nominal run, and waits
+    ``wait_{window,resource}_s``) are sums over the successful replications, accumulated block
+    by block in a fixed order so that they do not depend on the number of workers.
     """
 
     scenario_id: str
@@ -151,14 +156,16 @@ class Ensemble:
     success: np.ndarray  # (N,) bool
     duration_s: np.ndarray  # (N, P) float32, each phase's run time (its sampled duration)
     phase_end_s: np.ndarray  # (N, P) float32
-    critical_count: np.ndarray  # (P,) int64, replications in which the phase is on the critical chain
-    slip_overrun_s: np.ndarray  # (P,) sum of (duration - nominal duration)
-    slip_upstream_s: np.ndarray  # (P,) sum of (ready - nominal ready)
-    slip_window_s: np.ndarray  # (P,) sum of waits for a window
-    slip_resource_s: np.ndarray  # (P,) sum of waits for a resource
+    critical_count: np.ndarray  # (P,) int64, successful replications with the phase on the critical chain
+    sums: dict[str, np.ndarray]  # (P,) sums over successful replications: slip parts and waits (seconds)
     block_ids: np.ndarray  # (N,) int32, the seed stream (block) index of each replication
 
     @property
     def replications(self) -> int:
         """Number of replications N."""
         return int(self.end_s.shape[0])
+
+    @property
+    def successes(self) -> int:
+        """Number of replications in which the mission did not abort."""
+        return int(self.success.sum())

@@ -102,13 +102,14 @@ def summary(
             row["end_h"] = {"p10": _h(eq[0]), "p50": _h(eq[1]), "p90": _h(eq[2])}
         else:
             row["duration_h"] = row["end_h"] = None
-        row["criticality"] = round(float(ens.critical_count[i]) / n, 4)
+        ok_n = max(ens.successes, 1)
+        row["criticality"] = round(float(ens.critical_count[i]) / ok_n, 4)
         row["sensitivity"] = round(float(sens[i]), 4)
-        window, resource = ens.slip_window_s[i] / n, ens.slip_resource_s[i] / n
-        row["wait_h"] = {"mean": _h(window + resource), "window": _h(window), "resource": _h(resource)}
-        overrun, upstream = ens.slip_overrun_s[i] / n, ens.slip_upstream_s[i] / n
-        row["slip_h"] = {"overrun": _h(overrun), "window": _h(window), "resource": _h(resource),
-                         "upstream": _h(upstream), "total": _h(overrun + window + resource + upstream)}
+        mean = {k: float(v[i]) / ok_n for k, v in ens.sums.items()}
+        row["wait_h"] = {"mean": _h(mean["wait_window_s"] + mean["wait_resource_s"]),
+                         "window": _h(mean["wait_window_s"]), "resource": _h(mean["wait_resource_s"])}
+        parts = {k: mean[f"slip_{k}_s"] for k in ("overrun", "failure", "window", "resource", "upstream")}
+        row["slip_h"] = {**{k: _h(v) for k, v in parts.items()}, "total": _h(sum(parts.values()))}
         if pid in actual_durations_s and dur.size:
             row["actual_h"] = _h(actual_durations_s[pid])
             if dur.min() < dur.max():  # a percentile of a fixed duration says nothing

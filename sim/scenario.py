@@ -110,6 +110,11 @@ Ident = Annotated[
 ]
 
 
+def seconds_text(value: float) -> str:
+    """A duration in seconds as scenario text that parses back exactly to the microsecond."""
+    return f"{value:.6f}".rstrip("0").rstrip(".") + "s"
+
+
 def _lag_seconds(value: Any) -> float:
     return parse_duration(value)
 
@@ -117,7 +122,7 @@ def _lag_seconds(value: Any) -> float:
 LagDuration = Annotated[
     float,
     PlainValidator(_lag_seconds),
-    PlainSerializer(lambda v: f"{v:g}s"),
+    PlainSerializer(lambda v: seconds_text(v)),
     WithJsonSchema({"type": "string", "description": "lag with units, e.g. '1h'", "examples": ["1h"]}),
 ]
 
@@ -167,6 +172,107 @@ AfterEntry = Annotated[
 ]
 
 
+SecondsDuration = Annotated[
+    float,
+    PlainValidator(_lag_seconds),
+    PlainSerializer(lambda v: seconds_text(v)),
+    WithJsonSchema({"type": "string", "description": "duration with units, e.g. '24h'", "examples": ["24h"]}),
+]
+
+
+class PeriodicWindow(StrictModel):
+    """Openings of length ``open`` every ``period``, from ``offset`` after the epoch or from ``anchor``."""
+
+    type: Literal["periodic"]
+    period: SecondsDuration
+    open: SecondsDuration
+    offset: SecondsDuration | None = None
+    anchor: UTCTime | None = None
+    note: str | None = None
+
+
+class ExplicitWindow(StrictModel):
+    """Listed UTC intervals ``[[start, end], ...]``."""
+
+    type: Literal["explicit"]
+    intervals: list[tuple[UTCTime, UTCTime]] = Field(min_length=1)
+    note: str | None = None
+
+
+class DaylightWindow(StrictModel):
+    """Lunar daylight at a site: the Sun's centre between elevation bounds (degrees)."""
+
+    type: Literal["lunar_daylight"]
+    min_sun_elevation_deg: float = Field(default=0.0, ge=-90, le=90)
+    max_sun_elevation_deg: float | None = Field(default=None, ge=-90, le=90)
+    part: Literal["any", "morning", "afternoon"] = Field(
+        default="any", description="morning = Sun rising (sunrise to local noon); afternoon = setting"
+    )
+    site: Site | None = Field(default=None, description="defaults to the scenario's site")
+    note: str | None = None
+
+
+class CombinedWindow(StrictModel):
+    """Intersection (``all_of``) or union (``any_of``) of other windows, by name."""
+
+    type: Literal["all_of", "any_of"]
+    windows: list[Ident] = Field(min_length=1)
+    note: str | None = None
+
+
+WindowSpec = Annotated[
+    PeriodicWindow | ExplicitWindow | DaylightWindow | CombinedWindow, Field(discriminator="type")
+]
+
+
+class WindowRef(StrictModel):
+    """A phase's window: it starts only inside an opening; with ``must_fit`` it must also end in it."""
+
+    name: Ident
+    must_fit: bool = False
+
+
+def _window_ref(value: Any) -> Any:
+    """``window: daylight`` means ``window: {name: daylight}``."""
+    return {"name": value} if isinstance(value, str) else value
+
+
+WindowEntry = Annotated[
+    WindowRef,
+    BeforeValidator(_window_ref),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "description": "window name"},
+                {
+                    "type": "object",
+                    "properties": {"name": {"type": "string"}, "must_fit": {"type": "boolean"}},
+                    "required": ["name"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    ),
+]
+
+
+class ResourceSpec(StrictModel):
+    """A shared resource (relay, ground network): at most ``capacity`` phases hold it at once."""
+
+    capacity: int = Field(default=1, ge=1)
+    note: str | None = None
+
+
+class Failure(StrictModel):
+    """A contingency: after a run, with ``probability`` the phase fails and ``on_fail`` decides."""
+
+    probability: float = Field(ge=0, le=1)
+    on_fail: Literal["retry", "hold", "abort", "skip"]
+    delay: SecondsDuration = 0.0
+    max_attempts: int = Field(default=3, ge=1, description="retry: attempts before the mission aborts")
+    note: str | None = None
+
+
 class Actual(StrictModel):
     """What flew: UTC start and/or end of a phase, with the precision of the source."""
 
@@ -190,6 +296,9 @@ class Phase(StrictModel):
     duration: Duration
     planned: Duration | None = Field(default=None, description="the published plan for this phase")
     actual: Actual | None = None
+    window: WindowEntry | None = None
+    resources: list[Ident] = Field(default_factory=list, description="shared resources held while running")
+    failure: Failure | None = None
     source: str | None = None
     note: str | None = None
 
@@ -224,6 +333,11 @@ class Scenario(StrictModel):
     elements: list[Ident] = Field(min_length=1, description="spacecraft elements; one Gantt lane each")
     planned: MissionFacts | None = None
     actual: MissionFacts | None = None
+    horizon: SecondsDuration = Field(
+        default=400 * 86400.0, description="how far after the epoch windows are computed (default 400d)"
+    )
+    windows: dict[Ident, WindowSpec] = Field(default_factory=dict)
+    resources: dict[Ident, ResourceSpec] = Field(default_factory=dict)
     phases: list[Phase] = Field(min_length=1)
     sources: list[str] = Field(default_factory=list)
 
@@ -239,8 +353,7 @@ def _dist_spec(d: Distribution) -> Any:
     """Inverse of ``parse_distribution`` for dumping a scenario back to YAML/JSON."""
     from sim import distributions as D
 
-    def s(x: float) -> str:
-        return f"{x:g}s"
+    s = seconds_text
 
     spec: dict[str, Any]
     if isinstance(d, D.Fixed) and d.min_s is None and d.max_s is None:
@@ -306,9 +419,67 @@ def scenario_from_document(doc: YamlDocument, source: str) -> Scenario:
     return scenario
 
 
+def check_windows_and_resources(scenario: Scenario) -> list[tuple[Loc, str]]:
+    """Windows and resources named by phases exist and are well formed."""
+    problems: list[tuple[Loc, str]] = []
+    names = set(scenario.windows)
+    for name, w in scenario.windows.items():
+        loc: Loc = ("windows", name)
+        if isinstance(w, PeriodicWindow):
+            if w.period <= 0:
+                problems.append(((*loc, "period"), "must be > 0"))
+            elif w.open > w.period:
+                problems.append(((*loc, "open"), "must be <= period (an opening cannot outlast its period)"))
+            if w.offset is not None and w.anchor is not None:
+                problems.append(((*loc, "anchor"), "give either offset or anchor, not both"))
+        elif isinstance(w, ExplicitWindow):
+            for k, (a, b) in enumerate(w.intervals):
+                if b <= a:
+                    problems.append(((*loc, "intervals", k), "interval end must be after its start"))
+        elif isinstance(w, DaylightWindow):
+            if w.site is None and scenario.site is None:
+                problems.append((loc, "a lunar_daylight window needs a site: add 'site:' to it or to the scenario"))
+            if w.max_sun_elevation_deg is not None and w.max_sun_elevation_deg < w.min_sun_elevation_deg:
+                problems.append(((*loc, "max_sun_elevation_deg"), "must be >= min_sun_elevation_deg"))
+        else:
+            for k, ref in enumerate(w.windows):
+                if ref not in names:
+                    problems.append(((*loc, "windows", k), f"unknown window {ref!r}{_suggest(ref, names)}"))
+    cycle = _window_cycle(scenario)
+    if cycle:
+        problems.append((("windows", cycle[0]), "windows refer to each other in a cycle: " + " -> ".join(cycle)))
+    for i, ph in enumerate(scenario.phases):
+        if ph.window is not None and ph.window.name not in names:
+            problems.append(
+                (("phases", i, "window"),
+                 f"unknown window {ph.window.name!r}{_suggest(ph.window.name, names)}; declare it under 'windows:'")
+            )
+        for k, res in enumerate(ph.resources):
+            if res not in scenario.resources:
+                problems.append(
+                    (("phases", i, "resources", k),
+                     f"unknown resource {res!r}{_suggest(res, scenario.resources)}; declare it under 'resources:'")
+                )
+    return problems
+
+
+def _window_cycle(scenario: Scenario) -> list[str] | None:
+    refs = {n: list(w.windows) if isinstance(w, CombinedWindow) else [] for n, w in scenario.windows.items()}
+    for start in refs:
+        stack = [(start, [start])]
+        while stack:
+            node, path = stack.pop()
+            for nxt in refs.get(node, []):
+                if nxt == start:
+                    return [*path, start]
+                if nxt not in path:
+                    stack.append((nxt, [*path, nxt]))
+    return None
+
+
 def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
     """Cross-field checks pydantic cannot express; returns (field path, message) pairs."""
-    problems: list[tuple[Loc, str]] = []
+    problems: list[tuple[Loc, str]] = check_windows_and_resources(scenario)
     ids: dict[str, int] = {}
     duplicated = False
     for i, ph in enumerate(scenario.phases):
@@ -520,6 +691,8 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> Loc:
         if in_dict or in_list:
             out.append(part)
             node = node[part]
+        elif isinstance(node, dict) and node.get("type") == part:
+            continue  # the label of a tagged union branch (windows: periodic, explicit, ...)
         elif (
             isinstance(node, (dict, list))
             # a field that is missing, or a union label: keep real field names only
