@@ -1,13 +1,26 @@
 """Analysis of results against the scenario: flown actuals, plan vs actual vs simulated.
 
 Pure Python/numpy over ``Timeline`` records and the scenario's published facts; no plotting,
-no I/O.
+no I/O, and no engine: callers pass the runs they want compared (``sim.api`` runs them).
+
+``compare(scenarios, timelines)`` builds the plan / actual / simulated comparison of
+``lunarsim compare``: per phase, per phase kind across missions, and per mission. The rules for
+deriving flown durations are spelled out above ``compare``'s helpers below.
 """
 
 from __future__ import annotations
 
-from sim.scenario import Scenario
-from sim.timebase import from_utc
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from sim.distributions import Distribution, Empirical, Fixed, Pert, Triangular, Uniform
+from sim.results import Timeline
+from sim.scenario import KINDS, Phase, Scenario
+from sim.timebase import HOUR_S, format_utc, from_utc
 
 
 def actual_times(scenario: Scenario) -> dict[str, tuple[float | None, float | None]]:
@@ -21,3 +34,655 @@ def actual_times(scenario: Scenario) -> dict[str, tuple[float | None, float | No
         end = from_utc(scenario.epoch, a.end) if a.end is not None else None
         out[p.id] = (start, end)
     return out
+
+
+# --------------------------------------------------------------------------- plan vs actual vs simulated
+#
+# The comparison puts, phase by phase, three durations side by side (hours):
+#
+# * planned_h: the nominal value of the phase's ``planned`` distribution (the published plan).
+# * actual_h: what flew, from the phase's ``actual`` block:
+#     1. start and end both given: end - start;
+#     2. only the end given: the start is taken to be the flown end of the phase's predecessors
+#        (the latest ``actual.end + lag`` over its ``after`` entries, as the engine would hand
+#        off), provided every predecessor has a flown end; ends are never derived, only starts;
+#     3. otherwise: null (None).
+#   A date-only time counts as noon of its day for ``actual_h`` (its window's middle), and
+#   ``actual_low_h``/``actual_high_h`` bound the flown duration by the precision of the published
+#   times (a ``date`` time lies in [00:00, 24:00) of that day, ``min`` in [t, t + 1 min), ``s`` in
+#   [t, t + 1 s), ``h`` (approximate hour) within +-30 min); a phase whose published start and
+#   end are the same instant (a milestone) lasted exactly 0 s whatever the precision.
+#   ``actual_span``: when rule 3 applies but the end is given and the single predecessor has a
+#   flown start (and no flown end), the flown interval from that predecessor's start to this
+#   phase's end, with the simulated time over the same span. It is reported beside the phase,
+#   never used in the deltas (e.g. CE-5's 112 h transfer plan counts from liftoff: the span
+#   launch -> LOI-1).
+# * simulated_h: the phase's duration in a nominal ``Timeline``; a Monte Carlo run adds a
+#   ``SimulatedSpread`` (P10/P50/P90 and the percentile at which the actual falls).
+#
+# Deltas are ``b - a`` in hours and ``100 * (b - a) / a`` in percent (null when either is
+# unknown, or when ``a`` is 0 for the percentage).
+
+PRECISION_POINT_S: dict[str, float] = {
+    # where the point estimate sits relative to the published time: a date-only time is read as
+    # noon of that day (the middle of its window); the others as published
+    "s": 0.0,
+    "min": 0.0,
+    "h": 0.0,
+    "date": 43200.0,
+}
+PRECISION_WINDOW_S: dict[str, tuple[float, float]] = {
+    # offset of the true time from the published one: [lo, hi]
+    "s": (0.0, 1.0),
+    "min": (0.0, 60.0),
+    "h": (-1800.0, 1800.0),
+    "date": (0.0, 86400.0),
+}
+HOURS_DECIMALS = 3
+PERCENT_DECIMALS = 2
+
+
+def delta(a: float | None, b: float | None) -> float | None:
+    """``b - a``, or None when either is unknown.
+
+    >>> delta(112.0, 112.5)
+    0.5
+    >>> delta(None, 3.0) is None
+    True
+    """
+    if a is None or b is None:
+        return None
+    return b - a
+
+
+def percent_delta(a: float | None, b: float | None) -> float | None:
+    """``100 * (b - a) / a``, or None when either is unknown or ``a`` is 0.
+
+    >>> percent_delta(48.0, 24.0)
+    -50.0
+    >>> percent_delta(0.0, 1.0) is None
+    True
+    """
+    if a is None or b is None or a == 0:
+        return None
+    return 100.0 * (b - a) / a
+
+
+def _r(value: float | None, ndigits: int = HOURS_DECIMALS) -> float | None:
+    return None if value is None else round(value, ndigits)
+
+
+def distribution_bounds_s(dist: Distribution) -> tuple[float, float] | None:
+    """The (low, high) support of a distribution in seconds, or None when unbounded (lognormal)."""
+    lo: float | None
+    hi: float | None
+    if isinstance(dist, Fixed):
+        lo = hi = dist.value_s
+    elif isinstance(dist, Uniform | Triangular | Pert):
+        lo, hi = dist.low_s, dist.high_s
+    elif isinstance(dist, Empirical):
+        lo, hi = min(dist.values_s), max(dist.values_s)
+    else:
+        lo = hi = None
+    if dist.min_s is not None:
+        lo = dist.min_s if lo is None else max(lo, dist.min_s)
+    if dist.max_s is not None:
+        hi = dist.max_s if hi is None else min(hi, dist.max_s)
+    if lo is None or hi is None:
+        return None
+    return lo, hi
+
+
+@dataclass(frozen=True)
+class SimulatedSpread:
+    """Monte Carlo spread of a simulated duration, hours, and where the flown value falls in it.
+
+    ``actual_percentile`` is the mid-rank percentile (0-100) of the actual among the draws:
+    ``100 * (#draws < actual + #draws <= actual) / (2 n)``, so a fixed duration that flew
+    exactly as modelled sits at 50.
+    """
+
+    p10_h: float
+    p50_h: float
+    p90_h: float
+    actual_percentile: float | None = None
+
+
+def spread_from_samples(
+    samples_s: Sequence[float] | np.ndarray, actual_s: float | None = None
+) -> SimulatedSpread:
+    """P10/P50/P90 (hours) of simulated durations in seconds, and the actual's percentile.
+
+    >>> s = spread_from_samples([3600.0 * h for h in range(1, 11)], actual_s=5.5 * 3600)
+    >>> (round(s.p50_h, 2), s.actual_percentile)
+    (5.5, 50.0)
+    """
+    x = np.asarray(samples_s, dtype=float)
+    if x.size == 0:
+        raise ValueError("no samples")
+    p10, p50, p90 = np.percentile(x, [10, 50, 90]) / HOUR_S
+    pct = None
+    if actual_s is not None:
+        below = int(np.count_nonzero(x < actual_s))
+        at_or_below = int(np.count_nonzero(x <= actual_s))
+        pct = 100.0 * (below + at_or_below) / (2 * x.size)
+    return SimulatedSpread(float(p10), float(p50), float(p90), pct)
+
+
+@dataclass(frozen=True)
+class ActualSpan:
+    """A flown interval that starts at a predecessor's flown start (see the module notes)."""
+
+    from_id: str
+    hours: float
+    simulated_h: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: ``{"from": id, "hours": h, "simulated_h": h}``."""
+        return {"from": self.from_id, "hours": _r(self.hours), "simulated_h": _r(self.simulated_h)}
+
+
+@dataclass(frozen=True)
+class PhaseComparison:
+    """Planned, flown and simulated durations of one phase, hours (None where unknown)."""
+
+    mission: str
+    id: str
+    name: str
+    kind: str
+    element: str
+    planned_h: float | None = None
+    planned_low_h: float | None = None
+    planned_high_h: float | None = None
+    actual_h: float | None = None
+    actual_low_h: float | None = None
+    actual_high_h: float | None = None
+    actual_precision: str | None = None
+    actual_start_from: str | None = None
+    actual_span: ActualSpan | None = None
+    simulated_h: float | None = None
+    spread: SimulatedSpread | None = None
+
+    @property
+    def delta_actual_vs_planned_h(self) -> float | None:
+        """Flown minus planned, hours."""
+        return delta(self.planned_h, self.actual_h)
+
+    @property
+    def delta_actual_vs_planned_pct(self) -> float | None:
+        """Flown minus planned, percent of planned."""
+        return percent_delta(self.planned_h, self.actual_h)
+
+    @property
+    def delta_simulated_vs_planned_h(self) -> float | None:
+        """Simulated minus planned, hours."""
+        return delta(self.planned_h, self.simulated_h)
+
+    @property
+    def delta_simulated_vs_planned_pct(self) -> float | None:
+        """Simulated minus planned, percent of planned."""
+        return percent_delta(self.planned_h, self.simulated_h)
+
+    @property
+    def delta_simulated_vs_actual_h(self) -> float | None:
+        """Simulated minus flown, hours."""
+        return delta(self.actual_h, self.simulated_h)
+
+    @property
+    def delta_simulated_vs_actual_pct(self) -> float | None:
+        """Simulated minus flown, percent of flown."""
+        return percent_delta(self.actual_h, self.simulated_h)
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry of ``"phases"`` in ``lunarsim compare --json``."""
+        out: dict[str, Any] = {
+            "mission": self.mission,
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "element": self.element,
+            "planned_h": _r(self.planned_h),
+            "actual_h": _r(self.actual_h),
+            "simulated_h": _r(self.simulated_h),
+            "delta_actual_vs_planned_h": _r(self.delta_actual_vs_planned_h),
+            "delta_actual_vs_planned_pct": _r(self.delta_actual_vs_planned_pct, PERCENT_DECIMALS),
+            "delta_simulated_vs_planned_h": _r(self.delta_simulated_vs_planned_h),
+            "delta_simulated_vs_planned_pct": _r(self.delta_simulated_vs_planned_pct, PERCENT_DECIMALS),
+            "delta_simulated_vs_actual_h": _r(self.delta_simulated_vs_actual_h),
+            "delta_simulated_vs_actual_pct": _r(self.delta_simulated_vs_actual_pct, PERCENT_DECIMALS),
+            "planned_low_h": _r(self.planned_low_h),
+            "planned_high_h": _r(self.planned_high_h),
+            "actual_low_h": _r(self.actual_low_h),
+            "actual_high_h": _r(self.actual_high_h),
+            "actual_precision": self.actual_precision,
+            "actual_start_from": self.actual_start_from,
+            "actual_span": self.actual_span.to_dict() if self.actual_span else None,
+        }
+        if self.spread is not None:
+            out |= _spread_dict(self.spread)
+        return out
+
+
+def _spread_dict(spread: SimulatedSpread) -> dict[str, Any]:
+    return {
+        "simulated_p10_h": _r(spread.p10_h),
+        "simulated_p50_h": _r(spread.p50_h),
+        "simulated_p90_h": _r(spread.p90_h),
+        "actual_percentile": _r(spread.actual_percentile, PERCENT_DECIMALS),
+    }
+
+
+@dataclass(frozen=True)
+class MissionSummary:
+    """Mission-level plan, outcome and simulation: duration (hours) and sample mass (grams).
+
+    ``actual_h`` is the mission's ``actual.duration`` when given, else the last flown end
+    minus the epoch (``actual_source`` says which: ``"mission"`` or ``"last_actual_end"``).
+    """
+
+    mission: str
+    name: str
+    epoch: datetime
+    planned_h: float | None = None
+    actual_h: float | None = None
+    actual_source: str | None = None
+    simulated_h: float | None = None
+    planned_sample_mass_g: float | None = None
+    actual_sample_mass_g: float | None = None
+    spread: SimulatedSpread | None = None
+
+    @property
+    def delta_actual_vs_planned_h(self) -> float | None:
+        """Flown minus planned mission duration, hours."""
+        return delta(self.planned_h, self.actual_h)
+
+    @property
+    def delta_simulated_vs_planned_h(self) -> float | None:
+        """Simulated minus planned mission duration, hours."""
+        return delta(self.planned_h, self.simulated_h)
+
+    @property
+    def delta_simulated_vs_actual_h(self) -> float | None:
+        """Simulated minus flown mission duration, hours."""
+        return delta(self.actual_h, self.simulated_h)
+
+    @property
+    def delta_sample_mass_g(self) -> float | None:
+        """Returned minus planned sample mass, grams."""
+        return delta(self.planned_sample_mass_g, self.actual_sample_mass_g)
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry of ``"summary"`` in ``lunarsim compare --json``."""
+        out: dict[str, Any] = {
+            "mission": self.mission,
+            "name": self.name,
+            "epoch": format_utc(self.epoch),
+            "planned_h": _r(self.planned_h),
+            "actual_h": _r(self.actual_h),
+            "actual_source": self.actual_source,
+            "simulated_h": _r(self.simulated_h),
+            "delta_actual_vs_planned_h": _r(self.delta_actual_vs_planned_h),
+            "delta_actual_vs_planned_pct": _r(percent_delta(self.planned_h, self.actual_h), PERCENT_DECIMALS),
+            "delta_simulated_vs_planned_h": _r(self.delta_simulated_vs_planned_h),
+            "delta_simulated_vs_planned_pct": _r(
+                percent_delta(self.planned_h, self.simulated_h), PERCENT_DECIMALS
+            ),
+            "delta_simulated_vs_actual_h": _r(self.delta_simulated_vs_actual_h),
+            "delta_simulated_vs_actual_pct": _r(
+                percent_delta(self.actual_h, self.simulated_h), PERCENT_DECIMALS
+            ),
+            "planned_sample_mass_g": self.planned_sample_mass_g,
+            "actual_sample_mass_g": self.actual_sample_mass_g,
+            "delta_sample_mass_g": _r(self.delta_sample_mass_g),
+            "delta_sample_mass_pct": _r(
+                percent_delta(self.planned_sample_mass_g, self.actual_sample_mass_g), PERCENT_DECIMALS
+            ),
+        }
+        if self.spread is not None:
+            out |= _spread_dict(self.spread)
+        return out
+
+
+@dataclass(frozen=True)
+class KindHours:
+    """Hours spent per phase kind in each mission (sums over the phases of that kind).
+
+    Values are summed phase durations, not elapsed time: phases of one kind on parallel lanes
+    (e.g. two elements in lunar orbit at once) add up. A mission with no phase of the kind has
+    None. ``actual`` is a sum only when every phase of the kind has a flown duration
+    (``actual_h``); ``planned`` likewise with plans.
+    """
+
+    kind: str
+    simulated: dict[str, float | None]
+    actual: dict[str, float | None]
+    planned: dict[str, float | None]
+    count: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry of ``"by_kind"``: ``hours`` (simulated), ``actual_hours``, ``planned_hours``."""
+        return {
+            "kind": self.kind,
+            "hours": {m: _r(v) for m, v in self.simulated.items()},
+            "actual_hours": {m: _r(v) for m, v in self.actual.items()},
+            "planned_hours": {m: _r(v) for m, v in self.planned.items()},
+            "phases": dict(self.count),
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Plan vs actual vs simulated, per phase, per kind and per mission (see ``compare``)."""
+
+    missions: tuple[str, ...]
+    names: dict[str, str]
+    phases: tuple[PhaseComparison, ...]
+    by_kind: tuple[KindHours, ...]
+    summaries: tuple[MissionSummary, ...]
+
+    def mission_phases(self, mission: str) -> list[PhaseComparison]:
+        """The phase rows of one mission, in file order."""
+        if mission not in self.missions:
+            raise KeyError(mission)
+        return [p for p in self.phases if p.mission == mission]
+
+    def phase(self, mission: str, phase_id: str) -> PhaseComparison:
+        """The row of one phase (KeyError if none)."""
+        for p in self.phases:
+            if p.mission == mission and p.id == phase_id:
+                return p
+        raise KeyError(f"{mission}.{phase_id}")
+
+    def kind(self, kind: str) -> KindHours:
+        """The by-kind row of one kind (KeyError if no mission has it)."""
+        for k in self.by_kind:
+            if k.kind == kind:
+                return k
+        raise KeyError(kind)
+
+    def summary(self, mission: str) -> MissionSummary:
+        """The mission summary row."""
+        for s in self.summaries:
+            if s.mission == mission:
+                return s
+        raise KeyError(mission)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``lunarsim compare --json``."""
+        return {
+            "missions": list(self.missions),
+            "names": dict(self.names),
+            "by_kind": [k.to_dict() for k in self.by_kind],
+            "phases": [p.to_dict() for p in self.phases],
+            "summary": [s.to_dict() for s in self.summaries],
+        }
+
+    def csv_rows(self) -> list[dict[str, Any]]:
+        """Tidy rows for ``--csv``: ``record`` is ``phase``, ``mission`` (summary) or ``kind``.
+
+        Every row has the same columns; a kind row carries its sums in planned_h/actual_h/
+        simulated_h, a mission row the mission durations.
+        """
+        cols = (
+            "planned_h",
+            "actual_h",
+            "simulated_h",
+            "delta_actual_vs_planned_h",
+            "delta_actual_vs_planned_pct",
+            "delta_simulated_vs_planned_h",
+            "delta_simulated_vs_planned_pct",
+            "delta_simulated_vs_actual_h",
+            "delta_simulated_vs_actual_pct",
+        )
+        rows: list[dict[str, Any]] = []
+
+        def row(record: str, mission: str, pid: str, name: str, kind: str, values: dict[str, Any]) -> None:
+            r: dict[str, Any] = {"record": record, "mission": mission, "id": pid, "name": name, "kind": kind}
+            r |= {c: "" if values.get(c) is None else values[c] for c in cols}
+            r["actual_low_h"] = "" if values.get("actual_low_h") is None else values["actual_low_h"]
+            r["actual_high_h"] = "" if values.get("actual_high_h") is None else values["actual_high_h"]
+            r["actual_precision"] = values.get("actual_precision") or ""
+            rows.append(r)
+
+        for p in self.phases:
+            row("phase", p.mission, p.id, p.name, p.kind, p.to_dict())
+        for s in self.summaries:
+            row("mission", s.mission, "", s.name, "", s.to_dict())
+        for k in self.by_kind:
+            for m in self.missions:
+                if k.count[m] == 0:
+                    continue
+                plan, act, sim = k.planned[m], k.actual[m], k.simulated[m]
+                row("kind", m, "", "", k.kind, {
+                    "planned_h": _r(plan),
+                    "actual_h": _r(act),
+                    "simulated_h": _r(sim),
+                    "delta_actual_vs_planned_h": _r(delta(plan, act)),
+                    "delta_actual_vs_planned_pct": _r(percent_delta(plan, act), PERCENT_DECIMALS),
+                    "delta_simulated_vs_planned_h": _r(delta(plan, sim)),
+                    "delta_simulated_vs_planned_pct": _r(percent_delta(plan, sim), PERCENT_DECIMALS),
+                    "delta_simulated_vs_actual_h": _r(delta(act, sim)),
+                    "delta_simulated_vs_actual_pct": _r(percent_delta(act, sim), PERCENT_DECIMALS),
+                })
+        return rows
+
+
+Spreads = Mapping[str, Mapping[str, SimulatedSpread]]
+
+
+def compare(
+    scenarios: Sequence[Scenario],
+    timelines: Sequence[Timeline] | None = None,
+    *,
+    spreads: Spreads | None = None,
+) -> Comparison:
+    """Compare planned, flown and simulated durations of one or more missions.
+
+    Args:
+        scenarios: the missions, each with a distinct ``id``.
+        timelines: one nominal run per scenario, same order (``simulate(scenario)``); without
+            them every simulated value is None. This module never runs the engine: the caller
+            (``sim.api.compare_scenarios``, the CLI) passes the runs.
+        spreads: optional Monte Carlo spreads, ``{mission: {phase id or "mission":
+            SimulatedSpread}}``; they add P10/P50/P90 and the actual's percentile to the rows.
+
+    Returns:
+        The ``Comparison`` (``to_dict()`` is the JSON of ``lunarsim compare --json``).
+
+    Raises:
+        ValueError: duplicate mission ids, or timelines that do not match the scenarios.
+    """
+    ids = [s.id for s in scenarios]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"mission id {dupes[0]!r} given more than once; compare distinct missions")
+    if timelines is not None:
+        if len(timelines) != len(scenarios):
+            raise ValueError(f"expected {len(scenarios)} timelines, got {len(timelines)}")
+        for s, run in zip(scenarios, timelines, strict=True):
+            if run.scenario_id != s.id:
+                raise ValueError(f"timeline of {run.scenario_id!r} given for scenario {s.id!r}")
+    spreads = spreads or {}
+    phases: list[PhaseComparison] = []
+    summaries: list[MissionSummary] = []
+    for i, s in enumerate(scenarios):
+        t: Timeline | None = timelines[i] if timelines is not None else None
+        mine = spreads.get(s.id, {})
+        phases += compare_phases(s, t, mine)
+        summaries.append(mission_summary(s, t, mine.get("mission")))
+    return Comparison(
+        missions=tuple(ids),
+        names={s.id: s.name for s in scenarios},
+        phases=tuple(phases),
+        by_kind=by_kind(ids, phases),
+        summaries=tuple(summaries),
+    )
+
+
+def compare_phases(
+    scenario: Scenario, timeline: Timeline | None = None, spreads: Mapping[str, SimulatedSpread] | None = None
+) -> list[PhaseComparison]:
+    """The per-phase rows of one mission (see the notes above ``compare``)."""
+    spreads = spreads or {}
+    epoch = scenario.epoch
+    flown: dict[str, tuple[float | None, float | None, str]] = {}
+    for p in scenario.phases:
+        if p.actual is not None:
+            a = p.actual
+            flown[p.id] = (
+                from_utc(epoch, a.start) if a.start is not None else None,
+                from_utc(epoch, a.end) if a.end is not None else None,
+                a.precision,
+            )
+    sim: dict[str, tuple[float, float]] = {}
+    if timeline is not None:
+        sim = {r.id: (r.start_s, r.end_s) for r in timeline.phases if r.outcome == "done"}
+
+    rows = []
+    for p in scenario.phases:
+        planned_h = planned_lo = planned_hi = None
+        if p.planned is not None:
+            planned_h = p.planned.nominal_s / HOUR_S
+            bounds = distribution_bounds_s(p.planned)
+            if bounds is not None:
+                planned_lo, planned_hi = bounds[0] / HOUR_S, bounds[1] / HOUR_S
+        actual_h = actual_lo = actual_hi = None
+        start_from = precision = None
+        span = None
+        if p.id in flown:
+            a_start, a_end, precision = flown[p.id]
+            start_prec = precision
+            start_from = p.id if a_start is not None else None
+            if a_start is None and a_end is not None:
+                a_start, start_prec, start_from = _start_from_predecessors(p, flown)
+            if a_start is not None and a_end is not None:
+                s_lo, s_hi = PRECISION_WINDOW_S[start_prec]
+                e_lo, e_hi = PRECISION_WINDOW_S[precision]
+                actual_h = (
+                    (a_end + PRECISION_POINT_S[precision]) - (a_start + PRECISION_POINT_S[start_prec])
+                ) / HOUR_S
+                if start_from == p.id and a_start == a_end:
+                    actual_lo = actual_hi = 0.0  # one published instant (a milestone): exactly 0 s
+                else:
+                    actual_lo = max(0.0, (a_end + e_lo) - (a_start + s_hi)) / HOUR_S
+                    actual_hi = ((a_end + e_hi) - (a_start + s_lo)) / HOUR_S
+            else:
+                start_from = None
+                span = _span(p, flown, sim)
+        simulated_h = None
+        if p.id in sim:
+            simulated_h = (sim[p.id][1] - sim[p.id][0]) / HOUR_S
+        rows.append(
+            PhaseComparison(
+                mission=scenario.id,
+                id=p.id,
+                name=p.label,
+                kind=p.kind,
+                element=p.element,
+                planned_h=planned_h,
+                planned_low_h=planned_lo,
+                planned_high_h=planned_hi,
+                actual_h=actual_h,
+                actual_low_h=actual_lo,
+                actual_high_h=actual_hi,
+                actual_precision=precision,
+                actual_start_from=start_from,
+                actual_span=span,
+                simulated_h=simulated_h,
+                spread=spreads.get(p.id),
+            )
+        )
+    return rows
+
+
+def _start_from_predecessors(
+    phase: Phase, flown: Mapping[str, tuple[float | None, float | None, str]]
+) -> tuple[float | None, str, str | None]:
+    """Flown start of a phase with no published start: the latest predecessor end + lag."""
+    best: tuple[float, str, str] | None = None
+    if not phase.dependencies:
+        return None, "s", None
+    for dep in phase.dependencies:
+        end = flown.get(dep.phase, (None, None, "s"))[1]
+        if end is None:
+            return None, "s", None
+        t = end + dep.lag
+        if best is None or t > best[0]:
+            best = (t, flown[dep.phase][2], dep.phase)
+    assert best is not None
+    return best
+
+
+def _span(
+    phase: Phase,
+    flown: Mapping[str, tuple[float | None, float | None, str]],
+    sim: Mapping[str, tuple[float, float]],
+) -> ActualSpan | None:
+    """Flown interval from the single predecessor's flown start to this phase's flown end."""
+    _, end, end_prec = flown.get(phase.id, (None, None, "s"))
+    if end is None or len(phase.dependencies) != 1:
+        return None
+    pred = phase.dependencies[0].phase
+    p_start, p_end, start_prec = flown.get(pred, (None, None, "s"))
+    if p_start is None or p_end is not None:
+        return None
+    simulated = None
+    if phase.id in sim and pred in sim:
+        simulated = (sim[phase.id][1] - sim[pred][0]) / HOUR_S
+    hours = ((end + PRECISION_POINT_S[end_prec]) - (p_start + PRECISION_POINT_S[start_prec])) / HOUR_S
+    return ActualSpan(from_id=pred, hours=hours, simulated_h=simulated)
+
+
+def mission_summary(
+    scenario: Scenario, timeline: Timeline | None = None, spread: SimulatedSpread | None = None
+) -> MissionSummary:
+    """Mission duration planned / flown / simulated (hours) and sample mass (grams)."""
+    planned = scenario.planned
+    actual = scenario.actual
+    actual_h = None
+    source = None
+    if actual is not None and actual.duration is not None:
+        actual_h, source = actual.duration.nominal_s / HOUR_S, "mission"
+    else:
+        ends = [end for _, end in actual_times(scenario).values() if end is not None]
+        if ends:
+            actual_h, source = max(ends) / HOUR_S, "last_actual_end"
+    return MissionSummary(
+        mission=scenario.id,
+        name=scenario.name,
+        epoch=scenario.epoch,
+        planned_h=planned.duration.nominal_s / HOUR_S if planned and planned.duration else None,
+        actual_h=actual_h,
+        actual_source=source,
+        simulated_h=timeline.duration_s / HOUR_S if timeline is not None else None,
+        planned_sample_mass_g=planned.sample_mass_g if planned else None,
+        actual_sample_mass_g=actual.sample_mass_g if actual else None,
+        spread=spread,
+    )
+
+
+def by_kind(missions: Sequence[str], phases: Sequence[PhaseComparison]) -> tuple[KindHours, ...]:
+    """Hours per phase kind per mission, in the order of the shared kind vocabulary."""
+    present = {p.kind for p in phases}
+    order = [k for k in KINDS if k in present] + sorted(present - set(KINDS))
+    out = []
+    for kind in order:
+        sim: dict[str, float | None] = {}
+        act: dict[str, float | None] = {}
+        plan: dict[str, float | None] = {}
+        count: dict[str, int] = {}
+        for m in missions:
+            rows = [p for p in phases if p.mission == m and p.kind == kind]
+            count[m] = len(rows)
+            sim[m] = _sum([p.simulated_h for p in rows])
+            act[m] = _sum([p.actual_h for p in rows])
+            plan[m] = _sum([p.planned_h for p in rows])
+        out.append(KindHours(kind=kind, simulated=sim, actual=act, planned=plan, count=count))
+    return tuple(out)
+
+
+def _sum(values: Sequence[float | None]) -> float | None:
+    """Sum when every value is known (and there is at least one), else None."""
+    if not values or any(v is None for v in values):
+        return None
+    return float(sum(v for v in values if v is not None))
