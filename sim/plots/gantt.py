@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import UTC
 from typing import TYPE_CHECKING, Literal
 
-from sim.results import Timeline
+from sim.results import PhaseRecord, Timeline
 from sim.timebase import DAY_S, HOUR_S, format_duration, format_utc
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ KIND_COLOURS: dict[str, str] = {
 }
 ACTUAL_COLOUR = "black"
 SPREAD_COLOUR = "#e6550d"
+WAIT_STYLES = {"window": ("////", "#6a51a3"), "resource": ("xxxx", "#b15928")}  # hatch, edge colour
 ROW_HEIGHT_IN = 0.3
 MIN_BAR_FRACTION = 0.002  # bars shorter than this share of the span are drawn this wide
 
@@ -113,6 +114,7 @@ def gantt(
     ylabels: list[str] = []
     kinds_seen: dict[str, None] = {}
     has_actual = has_milestone = has_spread = False
+    waits_seen: dict[str, None] = {}
     lane_spans: list[tuple[str, float, float]] = []
     for lane in order:
         lane_rows = [p for p in rows if p.element == lane]
@@ -134,6 +136,11 @@ def gantt(
                         color=colour, edgecolor="white", linewidth=0.5, zorder=2)
                 label_at, offset_pt = x(p.start_s + w), 4.0
                 text = format_duration(p.duration_s)
+            if p.wait_s > 0:
+                for cause, a_s, b_s in _wait_segments(p):
+                    ax.barh(y, width(a_s, b_s), left=x(a_s), height=0.62, facecolor="white",
+                            edgecolor=WAIT_STYLES[cause][1], hatch=WAIT_STYLES[cause][0], linewidth=0.6, zorder=2)
+                    waits_seen[cause] = None
             if end_spread and p.id in end_spread:
                 lo, hi = end_spread[p.id]
                 if hi > lo:
@@ -197,6 +204,9 @@ def gantt(
         handles.append(
             Line2D([], [], marker="D", ls="", color="#888888", mec="black", label="milestone (0 s), UTC time")
         )
+    for cause in waits_seen:
+        handles.append(Patch(facecolor="white", edgecolor=WAIT_STYLES[cause][1], hatch=WAIT_STYLES[cause][0],
+                             label=f"wait for {cause}"))
     if has_spread:
         handles.append(Line2D([], [], color=SPREAD_COLOUR, marker="|", ms=9, lw=1.2, label="end P10-P90 (Monte Carlo)"))
     if has_actual:
@@ -206,3 +216,14 @@ def gantt(
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.9 / max(n, 8) - 0.04),
               ncol=min(6, len(handles)), fontsize=8, frameon=False)
     return ax
+
+
+def _wait_segments(p: PhaseRecord) -> list[tuple[str, float, float]]:
+    """The waits in front of a bar, in the order they happen: window first, then resource."""
+    out = []
+    t = p.ready_s
+    for cause, wait in (("window", p.wait_window_s), ("resource", p.wait_resource_s)):
+        if wait > 0:
+            out.append((cause, t, t + wait))
+            t += wait
+    return out
