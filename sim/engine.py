@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import simpy
@@ -108,7 +109,7 @@ def run_once(
     env = simpy.Environment()
     timeout = env.timeout
     resources = [simpy.Resource(env, capacity=c) for c in g.capacities]
-    held: list[list[simpy.Resource.request]] = [[] for _ in range(n)] if g.capacities else []  # type: ignore[valid-type]
+    held: list[list[Any]] = [[] for _ in range(n)] if g.capacities else []
     last_release = [-1] * len(resources)
 
     def begin(i: int) -> None:
@@ -130,14 +131,15 @@ def run_once(
         driver[i] = who
         if uses and uses[i]:
             if t > env.now:
-                timeout(t - env.now, (i, t)).callbacks.append(acquire)  # type: ignore[union-attr]
+                timeout(t - env.now, (i, t)).callbacks.append(acquire)
             else:
                 acquire_at(i, t)
         else:
             run(i, t)
 
     def acquire(ev: simpy.Timeout) -> None:
-        acquire_at(*ev.value)
+        i, t = ev.value  # type: ignore[misc]
+        acquire_at(i, t)
 
     def acquire_at(i: int, t: float) -> None:
         requests = [resources[r].request() for r in uses[i]]
@@ -158,17 +160,17 @@ def run_once(
                 run(i, now)
 
         for q in queued:
-            q.callbacks.append(granted)  # type: ignore[union-attr]
+            q.callbacks.append(granted)
 
     def run(i: int, t: float) -> None:
         start[i] = t
         total, attempts[i], status[i] = run_time(g, i, dur[i], nfail[i])
         lost[i] = total - dur[i]
         end[i] = t + total
-        timeout(end[i] - env.now, i).callbacks.append(finish)  # type: ignore[union-attr]
+        timeout(end[i] - env.now, i).callbacks.append(finish)
 
     def finish(ev: simpy.Timeout) -> None:
-        i = ev.value
+        i: int = ev.value  # type: ignore[assignment]
         if held and held[i]:
             for r, q in zip(uses[i], held[i], strict=True):
                 resources[r].release(q)

@@ -52,7 +52,10 @@ def _file_mode(target: Path) -> int:
 
 def write_text(path: str | Path, text: str) -> Path:
     """Write text (UTF-8) atomically."""
-    return write_atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
+    def write(p: Path) -> None:
+        p.write_text(text, encoding="utf-8")
+
+    return write_atomic(path, write)
 
 
 def write_json(path: str | Path, obj: Any) -> Path:
