@@ -167,7 +167,7 @@ def run_once(
         total, attempts[i], status[i] = run_time(g, i, dur[i], nfail[i])
         lost[i] = total - dur[i]
         end[i] = t + total
-        timeout(end[i] - env.now, i).callbacks.append(finish)
+        timeout(max(0.0, end[i] - env.now), i).callbacks.append(finish)  # never negative: the clock may drift an ulp
 
     def finish(ev: simpy.Timeout) -> None:
         i: int = ev.value  # type: ignore[assignment]

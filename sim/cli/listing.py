@@ -6,10 +6,11 @@ import argparse
 
 from sim.cli.common import bundled_scenarios, print_json
 from sim.errors import InputError
+from sim.program import is_program_file, load_program
 from sim.scenario import load_scenario
 from sim.timebase import format_utc
 
-HELP = "list the bundled scenarios (id, name, epoch, phase count)"
+HELP = "list the bundled scenarios and programs (id, name, epoch, phase count)"
 EPILOG = """\
 examples:
   lunarsim list
@@ -31,6 +32,13 @@ def run(args: argparse.Namespace) -> int:
     rows = []
     for path in bundled_scenarios():
         try:
+            if is_program_file(path):
+                prog = load_program(path)
+                ids = [m.id for m in prog.missions]
+                rows.append({"id": prog.id, "name": f"{prog.name}; program of {', '.join(ids)}",
+                             "epoch": None, "phases": sum(len(m.phases) for m in prog.missions),
+                             "path": str(path), "missions": ids})
+                continue
             s = load_scenario(path)
         except InputError as exc:
             rows.append({"id": path.stem, "name": f"(invalid: {exc.problems[0]})", "epoch": None,
@@ -48,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
     for col in ("id", "name", "epoch (UTC)", "phases"):
         table.add_column(col, justify="right" if col == "phases" else "left")
     for r in rows:
-        table.add_row(r["id"], r["name"], r["epoch"] or "-", str(r["phases"] or "-"))
+        epoch = r["epoch"] or ("per mission" if r.get("missions") else "-")
+        table.add_row(str(r["id"]), str(r["name"]), str(epoch), str(r["phases"] or "-"))
     Console().print(table)
     return 0

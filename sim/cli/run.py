@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli.common import add_scenario_arg, add_set_arg, emit_csv, load, print_json
+from sim.cli.common import add_scenario_arg, add_set_arg, emit_csv, load, print_json, resolve
 
 HELP = "run a scenario once (nominal durations) and print the phase table"
 EPILOG = """\
@@ -12,6 +12,8 @@ examples:
   lunarsim run scenarios/change5.yaml
   lunarsim run scenarios/change5.yaml --json > change5.json
   lunarsim run change5 --csv change5.csv        (bundled scenario by id; --csv - for stdout)
+  lunarsim run scenarios/ilrs.yaml              (a program: each mission's table)
+  lunarsim run scenarios/ilrs.yaml --set change7.epoch=2026-10-01T00:00:00Z --json
 """
 
 
@@ -29,7 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     """Load, simulate, print."""
     from sim.engine import simulate
+    from sim.program import is_program_file
 
+    if is_program_file(resolve(args.scenario)):
+        return _run_program(args)
     timeline = simulate(load(args.scenario, args.set))
     if args.csv:
         emit_csv(args.csv, timeline.csv_rows())
@@ -39,4 +44,24 @@ def run(args: argparse.Namespace) -> int:
         from sim.report import timeline_table
 
         timeline_table(timeline)
+    return 0
+
+
+def _run_program(args: argparse.Namespace) -> int:
+    """A program file: every mission on its own epoch; one table (or JSON object) per mission."""
+    from sim.engine import simulate
+    from sim.program import load_program
+
+    program = load_program(resolve(args.scenario), args.set)
+    timelines = [simulate(m) for m in program.missions]
+    if args.csv:
+        emit_csv(args.csv, [row for t in timelines for row in t.csv_rows()])
+    if args.json:
+        missions = [t.to_dict() for t in timelines]
+        print_json({"program": program.id, "name": program.name, "missions": missions})
+    elif args.csv != "-":
+        from sim.report import timeline_table
+
+        for t in timelines:
+            timeline_table(t)
     return 0

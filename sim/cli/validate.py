@@ -7,6 +7,7 @@ import sys
 
 from sim.cli.common import resolve
 from sim.errors import EXIT_INPUT, InputError
+from sim.program import is_program_file, load_program
 from sim.scenario import load_scenario
 
 HELP = "check scenario files; print 'OK path' or one line per problem (exit 2 if any is bad)"
@@ -14,6 +15,7 @@ EPILOG = """\
 examples:
   lunarsim validate scenarios/change5.yaml
   lunarsim validate scenarios/*.yaml
+  lunarsim validate scenarios/ilrs.yaml        (a program: the file and every file it includes)
 """
 
 
@@ -21,7 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the ``validate`` subcommand."""
     p = sub.add_parser("validate", help=HELP, description=HELP.capitalize() + ".", epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("scenarios", metavar="SCENARIO", nargs="+", help="scenario files (or bundled ids)")
+    p.add_argument("scenarios", metavar="SCENARIO", nargs="+",
+                   help="scenario or program files (or bundled ids)")
     p.set_defaults(func=run)
 
 
@@ -31,7 +34,10 @@ def run(args: argparse.Namespace) -> int:
     for arg in args.scenarios:
         path = resolve(arg)
         try:
-            load_scenario(path)
+            if is_program_file(path):
+                load_program(path)
+            else:
+                load_scenario(path)
         except InputError as exc:
             bad = True
             for line in exc.problems:

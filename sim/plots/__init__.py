@@ -3,5 +3,6 @@ data), draws on ``ax`` (a new figure when omitted) and returns the Axes; none sa
 """
 
 from sim.plots.gantt import KIND_COLOURS, gantt
+from sim.plots.program import program_gantt
 
-__all__ = ["KIND_COLOURS", "gantt"]
+__all__ = ["KIND_COLOURS", "gantt", "program_gantt"]

@@ -1,0 +1,222 @@
+"""The planned missions (Chang'e 7, Chang'e 8) and the program chart that draws all four missions."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+from sim.cli import main
+from sim.cli.common import load
+from sim.engine import simulate
+from sim.plots import program_gantt
+from sim.plots.program import family_blocks, kind_family, mission_blocks
+from sim.program import load_program
+from sim.results import Timeline
+from sim.scenario import Scenario, load_scenario
+from sim.timebase import DAY_S, HOUR_S
+from tests.conftest import ONE_SECOND_S, SCENARIOS, run_cli
+
+matplotlib.use("Agg")
+
+PLANNED = ["change7", "change8"]
+ALL = ["change5", "change6", "change7", "change8"]
+PNG = b"\x89PNG"
+
+
+def scenario(name: str) -> Scenario:
+    return load_scenario(SCENARIOS / f"{name}.yaml")
+
+
+def run(name: str) -> Timeline:
+    return simulate(scenario(name))
+
+
+def utc(t: Timeline, phase_id: str, end: bool = False) -> datetime:
+    p = t.phase(phase_id)
+    return t.utc(p.end_s if end else p.start_s)
+
+
+@pytest.mark.parametrize("name", PLANNED)
+def test_planned_missions_validate_and_run(name: str) -> None:
+    """CE-7 and CE-8 validate, run to success and have every phase done, starting at the epoch."""
+    res = run_cli("validate", str(SCENARIOS / f"{name}.yaml"))
+    assert res.returncode == 0, res.stderr
+    t = run(name)
+    assert t.outcome == "success" and all(p.outcome == "done" for p in t.phases)
+    assert min(p.start_s for p in t.phases) == 0.0
+    assert all(p.end_s >= p.start_s for p in t.phases)
+
+
+@pytest.mark.parametrize("name", PLANNED)
+def test_planned_missions_have_no_actuals_and_cite_sources(name: str) -> None:
+    """A planned mission has no flown times; every phase names its source; mission facts are notes."""
+    s = scenario(name)
+    assert s.actual is None
+    assert all(p.actual is None for p in s.phases)
+    assert all(p.source for p in s.phases), [p.id for p in s.phases if not p.source]
+    assert s.planned is not None and s.planned.note and s.planned.source
+    assert s.sources and s.site is not None
+
+
+@pytest.mark.parametrize("name", PLANNED)
+def test_transfer_is_110_to_113_hours(name: str) -> None:
+    """Launch to LOI is 112 h nominal and spans the 110-113 h of the four flown Chang'e landers."""
+    s, t = scenario(name), run(name)
+    assert t.phase("loi").start_s == pytest.approx(112 * HOUR_S, abs=ONE_SECOND_S)
+    transfer = s.phase("earth_moon_transfer").duration
+    launch_s = s.phase("launch").duration.nominal_s
+    assert (launch_s + transfer.low_s, launch_s + transfer.high_s) == (110 * HOUR_S, 113 * HOUR_S)  # type: ignore[attr-defined]
+
+
+def test_change7_lands_after_the_survey_in_autumn_2026() -> None:
+    """CE-7: launch in 2H 2026, up to two months of survey (45 d nominal), landing after it, then surface."""
+    s, t = scenario("change7"), run("change7")
+    assert s.epoch == datetime(2026, 8, 15, tzinfo=UTC)
+    survey = s.phase("site_survey")
+    assert survey.duration.nominal_s == 45 * DAY_S
+    assert survey.planned is not None and survey.planned.nominal_s == 60 * DAY_S
+    assert survey.duration.low_s == 20 * DAY_S and survey.duration.high_s == 60 * DAY_S  # type: ignore[attr-defined]
+    assert t.phase("landing").start_s > t.phase("site_survey").end_s
+    landing = utc(t, "landing")
+    assert datetime(2026, 9, 1, tzinfo=UTC) < landing < datetime(2026, 12, 1, tzinfo=UTC)
+    for phase_id in ("rover_egress", "hopper_release", "lander_science"):
+        assert t.phase(phase_id).start_s >= t.phase("landing").end_s
+    hops = [p for p in t.phases if p.kind == "hopper_ops" and p.id.startswith("hop_sortie")]
+    assert len(hops) >= 3
+    # the six sorties and the checkout fit inside the hopper's six-month design life
+    assert hops[-1].end_s - t.phase("hopper_release").start_s < 183 * DAY_S
+    assert {p.element for p in t.phases} == {"stack", "orbiter", "lander", "rover", "hopper", "queqiao2"}
+    assert (s.site.lat_deg, s.site.lon_deg) == (-88.8, 123.4)  # type: ignore[union-attr]
+
+
+def test_change8_in_2029_with_isru_and_robot() -> None:
+    """CE-8: launch and landing in 2029, ISRU brick printing after landing, a robot lane, Queqiao-2 relay."""
+    s, t = scenario("change8"), run("change8")
+    assert s.epoch.year == 2029 and utc(t, "landing").year == 2029
+    isru = [p for p in t.phases if p.kind == "isru"]
+    assert isru and all(p.start_s >= t.phase("landing").end_s for p in isru)
+    assert {"lander", "rover", "robot", "queqiao2"} == {p.element for p in t.phases}
+    assert t.phase("queqiao2_relay").kind == "relay"
+    assert s.site is not None and -86 < s.site.lat_deg < -84  # Leibnitz-Beta plateau, approximate
+
+
+@pytest.mark.parametrize(("name", "new_epoch"), [("change7", "2026-10-01T00:00:00Z"),
+                                                 ("change8", "2028-10-01T00:00:00Z")])
+def test_epoch_override_shifts_every_phase_by_the_same_amount(name: str, new_epoch: str) -> None:
+    """--set epoch=... moves the whole mission: every phase's UTC start and end shift by the same delta."""
+    base = run(name)
+    moved = simulate(load(name, [f"epoch={new_epoch}"]))
+    delta = moved.epoch - base.epoch
+    assert delta != timedelta(0)
+    for a, b in zip(base.phases, moved.phases, strict=True):
+        assert b.id == a.id
+        assert moved.utc(b.start_s) - base.utc(a.start_s) == delta
+        assert moved.utc(b.end_s) - base.utc(a.end_s) == delta
+
+
+def test_epoch_override_through_the_program() -> None:
+    """In a program, change7.epoch=... moves CE-7 only."""
+    base = load_program(SCENARIOS / "ilrs.yaml")
+    moved = load_program(SCENARIOS / "ilrs.yaml", ["change7.epoch=2026-10-01T00:00:00Z"])
+    t0, t1 = simulate(base.mission("change7")), simulate(moved.mission("change7"))
+    delta = t1.epoch - t0.epoch
+    assert delta == timedelta(days=47)
+    assert t1.utc(t1.phase("landing").start_s) - t0.utc(t0.phase("landing").start_s) == delta
+    assert simulate(moved.mission("change8")).to_dict() == simulate(base.mission("change8")).to_dict()
+
+
+def test_family_blocks_of_change5_by_hand() -> None:
+    """CE-5's row: cruise, lunar orbit, surface, return (ascent..docking), lunar-orbit wait, return."""
+    blocks = mission_blocks(run("change5"))
+    assert [f for f, _, _ in blocks] == [
+        "cruise", "lunar orbit", "surface & payload ops", "return", "lunar orbit", "return",
+    ]
+    t = run("change5")
+    # cruise = launch to LOI-1 end; surface = powered descent to ascender liftoff
+    assert blocks[0][2] == t.phase("loi1").end_s
+    assert (blocks[2][1], blocks[2][2]) == (t.phase("powered_descent").start_s, t.phase("ascent").start_s)
+    assert kind_family("relay") == "relay" and family_blocks([]) == []
+
+
+def test_family_blocks_of_planned_missions() -> None:
+    """CE-7 and CE-8 rows: cruise, lunar orbit (survey or wait), then the surface campaign."""
+    for name in PLANNED:
+        families = [f for f, _, _ in mission_blocks(run(name))]
+        assert families == ["cruise", "lunar orbit", "surface & payload ops"]
+
+
+def _label_boxes(ax: matplotlib.axes.Axes) -> list[matplotlib.transforms.Bbox]:
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    return [t.get_window_extent(renderer) for t in ax.texts]
+
+
+@pytest.mark.parametrize("detail", [False, True])
+def test_program_chart_of_all_four_missions_is_readable(detail: bool) -> None:
+    """2020-2030 chart: a row per mission in launch order, a family legend, date labels inside and apart."""
+    import matplotlib.pyplot as plt
+
+    runs = [run(n) for n in reversed(ALL)]  # order given does not matter: rows follow the launch dates
+    ax = program_gantt(runs, detail=detail)
+    try:
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        mission_rows = [label for label in labels if label.startswith("Chang'e")]
+        assert mission_rows == ["Chang'e 5", "Chang'e 6", "Chang'e 7", "Chang'e 8"]
+        if detail:
+            assert len(labels) == 4 + sum(len({p.element for p in r.phases}) for r in runs)
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert {"cruise", "lunar orbit", "surface & payload ops", "return", "launch"} <= set(legend)
+        dates = [t for t in ax.texts if "\u2192" in t.get_text()]
+        assert [d.get_text()[:10] for d in dates] == ["2020-11-23", "2024-05-03", "2026-08-15", "2029-07-01"]
+        ax.figure.canvas.draw()
+        box = ax.get_window_extent(ax.figure.canvas.get_renderer())  # type: ignore[attr-defined]
+        boxes = _label_boxes(ax)
+        for i, b in enumerate(boxes):
+            assert box.x0 <= b.x0 and b.x1 <= box.x1, ax.texts[i].get_text()
+            for other in boxes[i + 1:]:
+                assert not b.overlaps(other)
+        xmin, xmax = ax.get_xlim()
+        assert matplotlib.dates.num2date(xmin).year == 2020 and matplotlib.dates.num2date(xmax).year >= 2030
+    finally:
+        plt.close(ax.figure)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["scenarios/ilrs.yaml"],
+        ["scenarios/ilrs.yaml", "--detail"],
+        [f"scenarios/{n}.yaml" for n in ALL],
+        [*(f"scenarios/{n}.yaml" for n in ALL), "--detail"],
+        ["scenarios/ilrs.yaml", "--set", "change7.epoch=2026-10-01T00:00:00Z"],
+        ["change7"],
+    ],
+)
+def test_gantt_cli_writes_program_charts(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """lunarsim gantt draws a program file, several scenarios (with --detail) and single scenarios."""
+    monkeypatch.chdir(SCENARIOS.parent)
+    out = tmp_path / "chart.png"
+    assert main(["gantt", *args, "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(PNG)
+    assert [p.name for p in tmp_path.iterdir()] == ["chart.png"]
+
+
+def test_gantt_program_errors(tmp_path: Path) -> None:
+    """--axis met on a program chart, a duplicated mission and an unprefixed --set are input errors."""
+    out = str(tmp_path / "never.png")
+    res = run_cli("gantt", "scenarios/ilrs.yaml", "--axis", "met", "--out", out)
+    assert res.returncode == 2 and "--axis met" in res.stderr and "Traceback" not in res.stderr
+    res = run_cli("gantt", "scenarios/change7.yaml", "scenarios/ilrs.yaml", "--out", out)
+    assert res.returncode == 2
+    assert re.match(r"scenarios/ilrs\.yaml:\d+: include\[0\]: mission id 'change7' "
+                    r"\(scenarios/change7\.yaml\) is already used by scenarios/change7\.yaml", res.stderr)
+    res = run_cli("gantt", "scenarios/change5.yaml", "scenarios/change6.yaml",
+                  "--set", "epoch=2020-01-01T00:00:00Z", "--out", out)
+    assert res.returncode == 2 and "a key starts with the id of a mission" in res.stderr
+    assert "program field" not in res.stderr
+    assert not (tmp_path / "never.png").exists()
