@@ -131,3 +131,24 @@ def test_python_dash_m_and_version() -> None:
     """python -m sim works and --version prints the version."""
     res = run_cli("--version")
     assert res.returncode == 0 and res.stdout.startswith("lunar-timeline ")
+
+
+def test_gantt_mc_whiskers(tmp_path: Path) -> None:
+    """gantt --mc N draws P10-P90 whiskers (and rejects a negative N or a program chart)."""
+    out = tmp_path / "mc.png"
+    assert main(["gantt", "change5", "--mc", "300", "--seed", "1", "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(b"\x89PNG")
+    res = run_cli("gantt", "change5", "change6", "--mc", "10", "--out", str(tmp_path / "x.png"))
+    assert res.returncode == 2 and "single scenario" in res.stderr
+
+
+def test_gantt_end_spread_values() -> None:
+    """The whiskers span the P10-P90 of each phase end: fixed phases before any uncertainty have none."""
+    from sim.cli.gantt import _end_spread
+    from sim.scenario import load_scenario
+
+    spread = _end_spread(load_scenario(ROOT / "scenarios" / "change5.yaml"), 2000, 3)
+    lo, hi = spread["launch"]
+    assert lo == hi
+    lo, hi = spread["capsule_landing"]
+    assert hi - lo > 3600

@@ -6,6 +6,7 @@ import argparse
 
 from sim.cli.common import add_set_arg, check_plot_path, load, resolve
 from sim.errors import InputError
+from sim.scenario import Scenario
 
 HELP = "draw a scenario's nominal timeline as a Gantt chart (png, svg, pdf); several: a program chart"
 EPILOG = """\
@@ -17,6 +18,7 @@ examples:
   lunarsim gantt scenarios/change5.yaml scenarios/change6.yaml scenarios/change7.yaml \\
       scenarios/change8.yaml --out all.png                          (several missions, 2020-2030)
   lunarsim gantt scenarios/ilrs.yaml --set change7.epoch=2026-10-01T00:00:00Z --out ilrs.png
+  lunarsim gantt change6 --mc 5000 --seed 1 --out change6_mc.png    (P10-P90 whiskers on each phase end)
 """
 
 
@@ -34,6 +36,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="time axis of a single scenario: UTC dates (default) or mission elapsed days")
     p.add_argument("--detail", action="store_true",
                    help="program chart: draw every element lane of every mission, not one row per mission")
+    p.add_argument("--mc", type=int, metavar="N", default=0,
+                   help="single scenario: run N Monte Carlo replications and draw P10-P90 whiskers on every "
+                   "phase end")
+    p.add_argument("--seed", type=int, default=0, help="seed of the --mc replications (default 0)")
     p.add_argument("--dpi", type=int, default=150, help="resolution of PNG output (default 150)")
     p.set_defaults(func=run)
 
@@ -43,7 +49,11 @@ def run(args: argparse.Namespace) -> int:
     check_plot_path(args.out)
     from sim.program import is_program_file
 
+    if args.mc < 0:
+        raise InputError(f"--mc {args.mc}: the number of replications must be >= 1")
     if len(args.scenarios) > 1 or is_program_file(resolve(args.scenarios[0])):
+        if args.mc:
+            raise InputError("--mc draws whiskers on a single scenario's chart; name one scenario")
         return _program_chart(args)
     scenario = load(args.scenarios[0], args.set)
     from sim.analysis import actual_times
@@ -52,8 +62,9 @@ def run(args: argparse.Namespace) -> int:
     from sim.plots import gantt
 
     timeline = simulate(scenario)
+    spread = _end_spread(scenario, args.mc, args.seed) if args.mc else None
     ax = gantt(timeline, axis=args.axis or "utc", actuals=actual_times(scenario),
-               lanes=list(scenario.elements))
+               lanes=list(scenario.elements), end_spread=spread)
     save_figure(ax.figure, args.out, dpi=args.dpi)
     print(f"wrote {args.out}")
     return 0
@@ -81,3 +92,17 @@ def _program_chart(args: argparse.Namespace) -> int:
     save_figure(ax.figure, args.out, dpi=args.dpi)
     print(f"wrote {args.out}")
     return 0
+
+
+def _end_spread(scenario: Scenario, n: int, seed: int) -> dict[str, tuple[float, float]]:
+    """P10 and P90 of each phase's end over ``n`` replications, seconds since the epoch."""
+    import numpy as np
+
+    from sim.montecarlo import monte_carlo
+
+    ens = monte_carlo(scenario, n, seed)
+    ends = ens.phase_end_s[ens.success].astype(np.float64)
+    if ends.size == 0:
+        return {}
+    lo, hi = np.percentile(ends, [10, 90], axis=0)
+    return {pid: (float(lo[i]), float(hi[i])) for i, pid in enumerate(ens.phase_ids)}
