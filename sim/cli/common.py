@@ -47,6 +47,17 @@ def load(arg: str, sets: Sequence[str] = ()) -> Scenario:
     return load_scenario_document(*read_document(path, sets))
 
 
+def load_any(arg: str, sets: Sequence[str] = ()) -> Scenario:
+    """A scenario, or a program file merged into one composite scenario (missions on one clock)."""
+    from sim.program import is_program_file, load_program
+    from sim.programrun import merge_program
+
+    path = resolve(arg)
+    if is_program_file(path):
+        return merge_program(load_program(path, sets))
+    return load(arg, sets)
+
+
 def read_document(path: Path, sets: Sequence[str] = ()) -> tuple[YamlDocument, str, dict[Loc, str]]:
     """Read a YAML file into a line-numbered document and apply ``--set`` overrides to it."""
     try:

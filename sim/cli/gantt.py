@@ -79,16 +79,17 @@ def _program_chart(args: argparse.Namespace) -> int:
     from sim.figures import save_figure
     from sim.plots import program_gantt
     from sim.program import load_missions, load_program
+    from sim.programrun import simulate_program
 
     paths = [resolve(a) for a in args.scenarios]
     title = None
     if len(paths) == 1:
         program = load_program(paths[0], args.set)
-        missions = program.missions
+        timelines = simulate_program(program)  # one clock: the missions contend for shared resources
         title = f"{program.name}: nominal timelines"
     else:
-        missions = load_missions(paths, args.set)
-    ax = program_gantt([simulate(m) for m in missions], detail=args.detail, title=title)
+        timelines = [simulate(m) for m in load_missions(paths, args.set)]
+    ax = program_gantt(timelines, detail=args.detail, title=title)
     save_figure(ax.figure, args.out, dpi=args.dpi)
     print(f"wrote {args.out}")
     return 0

@@ -7,7 +7,7 @@ import sys
 import time
 from typing import Any
 
-from sim.cli.common import add_scenario_arg, add_set_arg, check_plot_path, emit_csv, load, print_json
+from sim.cli.common import add_scenario_arg, add_set_arg, check_plot_path, emit_csv, load_any, print_json
 from sim.errors import InputError
 
 HELP = "Monte Carlo schedule risk: percentiles, S-curve, criticality, sensitivity, deadline odds"
@@ -18,6 +18,7 @@ examples:
   lunarsim mc change5 -n 20000 --out s_curve.png --tornado tornado.png --criticality crit.png
   lunarsim mc change5 -n 10000 --until-stable          (add batches of N until P80 settles)
   lunarsim mc change5 -n 5000 --csv runs.csv           (one row per replication)
+  lunarsim mc scenarios/ilrs.yaml -n 2000              (a program: missions on one clock, shared relay)
 
 The same seed gives the same result for any --workers. Replications are drawn in fixed blocks
 of 8,192 from SeedSequence(seed) streams.
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     plots = {k: getattr(args, k) for k in ("out", "tornado", "criticality", "histogram") if getattr(args, k)}
     for path in plots.values():
         check_plot_path(path)
-    scenario = load(args.scenario, args.set)
+    scenario = load_any(args.scenario, args.set)
     deadline = _deadline(args, scenario.epoch)
 
     from sim.analysis import actual_times

@@ -48,12 +48,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_program(args: argparse.Namespace) -> int:
-    """A program file: every mission on its own epoch; one table (or JSON object) per mission."""
-    from sim.engine import simulate
+    """A program file: the missions on one clock, sharing the program's resources; a table per mission."""
     from sim.program import load_program
+    from sim.programrun import simulate_program
 
     program = load_program(resolve(args.scenario), args.set)
-    timelines = [simulate(m) for m in program.missions]
+    timelines = simulate_program(program)
     if args.csv:
         emit_csv(args.csv, [row for t in timelines for row in t.csv_rows()])
     if args.json:

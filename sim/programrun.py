@@ -1,0 +1,120 @@
+"""Simulating a program: its missions on one clock, contending for the resources they share.
+
+The missions of a program are merged into one composite scenario whose epoch is the earliest
+mission epoch. Phase, window and local resource names get the mission id as a prefix
+(``change7__landing``); a resource the program declares (``queqiao2``) keeps its name, so
+every mission that uses it holds the same ``simpy.Resource``. Each mission's root phases start
+after a lag equal to its epoch's offset from the composite epoch, and its windows are anchored
+on its own epoch, so a mission run inside the program has exactly the times it has alone, except
+for waits on the shared resources. Results are split back per mission on each mission's own
+time base.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.distributions import Fixed
+from sim.program import Program
+from sim.results import PhaseRecord, Timeline
+from sim.scenario import (
+    CombinedWindow,
+    DaylightWindow,
+    Dependency,
+    Phase,
+    PeriodicWindow,
+    ResourceSpec,
+    Scenario,
+    WindowRef,
+)
+from sim.timebase import from_utc
+
+SEP = "__"
+START = "program_start"
+
+
+def _name(mission: str, name: str) -> str:
+    return f"{mission}{SEP}{name}"
+
+
+def merge_program(program: Program) -> Scenario:
+    """One scenario holding every mission of ``program`` (see the module docstring)."""
+    epoch = min(m.epoch for m in program.missions)
+    shared = set(program.resources)
+    resources: dict[str, ResourceSpec] = {k: ResourceSpec(capacity=v.capacity) for k, v in program.resources.items()}
+    windows: dict[str, Any] = {}
+    phases: list[Phase] = [
+        Phase.model_construct(id=START, name="Program start (earliest mission epoch)", kind="launch",
+                              element=START, after=[], duration=Fixed(0.0), planned=None, actual=None,
+                              window=None, resources=[], failure=None, source=None, note=None)
+    ]
+    elements = [START]
+    horizon = 0.0
+    for m in program.missions:
+        offset = from_utc(epoch, m.epoch)
+        horizon = max(horizon, offset + m.horizon)
+        elements += [_name(m.id, e) for e in m.elements]
+        for r, spec in m.resources.items():
+            if r not in shared:
+                resources[_name(m.id, r)] = spec
+        for w, spec in m.windows.items():
+            windows[_name(m.id, w)] = _rebase_window(m, spec)
+        for p in m.phases:
+            after = [Dependency.model_construct(phase=_name(m.id, d.phase), lag=d.lag) for d in p.dependencies]
+            if not after:
+                after = [Dependency.model_construct(phase=START, lag=offset)]
+            phases.append(p.model_copy(update={
+                "id": _name(m.id, p.id),
+                "element": _name(m.id, p.element),
+                "after": after,
+                "window": None if p.window is None else WindowRef.model_construct(
+                    name=_name(m.id, p.window.name), must_fit=p.window.must_fit),
+                "resources": [r if r in shared else _name(m.id, r) for r in p.resources],
+            }))
+    return Scenario.model_construct(
+        id=program.id, name=program.name, description=program.description, epoch=epoch, site=None,
+        elements=elements, planned=None, actual=None, horizon=horizon, windows=windows,
+        resources=resources, phases=phases, sources=list(program.sources),
+    )
+
+
+def _rebase_window(m: Scenario, spec: Any) -> Any:
+    """A mission's window expressed against the composite epoch (anchored on the mission's own)."""
+    if isinstance(spec, PeriodicWindow) and spec.anchor is None:
+        from datetime import timedelta
+
+        return spec.model_copy(update={"anchor": m.epoch + timedelta(seconds=spec.offset or 0.0), "offset": None})
+    if isinstance(spec, DaylightWindow) and spec.site is None:
+        return spec.model_copy(update={"site": m.site})
+    if isinstance(spec, CombinedWindow):
+        return spec.model_copy(update={"windows": [_name(m.id, w) for w in spec.windows]})
+    return spec
+
+
+def split_timeline(program: Program, merged: Timeline) -> list[Timeline]:
+    """Per-mission timelines from a run of the merged scenario, on each mission's own epoch."""
+    out = []
+    for m in program.missions:
+        shift = from_utc(merged.epoch, m.epoch)
+        prefix = m.id + SEP
+        records = []
+        for p in merged.phases:
+            if not p.id.startswith(prefix):
+                continue
+            records.append(PhaseRecord(
+                id=p.id[len(prefix):], name=p.name, kind=p.kind, element=p.element[len(prefix):],
+                ready_s=p.ready_s - shift, start_s=p.start_s - shift, end_s=p.end_s - shift,
+                wait_cause=p.wait_cause, attempts=p.attempts, outcome=p.outcome,
+                wait_window_s=p.wait_window_s, wait_resource_s=p.wait_resource_s, failure_s=p.failure_s,
+            ))
+        aborted = any(r.outcome == "aborted" for r in records)
+        out.append(Timeline(scenario_id=m.id, name=m.name, epoch=m.epoch, phases=tuple(records),
+                            outcome="aborted" if aborted else "success", elements=tuple(m.elements)))
+    return out
+
+
+def simulate_program(program: Program) -> list[Timeline]:
+    """Nominal run of every mission of a program on one clock (shared resources contended)."""
+    from sim.engine import simulate
+
+    return split_timeline(program, simulate(merge_program(program)))
