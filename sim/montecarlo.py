@@ -13,6 +13,7 @@ and ends as float32, criticality counts and slip sums), and blocks are combined 
 from __future__ import annotations
 
 import os
+from itertools import pairwise
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -52,11 +53,16 @@ def blocks(n: int) -> list[tuple[int, int]]:
 
 
 def draw_block(dists: tuple[Distribution, ...], seed: int, block: int, size: int) -> np.ndarray:
-    """The ``(size, P)`` duration matrix of one block, seconds, from its own seed stream."""
+    """The ``(size, P)`` duration matrix of one block, seconds, from its own seed stream.
+
+    A block always draws its full ``BLOCK`` rows (column by column) and keeps the first ``size``,
+    so a replication's draws depend only on the seed, its block and its row: a short last block
+    is a prefix of the same block in a longer run.
+    """
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
     out = np.empty((size, len(dists)))
     for i, d in enumerate(dists):
-        out[:, i] = d.nominal_s if d.is_fixed else d.sample(rng, size)
+        out[:, i] = d.nominal_s if d.is_fixed else d.sample(rng, BLOCK)[:size]
     return out
 
 
@@ -77,7 +83,7 @@ def draw_failures(graph: PhaseGraph, seed: int, block: int, size: int) -> np.nda
         if spec.probability >= 1.0:
             f[:, i] = spec.max_attempts
         else:
-            f[:, i] = rng.geometric(1.0 - spec.probability, size) - 1
+            f[:, i] = rng.geometric(1.0 - spec.probability, BLOCK)[:size] - 1  # full block: see draw_block
     return f
 
 
@@ -254,7 +260,7 @@ def _stable(history: list[float]) -> bool:
         return False
     recent = history[-(STABLE_BATCHES + 1) :]
     ref = abs(recent[-1]) or 1.0
-    return all(abs(b - a) / ref < STABLE_REL for a, b in zip(recent, recent[1:], strict=False))
+    return all(abs(b - a) / ref < STABLE_REL for a, b in pairwise(recent))
 
 
 def _combine(scenario: Scenario, seed: int, engine: str, parts: list[BlockResult]) -> Ensemble:
