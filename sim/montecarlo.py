@@ -13,10 +13,10 @@ and ends as float32, criticality counts and slip sums), and blocks are combined 
 from __future__ import annotations
 
 import os
-from itertools import pairwise
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 from multiprocessing import get_context
 from typing import Literal
 

@@ -21,8 +21,8 @@ from sim.scenario import (
     CombinedWindow,
     DaylightWindow,
     Dependency,
-    Phase,
     PeriodicWindow,
+    Phase,
     ResourceSpec,
     Scenario,
     WindowRef,
@@ -54,9 +54,9 @@ def merge_program(program: Program) -> Scenario:
         offset = from_utc(epoch, m.epoch)
         horizon = max(horizon, offset + m.horizon)
         elements += [_name(m.id, e) for e in m.elements]
-        for r, spec in m.resources.items():
+        for r, res in m.resources.items():
             if r not in shared:
-                resources[_name(m.id, r)] = spec
+                resources[_name(m.id, r)] = res
         for w, spec in m.windows.items():
             windows[_name(m.id, w)] = _rebase_window(m, spec)
         for p in m.phases:

@@ -25,7 +25,7 @@ import numpy as np
 from sim.errors import RunError
 
 
-class WindowNeverOpens(RunError):  # noqa: N818 - reads as a sentence at the raise site
+class WindowNeverOpens(RunError):
     """A phase waited for a window that has no suitable opening within the horizon."""
 
     def __init__(self, phase_id: str, window: str, ready_s: float, horizon_s: float) -> None:

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from sim.cli import build_parser, command_modules, main
-
 from tests.conftest import ROOT, run_cli
 
 

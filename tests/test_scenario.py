@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -68,7 +69,7 @@ phases:
     assert ids[0] == ids[-1] and sorted(ids[:-1]) == ["a", "b", "c"]
     # each arrow reads "X -> Y": Y comes after X
     order = {"a": "c", "b": "a", "c": "b"}  # phase -> its predecessor
-    for x, y in zip(ids, ids[1:], strict=False):
+    for x, y in itertools.pairwise(ids):
         assert order[y] == x
 
 

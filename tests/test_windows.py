@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -137,7 +139,7 @@ def test_capacity_one_resource_never_double_booked(spec: list[tuple[int, int, bo
                  "  - {id: root, kind: launch, element: x, duration: 0s}\n" + "".join(lines))
     t = simulate(s)
     held = sorted((t.phase(f"p{i}").start_s, t.phase(f"p{i}").end_s) for i, sp in enumerate(spec) if sp[2])
-    for (_, e1), (s2, _) in zip(held, held[1:], strict=False):
+    for (_, e1), (s2, _) in itertools.pairwise(held):
         assert s2 >= e1
     for i, sp in enumerate(spec):
         rec = t.phase(f"p{i}")
@@ -149,7 +151,8 @@ def test_capacity_one_resource_never_double_booked(spec: list[tuple[int, int, bo
 def test_resource_scenario_runs_on_des_engine() -> None:
     """Monte Carlo picks the SimPy engine for shared resources and refuses --engine vector."""
     s = scenario("resources: {relay: {capacity: 1}}\n",
-                 "  - {id: a, kind: relay, element: x, duration: {dist: uniform, low: 1h, high: 3h}, resources: [relay]}\n"
+                 "  - {id: a, kind: relay, element: x, duration: {dist: uniform, low: 1h, high: 3h},"
+                 " resources: [relay]}\n"
                  "  - {id: b, kind: relay, element: y, duration: 2h, resources: [relay]}\n")
     ens = monte_carlo(s, 500, 1)
     assert ens.engine == "des"

@@ -117,4 +117,6 @@ def check_plot_path(path: str) -> None:
 
 def add_scenario_arg(parser: argparse.ArgumentParser) -> None:
     """The positional SCENARIO argument."""
-    parser.add_argument("scenario", metavar="SCENARIO", help="scenario file, or the id of a bundled one (see 'lunarsim list')")
+    parser.add_argument(
+        "scenario", metavar="SCENARIO", help="scenario file, or the id of a bundled one (see 'lunarsim list')"
+    )
