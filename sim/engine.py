@@ -152,12 +152,25 @@ def run_once(
 
         def granted(_: simpy.Event) -> None:
             pending[0] -= 1
-            if pending[0] == 0:
-                now = env.now
-                wait_r[i] = now - t
-                blockers = [last_release[r] for r, q in zip(uses[i], requests, strict=True) if q in queued]
-                driver[i] = max(blockers, key=lambda k: end[k] if k >= 0 else -1.0)
-                run(i, now)
+            if pending[0] > 0:
+                return
+            now = env.now
+            wait_r[i] += now - t
+            w = window[i] if window else -1
+            if w >= 0:
+                again = tables[w].next_start(now, dur[i], must_fit[i])
+                if again > now:  # the window closed while the phase queued: give back, wait, ask again
+                    for r, q in zip(uses[i], requests, strict=True):
+                        resources[r].release(q)
+                    if again == float("inf"):
+                        raise WindowNeverOpens(g.ids[i], g.window_names[w], now, tables[w].horizon_s)
+                    wait_w[i] += again - now
+                    driver[i] = WINDOW_DRIVER
+                    timeout(again - now, (i, again)).callbacks.append(acquire)
+                    return
+            blockers = [last_release[r] for r, q in zip(uses[i], requests, strict=True) if q in queued]
+            driver[i] = max(blockers, key=lambda k: end[k] if k >= 0 else -1.0)
+            run(i, now)
 
         for q in queued:
             q.callbacks.append(granted)

@@ -214,3 +214,19 @@ def test_engines_agree_with_windows_and_failures() -> None:
     for k in des.sums:
         np.testing.assert_array_equal(des.sums[k], vec.sums[k], err_msg=k)
     assert 0 < des.success.mean() < 1
+
+
+def test_resource_wait_rechecks_the_window() -> None:
+    """A must_fit phase that queued for a resource past its window's close waits for the next opening."""
+    s = scenario(RELAY + "resources: {ant: {capacity: 1}}\n",
+                 "  - {id: a, kind: relay, element: x, duration: 3h, resources: [ant],"
+                 " after: [{phase: root, lag: 10h}]}\n"
+                 "  - {id: b, kind: relay, element: y, duration: 2h, resources: [ant],"
+                 " window: {name: relay, must_fit: true}, after: [{phase: root, lag: 11h}]}\n"
+                 "  - {id: root, kind: launch, element: x, duration: 0s}\n")
+    b = simulate(s).phase("b")
+    # a holds the antenna 10h-13h; b (ready 11h) gets it at 13h, but the pass closes at 14h: 2h no longer
+    # fits, so b gives the antenna back and runs in the next pass at 34h
+    assert (b.ready_s, b.start_s) == (11 * H, 34 * H)
+    assert b.wait_resource_s == 2 * H and b.wait_window_s == 21 * H
+    assert b.wait_cause == "window+resource"
