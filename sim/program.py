@@ -14,8 +14,8 @@ sets ``epoch`` in the mission whose ``id`` is ``change7``; the rest of the key i
 ``--set`` takes on a scenario (see ``sim.overrides``). Keys that start with a program field
 (``resources.queqiao2.capacity=2``) change the program file itself.
 
-The declared resources are recorded, not yet used: the engine schedules against them in a later
-issue. Today each mission is simulated on its own.
+The declared resources are shared: ``sim.programrun`` merges the missions onto one clock so
+that every phase of any mission that uses, say, ``queqiao2`` contends for the same resource.
 """
 
 from __future__ import annotations

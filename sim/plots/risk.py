@@ -105,7 +105,7 @@ def criticality(
 ) -> Axes:
     """Bars of each phase's criticality index (share of runs in which it set the mission end)."""
     labels = list(labels or ens.phase_ids)
-    index = ens.critical_count / ens.replications
+    index = ens.critical_count / max(ens.successes, 1)
     vals, names = _top(index, labels, top)
     ax = _axes(ax, (10, 1.5 + 0.32 * len(vals)))
     ax.barh(range(len(vals)), vals, color="#a50f15")
