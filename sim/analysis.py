@@ -5,20 +5,25 @@ no I/O, and no engine: callers pass the runs they want compared (``sim.api`` run
 
 ``compare(scenarios, timelines)`` builds the plan / actual / simulated comparison of
 ``lunarsim compare``: per phase, per phase kind across missions, and per mission. The rules for
-deriving flown durations are spelled out above ``compare``'s helpers below.
+deriving flown durations, and the rule that puts waits (window, resource) into the comparison,
+are spelled out above ``compare``'s helpers below.
+
+Waits, in one sentence: a wait in front of a phase is time the spacecraft spent in the state of
+the phase that released it (its driving predecessor, the one whose end + lag is latest), so it
+counts to that predecessor's row (``simulated_wait_h``, ``simulated_elapsed_h``) and kind.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 
 from sim.distributions import Distribution, Empirical, Fixed, Pert, Triangular, Uniform
-from sim.results import Timeline
+from sim.results import PhaseRecord, Timeline
 from sim.scenario import KINDS, Phase, Scenario
 from sim.timebase import HOUR_S, format_utc, from_utc
 
@@ -62,6 +67,50 @@ def actual_times(scenario: Scenario) -> dict[str, tuple[float | None, float | No
 #
 # Deltas are ``b - a`` in hours and ``100 * (b - a) / a`` in percent (null when either is
 # unknown, or when ``a`` is 0 for the percentage).
+#
+# WAITS. With windows and shared resources a phase can be ready (every predecessor done, plus
+# lags) and still not start: it waits (``PhaseRecord.wait_s = start - ready``, cause "window",
+# "resource" or both). The rule:
+#
+#   A wait in front of a phase Q is time the spacecraft spent in the state of the phase P that
+#   released Q: Q's driving predecessor, the one whose end + lag is latest in the run (the first
+#   in ``after`` order on a tie). The wait counts to P, not to Q.
+#
+#   E.g. CE-5: ``tei_preparation`` (48 h of O/R work in lunar orbit) releases ``tei1``, which
+#   then waits 93.3 h for ``tei_window``: the O/R spent 141.3 h in lunar orbit before TEI-1.
+#
+# So, per phase row (nominal run):
+# * simulated_h stays the phase's own run (end - start), as before.
+# * simulated_wait_h: the wait that followed it, i.e. the wait of the phase(s) it released
+#   (``wait_for`` lists them, ``wait_cause`` says why); 0 when it released none that waited. If it
+#   released several that waited (no bundled scenario does), the longest counts: parallel waits
+#   are the same hours in P's state.
+# * simulated_elapsed_h = simulated_h + simulated_wait_h: how long the spacecraft stayed in this
+#   phase's state, i.e. from its start until the phase(s) it released actually started (lags
+#   aside: a lag is a planned offset, not a wait).
+# * simulated_wait_before_h / released_by: the phase's own wait, and the row it counts to.
+#   A phase with no predecessor that waits (e.g. for a launch window) was released by the epoch:
+#   its wait counts to its own row (time on the pad counts to the launch).
+# * Flown side, the same intervals: for every phase Q that waited in the run and has a PUBLISHED
+#   flown start, P's flown elapsed time is Q's flown start - lag - P's flown start (published, or
+#   derived by rule 2). It is P's flown run plus the flown gap before Q; it needs no flown end of
+#   P (CE-5: separation 12-06 04:35 -> TEI-1 12-12 01:54 = 141.317 h). ``actual_elapsed_h`` is
+#   that (the longest, if several; null if any is unknown), or ``actual_h`` when P released no
+#   phase that waited; ``actual_wait_h`` = actual_elapsed_h - actual_h when both are known;
+#   ``actual_elapsed_low_h``/``_high_h`` bound it by the precision of the two published starts.
+#   Flown gaps are measured only where the run waited: elsewhere a gap between published times
+#   is rounding (a date-only time read as noon), not a wait. Rule 2 is not applied to a phase
+#   that waited in the run (it would start the phase at its predecessor's end, i.e. assume no
+#   wait): such a phase needs a published start for a flown duration.
+# * A plan describes the time spent in a state ("orbit the Moon for about six to seven days"),
+#   so for a phase that released a wait compare ``planned_h`` with the elapsed values
+#   (``delta_*_elapsed_*`` keys); the older ``delta_*`` keys keep comparing the run, as before.
+#   For a phase that released no wait, elapsed = run and the two sets of deltas agree.
+#
+# By kind: ``hours`` (simulated) = the sum of simulated_elapsed_h over the kind's phases, i.e.
+# runs plus the waits that count to the kind (``run_hours`` + ``wait_hours``); ``actual_hours``
+# = the sum of actual_elapsed_h (null if any is unknown; ``actual_run_hours`` sums actual_h).
+# ``planned_hours`` sums the phases' plans as before.
 
 PRECISION_POINT_S: dict[str, float] = {
     # where the point estimate sits relative to the published time: a date-only time is read as
@@ -202,6 +251,26 @@ class PhaseComparison:
     actual_span: ActualSpan | None = None
     simulated_h: float | None = None
     spread: SimulatedSpread | None = None
+    simulated_wait_h: float | None = None
+    wait_cause: str | None = None
+    wait_for: tuple[str, ...] = ()
+    simulated_wait_before_h: float | None = None
+    released_by: str | None = None
+    actual_elapsed_h: float | None = None
+    actual_elapsed_low_h: float | None = None
+    actual_elapsed_high_h: float | None = None
+
+    @property
+    def simulated_elapsed_h(self) -> float | None:
+        """Run plus the wait that followed it (until the phase it released started), hours."""
+        if self.simulated_h is None or self.simulated_wait_h is None:
+            return None
+        return self.simulated_h + self.simulated_wait_h
+
+    @property
+    def actual_wait_h(self) -> float | None:
+        """Flown gap counted to this phase: flown elapsed minus flown run, hours."""
+        return delta(self.actual_h, self.actual_elapsed_h)
 
     @property
     def delta_actual_vs_planned_h(self) -> float | None:
@@ -233,6 +302,21 @@ class PhaseComparison:
         """Simulated minus flown, percent of flown."""
         return percent_delta(self.actual_h, self.simulated_h)
 
+    @property
+    def delta_actual_elapsed_vs_planned_h(self) -> float | None:
+        """Flown elapsed minus planned, hours (the plan of a state: run + the wait it caused)."""
+        return delta(self.planned_h, self.actual_elapsed_h)
+
+    @property
+    def delta_simulated_elapsed_vs_planned_h(self) -> float | None:
+        """Simulated elapsed minus planned, hours."""
+        return delta(self.planned_h, self.simulated_elapsed_h)
+
+    @property
+    def delta_simulated_elapsed_vs_actual_elapsed_h(self) -> float | None:
+        """Simulated elapsed minus flown elapsed, hours."""
+        return delta(self.actual_elapsed_h, self.simulated_elapsed_h)
+
     def to_dict(self) -> dict[str, Any]:
         """One entry of ``"phases"`` in ``lunarsim compare --json``."""
         out: dict[str, Any] = {
@@ -257,6 +341,28 @@ class PhaseComparison:
             "actual_precision": self.actual_precision,
             "actual_start_from": self.actual_start_from,
             "actual_span": self.actual_span.to_dict() if self.actual_span else None,
+            "simulated_wait_h": _r(self.simulated_wait_h),
+            "wait_cause": self.wait_cause,
+            "wait_for": list(self.wait_for),
+            "simulated_elapsed_h": _r(self.simulated_elapsed_h),
+            "simulated_wait_before_h": _r(self.simulated_wait_before_h),
+            "released_by": self.released_by,
+            "actual_wait_h": _r(self.actual_wait_h),
+            "actual_elapsed_h": _r(self.actual_elapsed_h),
+            "actual_elapsed_low_h": _r(self.actual_elapsed_low_h),
+            "actual_elapsed_high_h": _r(self.actual_elapsed_high_h),
+            "delta_actual_elapsed_vs_planned_h": _r(self.delta_actual_elapsed_vs_planned_h),
+            "delta_actual_elapsed_vs_planned_pct": _r(
+                percent_delta(self.planned_h, self.actual_elapsed_h), PERCENT_DECIMALS
+            ),
+            "delta_simulated_elapsed_vs_planned_h": _r(self.delta_simulated_elapsed_vs_planned_h),
+            "delta_simulated_elapsed_vs_planned_pct": _r(
+                percent_delta(self.planned_h, self.simulated_elapsed_h), PERCENT_DECIMALS
+            ),
+            "delta_simulated_elapsed_vs_actual_elapsed_h": _r(self.delta_simulated_elapsed_vs_actual_elapsed_h),
+            "delta_simulated_elapsed_vs_actual_elapsed_pct": _r(
+                percent_delta(self.actual_elapsed_h, self.simulated_elapsed_h), PERCENT_DECIMALS
+            ),
         }
         if self.spread is not None:
             out |= _spread_dict(self.spread)
@@ -270,6 +376,27 @@ def _spread_dict(spread: SimulatedSpread) -> dict[str, Any]:
         "simulated_p90_h": _r(spread.p90_h),
         "actual_percentile": _r(spread.actual_percentile, PERCENT_DECIMALS),
     }
+
+
+@dataclass(frozen=True)
+class Wait:
+    """One wait of a nominal run: who waited, the phase it counts to, how long and why.
+
+    ``released_by`` is the phase that released ``phase`` (its driving predecessor), whose row
+    and kind the wait counts to; it is ``phase`` itself for a phase released by the epoch.
+    ``window`` names the phase's window when the cause includes "window".
+    """
+
+    phase: str
+    released_by: str
+    hours: float
+    cause: str | None
+    window: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form, one entry of a summary's ``"waits"``."""
+        return {"phase": self.phase, "released_by": self.released_by, "wait_h": _r(self.hours),
+                "cause": self.cause, "window": self.window}
 
 
 @dataclass(frozen=True)
@@ -290,6 +417,14 @@ class MissionSummary:
     planned_sample_mass_g: float | None = None
     actual_sample_mass_g: float | None = None
     spread: SimulatedSpread | None = None
+    waits: tuple[Wait, ...] = ()
+
+    @property
+    def simulated_wait_h(self) -> float | None:
+        """Sum of the waits of the nominal run (all lanes), hours; None without a run."""
+        if self.simulated_h is None:
+            return None
+        return float(sum(w.hours for w in self.waits))
 
     @property
     def delta_actual_vs_planned_h(self) -> float | None:
@@ -337,6 +472,8 @@ class MissionSummary:
             "delta_sample_mass_pct": _r(
                 percent_delta(self.planned_sample_mass_g, self.actual_sample_mass_g), PERCENT_DECIMALS
             ),
+            "simulated_wait_h": _r(self.simulated_wait_h),
+            "waits": [w.to_dict() for w in self.waits],
         }
         if self.spread is not None:
             out |= _spread_dict(self.spread)
@@ -347,10 +484,13 @@ class MissionSummary:
 class KindHours:
     """Hours spent per phase kind in each mission (sums over the phases of that kind).
 
-    Values are summed phase durations, not elapsed time: phases of one kind on parallel lanes
-    (e.g. two elements in lunar orbit at once) add up. A mission with no phase of the kind has
-    None. ``actual`` is a sum only when every phase of the kind has a flown duration
-    (``actual_h``); ``planned`` likewise with plans.
+    Values are sums over phases, not elapsed calendar time: phases of one kind on parallel lanes
+    (e.g. two elements in lunar orbit at once) add up. Each phase counts with its elapsed time:
+    its run plus the wait that followed it before the phase it released started (the waits rule
+    above ``compare``), so ``simulated`` = ``run`` + ``wait``. A mission with no phase of the
+    kind has None. ``actual`` is a sum only when every phase of the kind has a flown elapsed time
+    (``actual_elapsed_h``), ``actual_run`` when every one has a flown run (``actual_h``);
+    ``planned`` likewise with plans.
     """
 
     kind: str
@@ -358,15 +498,25 @@ class KindHours:
     actual: dict[str, float | None]
     planned: dict[str, float | None]
     count: dict[str, int]
+    run: dict[str, float | None] = field(default_factory=dict)
+    wait: dict[str, float | None] = field(default_factory=dict)
+    actual_run: dict[str, float | None] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """One entry of ``"by_kind"``: ``hours`` (simulated), ``actual_hours``, ``planned_hours``."""
+        """One entry of ``"by_kind"``: ``hours`` (simulated, runs + waits), ``actual_hours``, ...
+
+        ``hours`` = ``run_hours`` + ``wait_hours``; ``actual_hours`` sums the flown elapsed
+        times and ``actual_run_hours`` the flown runs (see the notes above ``compare``).
+        """
         return {
             "kind": self.kind,
             "hours": {m: _r(v) for m, v in self.simulated.items()},
             "actual_hours": {m: _r(v) for m, v in self.actual.items()},
             "planned_hours": {m: _r(v) for m, v in self.planned.items()},
             "phases": dict(self.count),
+            "run_hours": {m: _r(v) for m, v in self.run.items()},
+            "wait_hours": {m: _r(v) for m, v in self.wait.items()},
+            "actual_run_hours": {m: _r(v) for m, v in self.actual_run.items()},
         }
 
 
@@ -421,7 +571,9 @@ class Comparison:
         """Tidy rows for ``--csv``: ``record`` is ``phase``, ``mission`` (summary) or ``kind``.
 
         Every row has the same columns; a kind row carries its sums in planned_h/actual_h/
-        simulated_h, a mission row the mission durations.
+        simulated_h (runs, as before), simulated_wait_h (the waits counted to the kind) and
+        simulated_elapsed_h/actual_elapsed_h (runs + waits: the by-kind ``hours`` and
+        ``actual_hours`` of the JSON), a mission row the mission durations and its total wait.
         """
         cols = (
             "planned_h",
@@ -434,6 +586,18 @@ class Comparison:
             "delta_simulated_vs_actual_h",
             "delta_simulated_vs_actual_pct",
         )
+        wait_cols = (
+            "simulated_wait_h",
+            "wait_cause",
+            "simulated_elapsed_h",
+            "actual_elapsed_h",
+            "delta_actual_elapsed_vs_planned_h",
+            "delta_actual_elapsed_vs_planned_pct",
+            "delta_simulated_elapsed_vs_planned_h",
+            "delta_simulated_elapsed_vs_planned_pct",
+            "delta_simulated_elapsed_vs_actual_elapsed_h",
+            "delta_simulated_elapsed_vs_actual_elapsed_pct",
+        )
         rows: list[dict[str, Any]] = []
 
         def row(record: str, mission: str, pid: str, name: str, kind: str, values: dict[str, Any]) -> None:
@@ -442,6 +606,7 @@ class Comparison:
             r["actual_low_h"] = "" if values.get("actual_low_h") is None else values["actual_low_h"]
             r["actual_high_h"] = "" if values.get("actual_high_h") is None else values["actual_high_h"]
             r["actual_precision"] = values.get("actual_precision") or ""
+            r |= {c: "" if values.get(c) is None else values[c] for c in wait_cols}
             rows.append(r)
 
         for p in self.phases:
@@ -452,7 +617,8 @@ class Comparison:
             for m in self.missions:
                 if k.count[m] == 0:
                     continue
-                plan, act, sim = k.planned[m], k.actual[m], k.simulated[m]
+                plan, act, sim = k.planned[m], k.actual_run.get(m), k.run.get(m)
+                act_el, sim_el = k.actual[m], k.simulated[m]
                 row("kind", m, "", "", k.kind, {
                     "planned_h": _r(plan),
                     "actual_h": _r(act),
@@ -463,6 +629,17 @@ class Comparison:
                     "delta_simulated_vs_planned_pct": _r(percent_delta(plan, sim), PERCENT_DECIMALS),
                     "delta_simulated_vs_actual_h": _r(delta(act, sim)),
                     "delta_simulated_vs_actual_pct": _r(percent_delta(act, sim), PERCENT_DECIMALS),
+                    "simulated_wait_h": _r(k.wait.get(m)),
+                    "simulated_elapsed_h": _r(sim_el),
+                    "actual_elapsed_h": _r(act_el),
+                    "delta_actual_elapsed_vs_planned_h": _r(delta(plan, act_el)),
+                    "delta_actual_elapsed_vs_planned_pct": _r(percent_delta(plan, act_el), PERCENT_DECIMALS),
+                    "delta_simulated_elapsed_vs_planned_h": _r(delta(plan, sim_el)),
+                    "delta_simulated_elapsed_vs_planned_pct": _r(percent_delta(plan, sim_el), PERCENT_DECIMALS),
+                    "delta_simulated_elapsed_vs_actual_elapsed_h": _r(delta(act_el, sim_el)),
+                    "delta_simulated_elapsed_vs_actual_elapsed_pct": _r(
+                        percent_delta(act_el, sim_el), PERCENT_DECIMALS
+                    ),
                 })
         return rows
 
@@ -519,6 +696,43 @@ def compare(
     )
 
 
+def waits(scenario: Scenario, timeline: Timeline) -> list[Wait]:
+    """The waits of a run in file order, each with the phase that released it (see the notes).
+
+    The releasing phase is the predecessor whose end + lag is latest in the run (the first in
+    ``after`` order on a tie, as the engine picks it); a phase without predecessors was released
+    by the epoch and its wait counts to itself.
+    """
+    records = {r.id: r for r in timeline.phases if r.outcome != "not_run"}
+    out = []
+    for p in scenario.phases:
+        r = records.get(p.id)
+        if r is None or not r.wait_s > 0:
+            continue
+        driver = releasing_phase(p, records)
+        window = p.window.name if p.window is not None and r.wait_window_s > 0 else None
+        out.append(Wait(phase=p.id, released_by=driver or p.id, hours=r.wait_s / HOUR_S,
+                        cause=r.wait_cause, window=window))
+    return out
+
+
+def releasing_phase(phase: Phase, records: Mapping[str, PhaseRecord]) -> str | None:
+    """The phase that released ``phase`` in a run: its predecessor whose end + lag is latest.
+
+    ``records`` maps phase ids to the run's records; None for a phase without predecessors
+    (released by the epoch). Ties go to the first in ``after`` order, as in the engine.
+    """
+    best: tuple[float, str] | None = None
+    for dep in phase.dependencies:
+        r = records.get(dep.phase)
+        if r is None:
+            continue
+        t = r.end_s + dep.lag
+        if best is None or t > best[0]:
+            best = (t, dep.phase)
+    return best[1] if best else None
+
+
 def compare_phases(
     scenario: Scenario, timeline: Timeline | None = None, spreads: Mapping[str, SimulatedSpread] | None = None
 ) -> list[PhaseComparison]:
@@ -535,10 +749,18 @@ def compare_phases(
                 a.precision,
             )
     sim: dict[str, tuple[float, float]] = {}
+    run_waits: list[Wait] = []
     if timeline is not None:
         sim = {r.id: (r.start_s, r.end_s) for r in timeline.phases if r.outcome == "done"}
+        run_waits = waits(scenario, timeline)
+    waited = {w.phase: w for w in run_waits}
+    caused: dict[str, list[Wait]] = {}
+    for w in run_waits:
+        caused.setdefault(w.released_by, []).append(w)
 
-    rows = []
+    # first pass: flown start (published or derived) and flown duration of every phase
+    rows: list[PhaseComparison] = []
+    starts: dict[str, tuple[float, str]] = {}  # flown start point (s) and its precision
     for p in scenario.phases:
         planned_h = planned_lo = planned_hi = None
         if p.planned is not None:
@@ -553,8 +775,10 @@ def compare_phases(
             a_start, a_end, precision = flown[p.id]
             start_prec = precision
             start_from = p.id if a_start is not None else None
-            if a_start is None and a_end is not None:
+            if a_start is None and a_end is not None and p.id not in waited:
                 a_start, start_prec, start_from = _start_from_predecessors(p, flown)
+            if a_start is not None:
+                starts[p.id] = (a_start, start_prec)
             if a_start is not None and a_end is not None:
                 s_lo, s_hi = PRECISION_WINDOW_S[start_prec]
                 e_lo, e_hi = PRECISION_WINDOW_S[precision]
@@ -572,6 +796,8 @@ def compare_phases(
         simulated_h = None
         if p.id in sim:
             simulated_h = (sim[p.id][1] - sim[p.id][0]) / HOUR_S
+        mine = caused.get(p.id, [])
+        own = waited.get(p.id)
         rows.append(
             PhaseComparison(
                 mission=scenario.id,
@@ -590,9 +816,67 @@ def compare_phases(
                 actual_span=span,
                 simulated_h=simulated_h,
                 spread=spreads.get(p.id),
+                simulated_wait_h=max((w.hours for w in mine), default=0.0) if simulated_h is not None else None,
+                wait_cause=_causes(mine),
+                wait_for=tuple(w.phase for w in mine),
+                simulated_wait_before_h=(own.hours if own else 0.0) if simulated_h is not None else None,
+                released_by=own.released_by if own else None,
             )
         )
-    return rows
+
+    # second pass: flown elapsed times, which need the released phases' published starts
+    phase_of = {p.id: p for p in scenario.phases}
+    out = []
+    for row in rows:
+        elapsed = _actual_elapsed(row, caused.get(row.id, []), phase_of, flown, starts)
+        if elapsed is not None:
+            row = replace(row, actual_elapsed_h=elapsed[0], actual_elapsed_low_h=elapsed[1],
+                          actual_elapsed_high_h=elapsed[2])
+        out.append(row)
+    return out
+
+
+def _causes(ws: Sequence[Wait]) -> str | None:
+    """The distinct causes of some waits, joined with ``+`` (None for none)."""
+    causes: dict[str, None] = {}
+    for w in ws:
+        for c in (w.cause or "").split("+"):
+            if c:
+                causes[c] = None
+    return "+".join(causes) or None
+
+
+def _actual_elapsed(
+    row: PhaseComparison,
+    released: Sequence[Wait],
+    phases: Mapping[str, Phase],
+    flown: Mapping[str, tuple[float | None, float | None, str]],
+    starts: Mapping[str, tuple[float, str]],
+) -> tuple[float, float, float] | None:
+    """Flown elapsed time of a phase, hours (point, low, high), or None (see the notes)."""
+    if not released:
+        if row.actual_h is None:
+            return None
+        assert row.actual_low_h is not None and row.actual_high_h is not None
+        return row.actual_h, row.actual_low_h, row.actual_high_h
+    if row.id not in starts:
+        return None
+    p_start, p_prec = starts[row.id]
+    best: tuple[float, float, float] | None = None
+    for w in released:
+        if w.phase == row.id:  # released by the epoch: no flown counterpart of the pad wait
+            return None
+        q_start, _, q_prec = flown.get(w.phase, (None, None, "s"))
+        if q_start is None:
+            return None
+        lag = next(d.lag for d in phases[w.phase].dependencies if d.phase == row.id)
+        q0, p0 = q_start - lag, p_start
+        point = ((q0 + PRECISION_POINT_S[q_prec]) - (p0 + PRECISION_POINT_S[p_prec])) / HOUR_S
+        lo = max(0.0, (q0 + PRECISION_WINDOW_S[q_prec][0]) - (p0 + PRECISION_WINDOW_S[p_prec][1])) / HOUR_S
+        hi = ((q0 + PRECISION_WINDOW_S[q_prec][1]) - (p0 + PRECISION_WINDOW_S[p_prec][0])) / HOUR_S
+        if best is None or point > best[0]:
+            best = (point, lo, hi)
+    return best
 
 
 def _start_from_predecessors(
@@ -636,7 +920,7 @@ def _span(
 def mission_summary(
     scenario: Scenario, timeline: Timeline | None = None, spread: SimulatedSpread | None = None
 ) -> MissionSummary:
-    """Mission duration planned / flown / simulated (hours) and sample mass (grams)."""
+    """Mission duration planned / flown / simulated (hours), sample mass (grams), the run's waits."""
     planned = scenario.planned
     actual = scenario.actual
     actual_h = None
@@ -658,11 +942,12 @@ def mission_summary(
         planned_sample_mass_g=planned.sample_mass_g if planned else None,
         actual_sample_mass_g=actual.sample_mass_g if actual else None,
         spread=spread,
+        waits=tuple(waits(scenario, timeline)) if timeline is not None else (),
     )
 
 
 def by_kind(missions: Sequence[str], phases: Sequence[PhaseComparison]) -> tuple[KindHours, ...]:
-    """Hours per phase kind per mission, in the order of the shared kind vocabulary."""
+    """Hours per phase kind per mission (runs + the waits counted to the kind), in vocabulary order."""
     present = {p.kind for p in phases}
     order = [k for k in KINDS if k in present] + sorted(present - set(KINDS))
     out = []
@@ -671,13 +956,20 @@ def by_kind(missions: Sequence[str], phases: Sequence[PhaseComparison]) -> tuple
         act: dict[str, float | None] = {}
         plan: dict[str, float | None] = {}
         count: dict[str, int] = {}
+        run: dict[str, float | None] = {}
+        wait: dict[str, float | None] = {}
+        act_run: dict[str, float | None] = {}
         for m in missions:
             rows = [p for p in phases if p.mission == m and p.kind == kind]
             count[m] = len(rows)
-            sim[m] = _sum([p.simulated_h for p in rows])
-            act[m] = _sum([p.actual_h for p in rows])
+            sim[m] = _sum([p.simulated_elapsed_h for p in rows])
+            act[m] = _sum([p.actual_elapsed_h for p in rows])
             plan[m] = _sum([p.planned_h for p in rows])
-        out.append(KindHours(kind=kind, simulated=sim, actual=act, planned=plan, count=count))
+            run[m] = _sum([p.simulated_h for p in rows])
+            wait[m] = _sum([p.simulated_wait_h for p in rows])
+            act_run[m] = _sum([p.actual_h for p in rows])
+        out.append(KindHours(kind=kind, simulated=sim, actual=act, planned=plan, count=count, run=run, wait=wait,
+                             actual_run=act_run))
     return tuple(out)
 
 

@@ -6,9 +6,10 @@ first, and the same as a percentage of the first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sim.analysis import Comparison, PhaseComparison, percent_delta
+from sim.analysis import Comparison, PhaseComparison, Wait, percent_delta
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -22,6 +23,12 @@ CAPTION = (
     "flown ±x: the published times are date-only or approximate, so the flown duration is only "
     "known to ±x h. (… from P): no flown start for the phase; the flown interval from the start "
     "of its predecessor P, not used in the deltas."
+)
+WAIT_CAPTION = (
+    "Waits: a wait in front of a phase (window, resource) counts to the phase that released it "
+    "(its latest predecessor), as time spent in that phase's state. ↳ rows give that wait; "
+    "= rows the elapsed time, run + wait (flown: from the phase's start to the released phase's "
+    "flown start); a plan for such a phase is compared there."
 )
 
 
@@ -79,14 +86,47 @@ def _actual_cell(p: PhaseComparison) -> str:
     return NONE
 
 
+def _elapsed_cell(p: PhaseComparison) -> str:
+    if p.actual_elapsed_h is None:
+        return NONE
+    text = fmt_h(p.actual_elapsed_h)
+    if p.actual_elapsed_low_h is not None and p.actual_elapsed_high_h is not None:
+        half = (p.actual_elapsed_high_h - p.actual_elapsed_low_h) / 2
+        if half >= UNCERTAINTY_SHOWN_H:
+            text += f" ±{half:.3g}"
+    return text
+
+
+def _waited_note(comparison: Comparison, p: PhaseComparison) -> str:
+    """``waited 93.32 h (window tei_window), counted to tei_preparation`` for a phase that waited."""
+    if not p.simulated_wait_before_h or p.released_by is None:
+        return ""
+    w = next((w for w in comparison.summary(p.mission).waits if w.phase == p.id), None)
+    why = _why(w) if w else ""
+    to = "its own row" if p.released_by == p.id else p.released_by
+    return f"\n[dim]waited {p.simulated_wait_before_h:.2f} h ({why}), counted to {to}[/dim]"
+
+
+def _why(w: Wait) -> str:
+    """``window tei_window``, ``resource``."""
+    return (w.cause or "") + (f" {w.window}" if w.window else "")
+
+
 def phase_table(comparison: Comparison, mission: str, *, summary: bool = True) -> Table:
-    """Per-phase table of one mission, with the mission summary as its last row."""
+    """Per-phase table of one mission, with the mission summary as its last row.
+
+    A phase that released a phase after a wait gets two sub-rows: ``↳`` the wait (simulated,
+    and the flown gap when known) and ``=`` its elapsed time (run + wait), where its plan is
+    compared (see ``sim.analysis``).
+    """
     from rich.table import Table
 
     s = comparison.summary(mission)
+    rows = comparison.mission_phases(mission)
+    has_waits = any(p.simulated_wait_h or p.simulated_wait_before_h for p in rows)
     table = Table(
         title=f"{s.name} ({mission}): planned vs flown vs simulated (nominal)",
-        caption=_mass_caption(comparison, mission) + CAPTION,
+        caption=_mass_caption(comparison, mission) + CAPTION + ("\n" + WAIT_CAPTION if has_waits else ""),
         title_justify="left",
         caption_justify="left",
     )
@@ -98,16 +138,41 @@ def phase_table(comparison: Comparison, mission: str, *, summary: bool = True) -
     table.add_column("flown - planned", justify="right", no_wrap=True)
     table.add_column("sim - planned", justify="right", no_wrap=True)
     table.add_column("sim - flown", justify="right", no_wrap=True)
-    for p in comparison.mission_phases(mission):
+    for p in rows:
+        released = bool(p.simulated_wait_h)
         table.add_row(
-            p.name,
+            p.name + _waited_note(comparison, p),
             p.kind,
-            _planned_cell(p),
+            "" if released and p.planned_h is not None else _planned_cell(p),
             _actual_cell(p),
             fmt_h(p.simulated_h),
-            fmt_delta(p.planned_h, p.actual_h),
-            fmt_delta(p.planned_h, p.simulated_h),
+            "" if released else fmt_delta(p.planned_h, p.actual_h),
+            "" if released else fmt_delta(p.planned_h, p.simulated_h),
             fmt_delta(p.actual_h, p.simulated_h),
+        )
+        if not released:
+            continue
+        target = ", ".join(p.wait_for)
+        why = ", ".join(_why(w) for w in s.waits if w.phase in p.wait_for) or (p.wait_cause or "")
+        table.add_row(
+            f"[dim]  ↳ then waits to start {target}: {why}[/dim]",
+            "",
+            "",
+            f"[dim]{fmt_h(p.actual_wait_h)}[/dim]",
+            f"[dim]+{fmt_h(p.simulated_wait_h)}[/dim]",
+            "",
+            "",
+            "",
+        )
+        table.add_row(
+            f"  = elapsed until {target} starts",
+            p.kind,
+            _planned_cell(p),
+            _elapsed_cell(p),
+            fmt_h(p.simulated_elapsed_h),
+            fmt_delta(p.planned_h, p.actual_elapsed_h),
+            fmt_delta(p.planned_h, p.simulated_elapsed_h),
+            fmt_delta(p.actual_elapsed_h, p.simulated_elapsed_h),
         )
     if summary:
         table.add_section()
@@ -147,8 +212,12 @@ def kind_table(comparison: Comparison) -> Table:
     table = Table(
         title="Hours per phase kind: " + " vs ".join(comparison.names[m] for m in comparison.missions),
         caption=(
-            "sums of phase durations of each kind (parallel lanes add up); flown only where every "
-            "phase of the kind has a flown duration; - where unknown or the mission has no such phase."
+            "sums over the phases of each kind (parallel lanes add up) of their elapsed time: the run "
+            "plus the wait that followed it, since a wait in front of a phase (for a window or a "
+            "resource) counts to the phase that released it (its latest predecessor); (… wait): the "
+            "part of the simulated hours spent waiting. flown: the same intervals from the published "
+            "times, only where every phase of the kind has one; - where unknown or the mission has no "
+            "such phase."
         ),
         title_justify="left",
         caption_justify="left",
@@ -160,7 +229,11 @@ def kind_table(comparison: Comparison) -> Table:
     for k in comparison.by_kind:
         cells = [k.kind]
         for m in comparison.missions:
-            cells += [fmt_h(k.simulated[m]), fmt_h(k.actual[m])]
+            sim = fmt_h(k.simulated[m])
+            wait = k.wait.get(m)
+            if wait:
+                sim += f" [dim]({wait:.2f} wait)[/dim]"
+            cells += [sim, fmt_h(k.actual[m])]
         table.add_row(*cells)
     return table
 
@@ -179,6 +252,7 @@ def summary_table(comparison: Comparison) -> Table:
     table.add_column("sim - flown", justify="right", no_wrap=True)
     table.add_column("sample planned", justify="right", no_wrap=True)
     table.add_column("sample returned", justify="right", no_wrap=True)
+    table.add_column("waits (simulated)", no_wrap=False)
     for s in comparison.summaries:
         table.add_row(
             f"{s.name} ({s.mission})",
@@ -189,8 +263,20 @@ def summary_table(comparison: Comparison) -> Table:
             fmt_delta(s.actual_h, s.simulated_h),
             _g(s.planned_sample_mass_g),
             _g(s.actual_sample_mass_g),
+            waits_text(s.waits),
         )
     return table
+
+
+def waits_text(waits: Sequence[Wait]) -> str:
+    """``tei1 93.32 (window tei_window)``, one wait a line; ``-`` for none.
+
+    >>> waits_text([Wait("tei1", "tei_preparation", 93.3167, "window", "tei_window")])
+    'tei1 93.32 (window tei_window)'
+    """
+    if not waits:
+        return NONE
+    return "\n".join(f"{w.phase} {w.hours:.2f} ({_why(w)})" for w in waits)
 
 
 def print_comparison(comparison: Comparison, console: Console | None = None) -> None:

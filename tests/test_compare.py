@@ -19,6 +19,7 @@ import pytest
 from sim import compare as compare_files
 from sim.analysis import Comparison, SimulatedSpread, compare, spread_from_samples
 from sim.cli import main
+from sim.cli.common import load
 from sim.engine import simulate
 from sim.scenario import Scenario, load_scenario
 from tests.conftest import SCENARIOS, run_cli
@@ -83,16 +84,67 @@ def test_ce5_surface_work_and_stay() -> None:
     assert stay == pytest.approx(hm(0, 47, 59), abs=ONE_SECOND_H)
 
 
+# The plans that the reference gives for the lunar-orbit stays after docking ("Planned vs
+# actual" tables of change_missions.md). The scenarios carry them on tei_preparation (compared
+# with its elapsed time); --set re-attaching the same values must change nothing.
+CE5_RETURN_PLAN = "phases.tei_preparation.planned={dist: uniform, low: 6d, high: 7d}"  # "about six to seven days"
+CE6_RETURN_PLAN = "phases.tei_preparation.planned=14d"  # "~14 days"
+
+
+def with_plan(name: str, *sets: str) -> Scenario:
+    """A bundled scenario with ``--set`` overrides applied (as ``lunarsim compare --set``)."""
+    return load(name, sets)
+
+
 def test_ce5_lunar_orbit_wait_after_docking() -> None:
-    """CE-5 wait: separation 12-06 04:35 -> TEI-1 12-12 01:54 = 5 d 21 h 19 m vs plan 6-7 d."""
-    row = ce5_ce6().phase("change5", "lunar_orbit_wait")
+    """CE-5 return wait: 48 h of work + 93 h 19 m waiting for TEI-1's window = the flown 5 d 21 h 19 m.
+
+    change5.yaml: tei_preparation (mode 2 d) starts at the O/R-ascender separation, 12-06 04:35,
+    and ends 12-08 04:35; tei1 then waits for tei_window, whose opening is anchored at the flown
+    TEI-1, 12-12 01:54: wait = 3 d 21 h 19 m = 93.317 h, counted to tei_preparation, which
+    released tei1. Elapsed = 2 d + 3 d 21 h 19 m = 5 d 21 h 19 m = 141.317 h. Flown: separation
+    12-06 04:35 -> TEI-1 12-12 01:54 (CE5#14, CE5#16) = 5 d 21 h 19 m, both minute-precise, so
+    +-1 min.
+    """
+    c = ce5_ce6()
+    row = c.phase("change5", "tei_preparation")
+    assert row.planned_h == 156.0  # "about six to seven days": uniform 6-7 d, nominal 6.5 d
+    assert row.simulated_h == pytest.approx(48.0, abs=ONE_SECOND_H)
+    assert row.simulated_wait_h == pytest.approx(hm(3, 21, 19), abs=ONE_MINUTE_H)
+    assert (row.wait_cause, row.wait_for) == ("window", ("tei1",))
+    flown = hm(5, 21, 19)
+    assert row.simulated_elapsed_h == pytest.approx(flown, abs=ONE_MINUTE_H)
+    assert row.actual_h is None and row.actual_wait_h is None  # the end of the work was not published
+    assert row.actual_elapsed_h == pytest.approx(flown, abs=ONE_SECOND_H)
+    assert (row.actual_elapsed_low_h, row.actual_elapsed_high_h) == pytest.approx(
+        (flown - ONE_MINUTE_H, flown + ONE_MINUTE_H), abs=ONE_SECOND_H)
+    assert row.delta_simulated_elapsed_vs_actual_elapsed_h == pytest.approx(0.0, abs=ONE_MINUTE_H)
+    tei1 = c.phase("change5", "tei1")  # the wait is on tei_preparation's row, not on TEI-1's
+    assert (tei1.simulated_wait_h, tei1.simulated_elapsed_h) == (0.0, 0.0)
+    assert tei1.simulated_wait_before_h == pytest.approx(hm(3, 21, 19), abs=ONE_MINUTE_H)
+    assert tei1.released_by == "tei_preparation"
+    kind = c.kind("lunar_orbit_wait")
+    assert kind.simulated["change5"] == pytest.approx(flown, abs=ONE_MINUTE_H)
+    assert kind.actual["change5"] == pytest.approx(flown, abs=ONE_SECOND_H)
+    assert kind.run["change5"] == 48.0 and kind.wait["change5"] == pytest.approx(hm(3, 21, 19), abs=ONE_MINUTE_H)
+    assert kind.actual_run["change5"] is None
+    assert [w.to_dict() for w in c.summary("change5").waits] == [
+        {"phase": "tei1", "released_by": "tei_preparation", "wait_h": round(hm(3, 21, 19), 3), "cause": "window",
+         "window": "tei_window"}]
+
+
+def test_ce5_return_wait_against_its_plan() -> None:
+    """With the plan attached, "six to seven days" (uniform 6-7 d, nominal 156 h) is compared with
+    the elapsed 141.317 h: -14.683 h (-9.41 %); the run-based delta compares 48 h (-108 h)."""
+    s = with_plan("change5", CE5_RETURN_PLAN)
+    row = compare([s], [simulate(s)]).phase("change5", "tei_preparation")
     assert (row.planned_h, row.planned_low_h, row.planned_high_h) == (156.0, 144.0, 168.0)
     flown = hm(5, 21, 19)
-    assert row.actual_h == pytest.approx(flown, abs=ONE_SECOND_H)
-    assert row.delta_actual_vs_planned_h == pytest.approx(flown - 156, abs=ONE_SECOND_H)  # -14.68 h
-    assert row.delta_actual_vs_planned_pct == pytest.approx(100 * (flown - 156) / 156)  # -9.4 %
-    assert row.simulated_h == pytest.approx(flown, abs=ONE_MINUTE_H)
-    assert ce5_ce6().kind("lunar_orbit_wait").actual["change5"] == pytest.approx(flown, abs=ONE_SECOND_H)
+    assert row.delta_actual_elapsed_vs_planned_h == pytest.approx(flown - 156, abs=ONE_SECOND_H)  # -14.68 h
+    assert row.to_dict()["delta_actual_elapsed_vs_planned_pct"] == round(100 * (flown - 156) / 156, 2) == -9.41
+    assert row.delta_simulated_elapsed_vs_planned_h == pytest.approx(flown - 156, abs=ONE_MINUTE_H)
+    assert row.delta_simulated_vs_planned_h == pytest.approx(48 - 156)  # the run alone, as before
+    assert row.delta_actual_vs_planned_h is None  # no flown run
 
 
 def test_ce5_mission_summary() -> None:
@@ -111,16 +163,71 @@ def test_ce5_mission_summary() -> None:
 
 
 def test_ce6_lunar_orbit_wait_date_only() -> None:
-    """CE-6 wait: plan ~14 d; flown 06-06 -> 06-20 (dates only) = 14 d +- 1 d, so Xinhua's 13 d fits."""
-    row = ce5_ce6().phase("change6", "lunar_orbit_wait")
-    assert row.planned_h == 14 * 24
-    assert row.actual_precision == "date"
-    assert row.actual_h == pytest.approx(14 * 24)  # noon to noon
-    assert (row.actual_low_h, row.actual_high_h) == pytest.approx((13 * 24, 15 * 24))
-    assert row.actual_low_h <= 13 * 24 <= row.actual_high_h  # "spent 13 days in lunar orbit"
-    # the nominal run: separation 06-06 15:42 -> TEI 06-20 12:00 = 13 d 20 h 18 m
-    assert row.simulated_h == pytest.approx(hm(13, 20, 18), abs=ONE_MINUTE_H)
-    assert row.delta_simulated_vs_planned_h == pytest.approx(hm(13, 20, 18) - 336, abs=ONE_MINUTE_H)
+    """CE-6 return wait: plan ~14 d; flown 06-06 -> 06-20 (dates only) = 14 d +- 1 d; simulated 13 d 20 h 18 m.
+
+    change6.yaml: the nominal run descends at 22:08:38, 22 s before the published 22:09 (the
+    landing_light comment), so the chain after it runs 22 s early: sample transfer 07:23:38,
+    docked_combo (uniform 0 - 16 h 36 m, midpoint 8 h 18 m) -> separation 06-06 15:41:38;
+    tei_preparation (mode 5 d) -> 06-11 15:41:38; tei waits for the tei_window opening at
+    06-20 12:00: 8 d 20 h 18 m 22 s. Elapsed = 5 d + that = 13 d 20 h 18 m 22 s ("13 days",
+    Xinhua). Flown: ascender separation 06-06 (date) -> TEI 06-20 (date), read noon to noon =
+    14 d, known to [13 d, 15 d].
+    """
+    c = ce5_ce6()
+    row = c.phase("change6", "tei_preparation")
+    assert row.planned_h == 14 * 24  # "~14 days"
+    assert row.actual_precision == "date" and row.actual_h is None
+    assert row.actual_elapsed_h == pytest.approx(14 * 24)  # noon to noon
+    assert (row.actual_elapsed_low_h, row.actual_elapsed_high_h) == pytest.approx((13 * 24, 15 * 24))
+    assert row.actual_elapsed_low_h <= 13 * 24 <= row.actual_elapsed_high_h  # "spent 13 days in lunar orbit"
+    assert row.simulated_h == 120.0
+    assert row.simulated_wait_h == pytest.approx(hm(8, 20, 18, 22), abs=ONE_SECOND_H)
+    assert row.simulated_elapsed_h == pytest.approx(hm(13, 20, 18, 22), abs=ONE_SECOND_H)
+    assert c.kind("lunar_orbit_wait").actual["change6"] == pytest.approx(336.0)
+    # with the reference's ~14 d plan attached: elapsed vs plan
+    s = with_plan("change6", CE6_RETURN_PLAN)
+    planned = compare([s], [simulate(s)]).phase("change6", "tei_preparation")
+    assert planned.planned_h == 14 * 24
+    assert planned.delta_actual_elapsed_vs_planned_h == pytest.approx(0.0)
+    assert planned.delta_simulated_elapsed_vs_planned_h == pytest.approx(hm(13, 20, 18, 22) - 336, abs=ONE_SECOND_H)
+
+
+def test_ce6_three_weeks_in_lunar_orbit_before_landing() -> None:
+    """CE-6 waited ~3 weeks in lunar orbit for the morning at its site: the waits count to lunar_orbit.
+
+    change6.yaml: LOI 05-08 02:12; lunar_orbit_adjust (mode 3 d) ends 05-11 02:12; the separation
+    waits for approach_light, which opens 05-30 18:06:59 (the windows comment): 19 d 15 h 54 m
+    59 s, counted to lunar_orbit_adjust; elapsed 22 d 15 h 54 m 59 s. la_orbit_phasing (mode
+    1 d 18 h 17 m) ends 06-01 12:23:59; the descent waits for landing_slot, 22:08:38: 9 h 44 m
+    39 s; elapsed 2 d 04 h 01 m 39 s. Together LOI -> descent start = 24 d 19 h 56 m 38 s, vs
+    flown 05-08 02:12 -> 06-01 22:09 = 24 d 19 h 57 m (CE6#3, CE6#7). Flown elapsed: 05-08 ->
+    05-30 (dates, CE6#5/#6) = 22 d (+-1 d: "~3 weeks"); 05-30 (noon) -> 06-01 22:09 = 2 d 10 h
+    9 m, in [05-31 00:00 -> 22:09, 05-30 00:00 -> 22:10] = [1 d 22 h 9 m, 2 d 22 h 10 m].
+    """
+    c = ce5_ce6()
+    adjust, phasing = c.phase("change6", "lunar_orbit_adjust"), c.phase("change6", "la_orbit_phasing")
+    assert adjust.simulated_h == 72.0 and adjust.wait_for == ("stack_separation",)
+    assert adjust.simulated_wait_h == pytest.approx(hm(19, 15, 54, 59), abs=ONE_SECOND_H)
+    assert adjust.simulated_elapsed_h == pytest.approx(hm(22, 15, 54, 59), abs=ONE_SECOND_H)
+    assert adjust.actual_elapsed_h == pytest.approx(22 * 24)
+    assert (adjust.actual_elapsed_low_h, adjust.actual_elapsed_high_h) == pytest.approx((21 * 24, 23 * 24))
+    assert phasing.simulated_h == pytest.approx(hm(1, 18, 17), abs=ONE_SECOND_H)
+    assert phasing.simulated_wait_h == pytest.approx(hm(0, 9, 44, 39), abs=ONE_SECOND_H)
+    assert phasing.wait_for == ("powered_descent",) and phasing.wait_cause == "window"
+    assert phasing.actual_elapsed_h == pytest.approx(hm(2, 10, 9), abs=ONE_SECOND_H)
+    assert (phasing.actual_elapsed_low_h, phasing.actual_elapsed_high_h) == pytest.approx(
+        (hm(1, 22, 9), hm(2, 22, 10)), abs=ONE_SECOND_H)
+    before_landing = adjust.simulated_elapsed_h + phasing.simulated_elapsed_h
+    assert before_landing == pytest.approx(hm(24, 19, 56, 38), abs=ONE_SECOND_H)
+    assert before_landing == pytest.approx(hm(24, 19, 57), abs=ONE_MINUTE_H)  # the flown LOI -> descent
+    # by kind: the waits are lunar-orbit hours; plus docked_combo 8 h 18 m and the O/R lane
+    # filler 4 d 5 h 31 m, which waited for nothing
+    orbit = c.kind("lunar_orbit")
+    assert orbit.wait["change6"] == pytest.approx(hm(19, 15, 54, 59) + hm(0, 9, 44, 39), abs=ONE_SECOND_H)
+    assert orbit.simulated["change6"] == pytest.approx(
+        hm(24, 19, 56, 38) + hm(0, 8, 18) + hm(4, 5, 31), abs=ONE_SECOND_H)
+    assert orbit.simulated["change6"] == pytest.approx(orbit.run["change6"] + orbit.wait["change6"])
+    assert orbit.actual["change6"] is None  # docked_combo and the lane filler have no flown end
 
 
 def test_ce6_surface_stay_and_transfer() -> None:
@@ -265,6 +372,102 @@ def test_mission_actual_from_last_end(rules: Scenario) -> None:
     assert s.simulated_h == pytest.approx(1 + 100 + 20 + 48)
 
 
+WAITS = """\
+id: waits
+name: Waits mission
+epoch: 2030-01-01T00:00:00Z
+elements: [a, b]
+windows:
+  slot:
+    type: explicit
+    intervals: [[2030-01-01T02:00:00Z, 2030-01-01T03:00:00Z], [2030-01-02T00:00:00Z, 2030-01-03T00:00:00Z]]
+phases:
+  - id: launch
+    kind: launch
+    element: a
+    duration: 1h
+    window: slot
+    actual: {start: 2030-01-01T02:00:00Z, end: 2030-01-01T03:00:00Z}
+  - id: work
+    kind: lunar_orbit
+    element: a
+    after: [launch]
+    duration: 10h
+    planned: 30h
+    actual: {start: 2030-01-01T03:00:00Z, end: 2030-01-01T14:00:00Z}
+  - id: side
+    kind: lunar_orbit
+    element: b
+    after: [{phase: launch, lag: 1h}]
+    duration: 2h
+    actual: {start: 2030-01-01T04:00:00Z, end: 2030-01-01T06:00:00Z}
+  - id: burn
+    kind: tei
+    element: a
+    after: [{phase: work, lag: 2h}, side]
+    duration: 0s
+    window: slot
+    actual: {start: 2030-01-02T01:00:00Z, end: 2030-01-02T01:00:00Z}
+  - id: late
+    kind: tei
+    element: b
+    after: [side]
+    duration: 1h
+    window: slot
+    actual: {end: 2030-01-02T02:00:00Z}
+  - id: later
+    kind: tei
+    element: b
+    after: [{phase: side, lag: 3h}]
+    duration: 0s
+    window: slot
+"""
+
+
+def test_waits_count_to_the_releasing_phase(write_scenario: Callable[..., Path]) -> None:
+    """Each wait counts to the predecessor whose end + lag is latest; elapsed = run + wait, lags aside.
+
+    Slot openings: 01-01 02:00-03:00 and 01-02 00:00 - 01-03 00:00.
+    launch: a root, ready at the epoch 00:00, waits 2 h for 02:00 (counts to itself), runs to 03:00.
+    work 03:00 -> 13:00. side: 03:00 + 1 h lag = 04:00 -> 06:00.
+    burn: ready max(13:00 + 2 h, 06:00) = 15:00, released by work; waits to 01-02 00:00 = 9 h.
+    work elapsed = 10 h + 9 h = 19 h (the 2 h lag is not a wait). Flown: work 03:00 -> burn's
+    flown start 01-02 01:00 less the lag = 20 h; flown run 11 h, so the flown wait is 9 h.
+    late: ready 06:00 (side), waits to 01-02 00:00 = 18 h; later: 06:00 + 3 h = 09:00, waits 15 h.
+    side released both: the longest, 18 h, counts (parallel waits are the same hours): 2 + 18 = 20 h.
+    """
+    s = load_scenario(write_scenario(WAITS))
+    c = compare([s], [simulate(s)])
+    launch, work, side = c.phase("waits", "launch"), c.phase("waits", "work"), c.phase("waits", "side")
+    assert (launch.simulated_wait_h, launch.simulated_elapsed_h, launch.released_by) == (2.0, 3.0, "launch")
+    assert launch.actual_elapsed_h is None  # no flown counterpart of a wait on the pad
+    assert (work.simulated_h, work.simulated_wait_h, work.simulated_elapsed_h) == (10.0, 9.0, 19.0)
+    assert (work.wait_for, work.wait_cause) == (("burn",), "window")
+    assert (work.actual_h, work.actual_elapsed_h, work.actual_wait_h) == (11.0, 20.0, 9.0)
+    # plan 30 h: elapsed vs plan, and the run-based delta as before
+    assert (work.delta_actual_elapsed_vs_planned_h, work.delta_simulated_elapsed_vs_planned_h) == (-10.0, -11.0)
+    assert work.delta_simulated_vs_planned_h == -20.0
+    assert (side.simulated_wait_h, side.simulated_elapsed_h, side.wait_for) == (18.0, 20.0, ("late", "later"))
+    assert side.actual_h == 2.0 and side.actual_elapsed_h is None  # late's start was not published
+    burn = c.phase("waits", "burn")
+    assert (burn.simulated_wait_before_h, burn.released_by, burn.simulated_wait_h) == (9.0, "work", 0.0)
+    # late waited, so its start is not derived from side's flown end (that would hide the wait)
+    late = c.phase("waits", "late")
+    assert late.actual_h is None and late.actual_start_from is None and late.released_by == "side"
+    # by kind: runs + the waits counted to the kind
+    orbit = c.kind("lunar_orbit")
+    assert (orbit.run["waits"], orbit.wait["waits"], orbit.simulated["waits"]) == (12.0, 27.0, 39.0)
+    assert orbit.actual_run["waits"] == 13.0 and orbit.actual["waits"] is None
+    assert c.kind("launch").simulated["waits"] == 3.0 and c.kind("tei").simulated["waits"] == 1.0
+    summary = c.summary("waits")
+    assert [(w.phase, w.released_by, w.hours) for w in summary.waits] == [
+        ("launch", "launch", 2.0), ("burn", "work", 9.0), ("late", "side", 18.0), ("later", "side", 15.0)]
+    assert summary.simulated_wait_h == 44.0
+    # without runs there are no waits: simulated values are None, flown elapsed = flown run
+    plain = compare([s]).phase("waits", "work")
+    assert (plain.simulated_wait_h, plain.simulated_elapsed_h, plain.actual_elapsed_h) == (None, None, 11.0)
+
+
 def test_compare_rejects_duplicates_and_mismatched_runs(rules: Scenario) -> None:
     """Two missions with one id, or runs of other scenarios, are errors."""
     with pytest.raises(ValueError, match="more than once"):
@@ -306,8 +509,10 @@ def test_json_shape() -> None:
     assert d["names"] == {"change5": "Chang'e 5", "change6": "Chang'e 6"}
     wait = next(k for k in d["by_kind"] if k["kind"] == "lunar_orbit_wait")
     assert set(wait["hours"]) == {"change5", "change6"}
+    # runs + the waits counted to the kind: CE-5 48 h + 93.317 h (test_ce5_lunar_orbit_wait_after_docking)
     assert wait["hours"]["change5"] == pytest.approx(141.317, abs=1e-3)
-    assert wait["actual_hours"]["change6"] == 336.0
+    assert wait["run_hours"]["change5"] == 48.0 and wait["wait_hours"]["change5"] == pytest.approx(93.317, abs=1e-3)
+    assert wait["actual_hours"]["change6"] == 336.0 and wait["actual_run_hours"]["change6"] is None
     tcm = next(k for k in d["by_kind"] if k["kind"] == "tcm")
     assert tcm["hours"]["change6"] is None  # CE-6 TCMs were not published
     first = d["phases"][0]
@@ -316,6 +521,20 @@ def test_json_shape() -> None:
     launch = next(p for p in d["phases"] if p["mission"] == "change5" and p["id"] == "launch")
     assert launch["planned_h"] is None and launch["actual_h"] is None and launch["simulated_h"] > 0
     assert [s["mission"] for s in d["summary"]] == ["change5", "change6"]
+    # extended, not changed: the wait keys come after the older ones
+    old_keys = ["mission", "id", "name", "kind", "element", "planned_h", "actual_h", "simulated_h",
+                "delta_actual_vs_planned_h", "delta_actual_vs_planned_pct", "delta_simulated_vs_planned_h",
+                "delta_simulated_vs_planned_pct", "delta_simulated_vs_actual_h", "delta_simulated_vs_actual_pct",
+                "planned_low_h", "planned_high_h", "actual_low_h", "actual_high_h", "actual_precision",
+                "actual_start_from", "actual_span"]
+    assert list(launch)[:len(old_keys)] == old_keys
+    prep = next(p for p in d["phases"] if p["mission"] == "change5" and p["id"] == "tei_preparation")
+    assert {k: prep[k] for k in ("simulated_h", "simulated_wait_h", "wait_cause", "wait_for", "simulated_elapsed_h",
+                                 "actual_elapsed_h")} == {
+        "simulated_h": 48.0, "simulated_wait_h": 93.317, "wait_cause": "window", "wait_for": ["tei1"],
+        "simulated_elapsed_h": 141.317, "actual_elapsed_h": 141.317}
+    assert d["summary"][1]["waits"][0] == {"phase": "stack_separation", "released_by": "lunar_orbit_adjust",
+                                           "wait_h": 471.917, "cause": "window", "window": "approach_light"}
 
 
 def test_cli_json_matches_api(capsys: pytest.CaptureFixture[str]) -> None:
@@ -333,25 +552,45 @@ def test_cli_csv_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     n_phases = len(scenario("change5").phases) + len(scenario("change6").phases)
     assert sum(r["record"] == "phase" for r in rows) == n_phases
     assert [r["mission"] for r in rows if r["record"] == "mission"] == ["change5", "change6"]
+    # CE-5 tei_preparation: 48 h run + 93.317 h wait for TEI-1's window; flown 141.317 h
     wait = next(r for r in rows if r["record"] == "phase" and r["mission"] == "change5"
-                and r["id"] == "lunar_orbit_wait")
-    assert float(wait["planned_h"]) == 156.0 and float(wait["actual_h"]) == pytest.approx(141.317, abs=1e-3)
-    assert float(wait["delta_actual_vs_planned_pct"]) == pytest.approx(-9.41, abs=0.01)
+                and r["id"] == "tei_preparation")
+    assert float(wait["planned_h"]) == 156.0 and wait["actual_h"] == "" and float(wait["simulated_h"]) == 48.0
+    assert float(wait["simulated_wait_h"]) == 93.317 and wait["wait_cause"] == "window"
+    assert float(wait["simulated_elapsed_h"]) == float(wait["actual_elapsed_h"]) == 141.317
+    assert float(wait["delta_simulated_elapsed_vs_actual_elapsed_h"]) == 0.0
+    # kind rows keep the runs in simulated_h/actual_h and put runs + waits in the elapsed columns:
+    # CE-6 lunar_orbit_wait = 120 h run + 212.306 h wait = 332.306 h; flown 06-06 -> 06-20 = 336 h
     kind = next(r for r in rows if r["record"] == "kind" and r["mission"] == "change6"
                 and r["kind"] == "lunar_orbit_wait")
-    assert float(kind["actual_h"]) == 336.0 and float(kind["planned_h"]) == 336.0
+    assert float(kind["simulated_h"]) == 120.0 and float(kind["simulated_wait_h"]) == 212.306
+    assert float(kind["simulated_elapsed_h"]) == 332.306 and float(kind["actual_elapsed_h"]) == 336.0
+    assert kind["actual_h"] == "" and float(kind["planned_h"]) == 336.0  # the ~14 d plan on tei_preparation
+    assert float(kind["delta_simulated_elapsed_vs_actual_elapsed_h"]) == -3.694
     c5 = next(r for r in rows if r["record"] == "mission" and r["mission"] == "change5")
     assert float(c5["actual_h"]) == 549.48 and c5["id"] == "" and c5["kind"] == ""
+    assert float(c5["simulated_wait_h"]) == 93.317
 
 
 def test_cli_table_one_mission(capsys: pytest.CaptureFixture[str]) -> None:
-    """One mission: the phase table with a mission summary row and the sample masses."""
+    """One mission: the phase table with a mission summary row, the sample masses and the waits."""
     assert main(["compare", "change5"]) == 0
     out = capsys.readouterr().out
     assert "Mission: launch epoch to end" in out and "552.00" in out and "549.48" in out
-    assert "-2.52 (-0.5%)" in out and "-14.68 (-9.4%)" in out and "(112.46 from launch)" in out
+    assert "-2.52 (-0.5%)" in out and "(112.46 from launch)" in out
     assert "returned 1731 g" in out
     assert "Hours per phase kind" not in out
+    # tei_preparation: 48 h, then the wait for TEI-1 (+93.32 h), = 141.32 h elapsed, flown 141.32 h
+    assert "↳ then waits to start tei1: window tei_window" in out and "+93.32" in out
+    assert "= elapsed until tei1 starts" in out
+    assert "waited 93.32 h (window tei_window), counted to tei_preparation" in out
+    elapsed = next(line for line in out.splitlines() if "= elapsed until tei1 starts" in line)
+    assert elapsed.count("141.32") == 2 and "+0.00 (+0.0%)" in elapsed
+    # with the reference's "six to seven days" attached, the plan is compared with the elapsed
+    # time: 141.317 - 156 = -14.68 h (-9.4 %)
+    assert main(["compare", "change5", "--set", CE5_RETURN_PLAN]) == 0
+    elapsed = next(line for line in capsys.readouterr().out.splitlines() if "= elapsed until tei1 starts" in line)
+    assert "156.00 (144-168)" in elapsed and elapsed.count("-14.68 (-9.4%)") == 2
 
 
 def test_cli_exit_codes(tmp_path: Path, write_scenario: Callable[..., Path]) -> None:
@@ -371,10 +610,27 @@ def test_cli_exit_codes(tmp_path: Path, write_scenario: Callable[..., Path]) -> 
 
 
 def test_cli_set_applies_to_each_scenario(capsys: pytest.CaptureFixture[str]) -> None:
-    """--set overrides reach the simulated values."""
-    assert main(["compare", "change5", "--json", "--set", "phases.lunar_orbit_wait.duration=7d"]) == 0
-    row = next(p for p in json.loads(capsys.readouterr().out)["phases"] if p["id"] == "lunar_orbit_wait")
-    assert row["simulated_h"] == 168.0 and row["delta_simulated_vs_planned_h"] == 12.0
+    """--set overrides reach the simulated values, and the return window absorbs or amplifies them.
+
+    tei_window (change5.yaml): 1 d openings from 12-12 01:54, every 13 d 15 h 51 m 36 s; the work
+    starts 12-06 04:35. 3 d of work: ready 12-09 04:35, waits to 12-12 01:54 (2 d 21 h 19 m): the
+    elapsed time is still 5 d 21 h 19 m. 7 d: ready 12-13 04:35, after that opening closed
+    (12-13 01:54), so TEI-1 waits for the next, 12-25 17:45:36: 12 d 13 h 10 m 36 s; elapsed
+    19 d 13 h 10 m 36 s = 469.177 h, 313.177 h over the 156 h plan.
+    """
+    def row(*sets: str) -> dict:  # type: ignore[type-arg]
+        args = ["compare", "change5", "--json"] + [x for s in sets for x in ("--set", s)]
+        assert main(args) == 0
+        return next(p for p in json.loads(capsys.readouterr().out)["phases"] if p["id"] == "tei_preparation")
+
+    short = row("phases.tei_preparation.duration=3d")
+    assert short["simulated_h"] == 72.0 and short["simulated_wait_h"] == round(hm(2, 21, 19), 3)
+    assert short["simulated_elapsed_h"] == round(hm(5, 21, 19), 3)
+    long = row("phases.tei_preparation.duration=7d", CE5_RETURN_PLAN)
+    assert long["simulated_h"] == 168.0 and long["simulated_wait_h"] == round(hm(12, 13, 10, 36), 3)
+    assert long["simulated_elapsed_h"] == round(hm(19, 13, 10, 36), 3) == 469.177
+    assert long["delta_simulated_elapsed_vs_planned_h"] == round(hm(19, 13, 10, 36) - 156, 3)
+    assert long["delta_simulated_vs_planned_h"] == 12.0  # the run alone: 168 h - 156 h
 
 
 # --------------------------------------------------------------------------- charts
@@ -401,11 +657,20 @@ def test_compare_bars_groups_and_labels() -> None:
     ax = compare_bars(ce5_ce6(), "change5")
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[0].startswith("Whole mission")
-    assert any(label.startswith("Lunar-orbit wait") for label in labels)
+    # the work before the return window is drawn with the wait that follows it (run + wait)
+    assert "Lunar-orbit operations before the return window\n(lunar orbit wait) + wait to start tei1" in labels
     assert not any(label.startswith("Landing") for label in labels)  # 0 s milestones are left out
     assert ax.get_xscale() == "log"
     texts = [t.get_text() for t in ax.texts]
-    assert "flown -9.4%\nvs plan" in texts and "flown -64%\nvs plan" in texts
+    assert "flown -64%\nvs plan" in texts  # scoop_and_seal: 17 h 7 m vs 48 h
+    assert "5d 21h = 2d + 3d 21h wait" in texts  # simulated 141.317 h = 48 h + 93.317 h
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "then waits (window) for the phase it released" in legend
+    plt.close(ax.figure)
+    # with the reference's 6-7 d plan attached, the flown elapsed 141.317 h is -9.4 % of 156 h
+    s = with_plan("change5", CE5_RETURN_PLAN)
+    ax = compare_bars(compare([s], [simulate(s)]), "change5")
+    assert "flown -9.4%\nvs plan" in [t.get_text() for t in ax.texts]
     plt.close(ax.figure)
     ax = compare_bars(ce5_ce6(), "change6", phases=["sampling"])
     labels = [t.get_text() for t in ax.get_yticklabels()]
@@ -433,4 +698,8 @@ def test_compare_missions_bands() -> None:
     assert f"landing d{hm(29, 12, 55, 31) / 24:.1f}" == "landing d29.5" and "landing d29.5" in texts
     assert "touchdown d22.9" in texts and "touchdown d52.9" in texts
     assert ax.get_xlim()[1] > 52.9
+    # the long waits are drawn and labelled: CE-5 TEI-1 3 d 21 h 19 m; CE-6 separation 19 d 15 h
+    # 54 m 59 s (rounded to 19d 15h 55m) and TEI 8 d 20 h 18 m 22 s (test_ce6_* above)
+    assert {"waits 3d 21h 19m", "waits 19d 15h 55m", "waits 8d 20h 18m"} <= set(texts)
+    assert "wait for window" in [t.get_text() for t in ax.get_legend().get_texts()]
     plt.close(ax.figure)

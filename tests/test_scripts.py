@@ -42,25 +42,68 @@ def slip_target() -> Path:
     return ce7 if ce7.exists() else SCENARIOS / "change5.yaml"
 
 
-def test_launch_slip_moves_landing_by_the_slip(tmp_path: Path) -> None:
-    """A 30-day launch slip moves the nominal landing by 30 d (no windows yet) and says so."""
+def test_launch_slip_moves_landing_by_the_slip_less_the_waits(tmp_path: Path) -> None:
+    """CE-7 slipped 30 d lands 27 d 16 h 17 m later: it no longer waits for the morning light.
+
+    change7.yaml, nominal epoch 2026-08-15: the site survey ends 2026-10-03 16:17 and the stack
+    waits 2 d 5 h 1 m for the morning of the lunar day that starts 2026-10-05 21:18 (landing_light);
+    lander_phasing (mode 2 d) ends 10-07 21:18, in the relay gap (12 h passes, open 8 h from
+    00:00 and 12:00), so the descent waits 2 h 42 m for 10-08 00:00 and lands at 00:14.
+    Slipped 30 d, the survey ends 2026-11-02 16:17, inside the morning of the lunar day that
+    starts 2026-11-02 10:59: no wait; phasing ends 11-04 16:17, inside the 12:00-20:00 pass: no
+    wait; landing 11-04 16:31. Shift = 11-04 16:31 - 10-08 00:14 = 27 d 16 h 17 m = 664.283 h
+    = 30 d - (2 d 5 h 1 m 25 s + 2 h 41 m 35 s of waits) = 30 d - 2 d 7 h 43 m.
+    The mission end moves much more: rover_traverse_3 starts with the lunar day of 2027-01-03
+    03:20 and runs 12 d (mode) to 01-15 03:20; rover_traverse_4 (12 d, must fit in daylight) fits
+    neither the rest of that day (to 01-20 04:52) nor the 10.7 d day of 02-05, and the polar night
+    lasts from 02-15 to 07-08 (the daylight comment): it waits at least 01-15 03:20 -> 07-08.
+    """
     res = run_script("ce7_launch_slip.py", str(slip_target()), cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     out = res.stdout
     assert "launch slipped by 30 days" in out
-    assert re.search(r"landing moved by:\s+30d \(720\.000 h\)", out), out
-    assert re.search(r"mission end moved by:\s+30d \(720\.000 h\)", out), out
     landings = re.findall(r"landing:\s+(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC", out)
-    assert len(landings) == 2
+    assert landings == ["2026-10-08 00:14", "2026-11-04 16:31"]
+    assert re.search(r"landing moved by:\s+27d 16h 17m \(664\.283 h\)", out), out
+    assert "= launch slip 30d - 2d 7h 43m of waits on the way to the landing (2d 7h 43m in the baseline, 0s" in out
+    baseline, slipped = out.split("+30 d (launch")
+    assert "stack_separation waited 2d 5h 1m for window landing_light (after site_survey)" in baseline
+    assert "powered_descent waited 2h 42m for window lit_relay (after lander_phasing)" in baseline
+    assert "stack_separation waited" not in slipped and "powered_descent waited" not in slipped
+    wait = re.search(r"rover_traverse_4 waited (\d+)d .* for window daylight \(after rover_traverse_3\)", slipped)
+    assert wait is not None and int(wait.group(1)) >= 173  # 2027-01-15 03:20 -> 07-08: 173 d 20 h 40 m
+    assert "(end of rover_traverse_4)" in slipped
+    moved_end = re.search(r"mission end moved by:\s+(\d+)d", out)
+    assert moved_end is not None and int(moved_end.group(1)) > 30
 
 
-def test_launch_slip_on_change5_prints_flown_landing(tmp_path: Path) -> None:
-    """On CE-5 the baseline landing is the flown 2020-12-01 15:11 and a 14-day slip adds 336 h."""
+def test_launch_slip_on_change5_lands_a_lunar_month_later(tmp_path: Path) -> None:
+    """CE-5 slipped 14 d lands on 2020-12-31 08:33, not 12-15: 12-15 is local night at the site.
+
+    change5.yaml: the separation is ready at the flown 11-29 20:40 + 14 d = 12-13 20:40, when it
+    is night at the site (sunset 12-11 20:08, the windows comment). approach_light (Sun 20-33 deg
+    rising) next opens 2020-12-28 23:19:27 (`lunarsim sun --site change5 --elevation 20`): the
+    stack waits 15 d 2 h 39 m 27 s. la_orbit_phasing (mode 1 d 18 h 17 m) ends 12-30 17:36:27;
+    landing_light (Sun >= 37.43 deg) opens 12-31 08:19:26 (`--elevation 37.43`): the descent waits
+    14 h 42 m 59 s, then 14 min: landing 08:33:26. Shift from the flown 12-01 15:11 = 29 d 17 h
+    22 m 26 s = 713.374 h = 14 d + 15 d 17 h 22 m 26 s of waits. After docking the return waits for
+    the tei_window opening of 2021-01-08 09:37:12 (12-12 01:54 + 2 x 13 d 15 h 51 m 36 s); the
+    capsule lands 2021-01-13 01:42, 27 d 7 h 43 m after the flown 12-16 17:59.
+    """
     res = run_script("ce7_launch_slip.py", str(SCENARIOS / "change5.yaml"), "--days", "14", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
-    landings = re.findall(r"landing:\s+(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC", res.stdout)
-    assert landings == ["2020-12-01 15:11", "2020-12-15 15:11"]
-    assert "landing moved by:     14d (336.000 h)" in res.stdout
+    out = res.stdout
+    landings = re.findall(r"landing:\s+(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC", out)
+    assert landings == ["2020-12-01 15:11", "2020-12-31 08:33"]
+    assert "landing moved by:     29d 17h 22m (713.374 h)" in out
+    assert "= launch slip 14d + 15d 17h 22m of waits on the way to the landing (0s in the baseline" in out
+    baseline, slipped = out.split("+14 d (launch")
+    assert "tei1 waited 3d 21h 19m for window tei_window (after tei_preparation)" in baseline
+    assert "stack_separation waited 15d 2h 39m for window approach_light (after circular_orbit)" in slipped
+    assert "powered_descent waited 14h 43m for window landing_light (after la_orbit_phasing)" in slipped
+    assert "tei1 waited 1d 11h 40m for window tei_window (after tei_preparation)" in slipped
+    assert "mission end: 2021-01-13 01:42 UTC (end of capsule_landing)" in slipped
+    assert "mission end moved by: 27d 7h 43m" in out
 
 
 def test_launch_slip_missing_file_exits_2(tmp_path: Path) -> None:
@@ -85,8 +128,18 @@ def test_ce5_vs_ce6_by_kind_numbers(tmp_path: Path) -> None:
     res = run_script("ce5_vs_ce6_by_kind.py", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     rows = kind_rows(res.stdout)
-    # CE-5 lunar-orbit wait: 12-06 04:35 -> 12-12 01:54 = 141.3 h; CE-6 06-06 -> 06-20 = 336 h flown
+    # lunar-orbit wait before return = the work + the wait for the TEI window that follows it.
+    # CE-5: 2 d work (12-06 04:35 -> 12-08 04:35) + wait to the flown TEI-1 12-12 01:54 = 141.3 h;
+    # flown 12-06 04:35 -> 12-12 01:54 = 5 d 21 h 19 m = 141.3 h. CE-6: separation 06-06 15:41:38
+    # (nominal) + 5 d work, waits to the 06-20 12:00 opening: 13 d 20 h 18 m = 332.3 h; flown
+    # 06-06 -> 06-20 (dates, noon to noon) = 336 h.
     assert rows["lunar_orbit_wait"] == [141.3, 141.3, 332.3, 336.0]
+    # CE-6 lunar orbit holds the ~3 weeks before landing: LOI 05-08 02:12 -> descent 06-01
+    # 22:08:38 = 24 d 19 h 56 m 38 s (work + the waits for approach_light and landing_slot), plus
+    # docked_combo 8 h 18 m and the O/R lane filler 4 d 5 h 31 m = 705.8 h
+    assert rows["lunar_orbit"][2] == pytest.approx(round(24 * 24 + 19 + 56 / 60 + 38 / 3600 + 8.3 + 101.5167, 1))
+    assert "change6: stack_separation waited 471.9 h for window approach_light after lunar_orbit_adjust " \
+           "(lunar_orbit)" in res.stdout
     # CE-5 sampling: landing 15:11 -> sealed 14:00 = 22 h 49 m = 22.8 h
     assert rows["sampling"][:2] == [22.8, 22.8]
     # surface stay landing -> liftoff: CE-5 47 h 59 m, CE-6 49 h 15 m (nominal run)

@@ -3,9 +3,14 @@
 Compares the two flown sample-return missions with ``sim.compare``: for every phase kind
 (transfer, lunar orbit, sampling, lunar-orbit wait, Earth return, ...) the hours each mission
 spent in it, simulated (nominal run) and flown (where every phase of that kind has a flown
-duration), then the mission totals against the published plans. It shows, for example, that
-CE-6 spent about three weeks in lunar orbit before landing and twice as long as CE-5 waiting
-in lunar orbit for its return window.
+value), then the waits of the nominal runs and the mission totals against the published plans.
+
+Waits count: the scenarios model "work, then wait for a window" (the lander waits in lunar
+orbit for the local morning at the site, the orbiter for its return window), and a wait in
+front of a phase counts to the kind of the phase it followed (the one that released it). So
+the lunar-orbit wait before return reads 141.3 h for CE-5 (48 h of work + 93.3 h waiting for
+the TEI window; flown 12-06 04:35 -> TEI-1 12-12 01:54) and about two weeks for CE-6, and CE-6's
+``lunar_orbit`` hours hold its three weeks in lunar orbit before landing.
 
     python scenarios/scripts/ce5_vs_ce6_by_kind.py
     python scenarios/scripts/ce5_vs_ce6_by_kind.py scenarios/change5.yaml scenarios/change6.yaml
@@ -45,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     missions = comparison.missions
 
-    print("Hours per phase kind (sum of phase durations; sim = nominal run, flown = actual)")
+    print("Hours per phase kind (runs + the waits that follow them; sim = nominal run, flown = actual)")
     print(f"{'':<18}" + "".join(f"{m:>20}" for m in missions))
     print(f"{'kind':<18}" + f"{'sim':>10}{'flown':>10}" * len(missions))
     for row in comparison.by_kind:
@@ -53,6 +58,15 @@ def main(argv: list[str] | None = None) -> int:
         for m in missions:
             line += cell(row.simulated[m]) + cell(row.actual[m])
         print(line)
+
+    print()
+    print("Waits in the nominal runs (each counts to the kind of the phase it followed)")
+    for s in comparison.summaries:
+        kinds = {p.id: p.kind for p in comparison.mission_phases(s.mission)}
+        for w in s.waits:
+            why = (w.cause or "") + (f" {w.window}" if w.window else "")
+            print(f"  {s.mission}: {w.phase} waited {w.hours:.1f} h for {why} after {w.released_by} "
+                  f"({kinds[w.released_by]})")
 
     print()
     print("Mission totals")

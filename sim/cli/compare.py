@@ -31,6 +31,18 @@ how flown durations are read (see sim/analysis.py):
   start and end published -> end - start; only the end published -> the start is the
   predecessor's flown end (plus lag), else unknown. A date-only time counts as noon of that
   day, and its +-12 h shows as the uncertainty. Simulated values are the nominal run.
+
+how waits are counted (windows, shared resources):
+  a wait in front of a phase is time the spacecraft spent in the state of the phase that
+  released it (its driving predecessor: the one whose end + lag is latest), so it counts to
+  that phase's row and kind, not to the phase that waited. Per phase: simulated = the run;
+  simulated_wait_h = the wait that followed it (wait_for, wait_cause say for whom and why);
+  simulated_elapsed_h = run + that wait = the time until the phase it released started.
+  The flown counterpart (actual_elapsed_h) is the released phase's published start minus
+  this phase's flown start. A plan for such a phase is compared with the elapsed time.
+  By kind: hours = sum of elapsed times (runs + the waits that count to the kind).
+  E.g. CE-5 tei_preparation: 48 h run + 93.3 h waiting for the TEI window = 141.3 h in
+  lunar orbit, flown 2020-12-06 04:35 -> TEI-1 12-12 01:54 = 141.3 h.
 """
 
 

@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from sim.analysis import Comparison, PhaseComparison
-from sim.plots.gantt import ACTUAL_COLOUR, KIND_COLOURS
-from sim.results import Timeline
+from sim.plots.gantt import ACTUAL_COLOUR, KIND_COLOURS, WAIT_STYLES
+from sim.results import PhaseRecord, Timeline
 from sim.timebase import DAY_S, HOUR_S, format_duration
 
 if TYPE_CHECKING:
@@ -61,15 +61,25 @@ def _positive(*values: float | None) -> list[float]:
     return [v for v in values if v is not None and v > 0]
 
 
+def _released(p: PhaseComparison) -> bool:
+    """The phase released a phase that waited: its bars show run + wait (elapsed)."""
+    return bool(p.simulated_wait_h)
+
+
+def _flown(p: PhaseComparison) -> float | None:
+    """The flown value compared with the plan: elapsed for a phase that released a wait."""
+    return p.actual_elapsed_h if _released(p) else p.actual_h
+
+
 def _phase_values(p: PhaseComparison) -> list[float]:
     span = p.actual_span.hours if p.actual_span is not None else None
-    return _positive(p.planned_h, p.actual_h, span, p.simulated_h)
+    return _positive(p.planned_h, p.actual_h, span, p.simulated_h, p.simulated_elapsed_h, _flown(p))
 
 
 def _compared(p: PhaseComparison) -> bool:
     """A phase worth a bar group: a positive plan or flown value to compare with."""
     span = p.actual_span.hours if p.actual_span is not None else None
-    return bool(_positive(p.planned_h, p.actual_h, span))
+    return bool(_positive(p.planned_h, p.actual_h, span, _flown(p)))
 
 
 def compare_bars(
@@ -98,6 +108,12 @@ def compare_bars(
     window of a flown value (a date-only time is known to a day). A dashed, unfilled flown bar
     is a flown interval that starts at the predecessor's flown start (the phase's own start was
     not published). The text at the right gives flown vs planned in percent.
+
+    A phase that released a phase after a wait (window, resource) is drawn with its elapsed
+    time, run + wait (``sim.analysis``): the simulated bar is solid for the run and hatched for
+    the wait; the flown bar runs from the phase's flown start to the released phase's flown
+    start, hatched where the split between work and wait was not published. Its plan is
+    compared with that elapsed time.
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -117,7 +133,7 @@ def compare_bars(
     groups: list[tuple[str, PhaseComparison | None]] = []
     if phases is None and _positive(s.planned_h, s.actual_h, s.simulated_h):
         groups.append(("Whole mission (launch to end)", None))
-    groups += [(f"{p.name}\n({p.kind.replace('_', ' ')})", p) for p in chosen]
+    groups += [(_group_label(p), p) for p in chosen]
 
     n = len(groups)
     if ax is None:
@@ -131,24 +147,39 @@ def compare_bars(
     for _, p in groups:
         if p is None:
             continue
-        values += _positive(p.planned_low_h, p.planned_high_h, p.actual_low_h, p.actual_high_h)
+        values += _positive(p.planned_low_h, p.planned_high_h, *_flown_range(p))
     lo = min(values, default=0.1)
     hi = max(values, default=10.0)
     x_min = 10 ** math.floor(math.log10(lo * 0.8))
     x_max = hi * 4.0  # room for the labels at the right
     ax.set_xscale("log")
 
-    def bar(y: float, value: float | None, colour: str, *, dashed: bool = False) -> None:
+    def bar(y: float, value: float | None, colour: str, *, dashed: bool = False, run: float | None = None,
+            cause: str | None = None, text: str | None = None) -> None:
+        """A bar to ``value``; with ``run`` < ``value``, solid to ``run`` and hatched after it (a wait).
+
+        ``run`` None with a ``cause``: the whole bar is hatched (run and wait not split).
+        """
         if value is None or value <= 0:
             if value == 0:
                 ax.plot(x_min, y, marker="|", ms=6, color=colour, zorder=3)
             return
+        hatch, edge = WAIT_STYLES.get((cause or "window").split("+")[0], WAIT_STYLES["window"])
         if dashed:
             ax.barh(y, value - x_min, left=x_min, height=BAR_H * 0.9, facecolor="none", edgecolor=colour,
                     linestyle="--", linewidth=1.0, zorder=2)
+        elif cause is not None and run is None:
+            ax.barh(y, value - x_min, left=x_min, height=BAR_H * 0.9, color=colour, alpha=0.55, hatch=hatch,
+                    edgecolor="white", linewidth=0.0, zorder=2)
+        elif cause is not None and run is not None and run < value:
+            if run > x_min:
+                ax.barh(y, run - x_min, left=x_min, height=BAR_H * 0.9, color=colour, zorder=2)
+            left = max(run, x_min)
+            ax.barh(y, value - left, left=left, height=BAR_H * 0.9, facecolor="white", edgecolor=edge,
+                    hatch=hatch, linewidth=0.6, zorder=2)
         else:
             ax.barh(y, value - x_min, left=x_min, height=BAR_H * 0.9, color=colour, zorder=2)
-        ax.annotate(_short(value), (max(value, label_at.get(y, 0.0)), y), xytext=(3, 0),
+        ax.annotate(text or _short(value), (max(value, label_at.get(y, 0.0)), y), xytext=(3, 0),
                     textcoords="offset points", va="center", ha="left", fontsize=6.5, color="#333333",
                     zorder=5)
 
@@ -164,6 +195,8 @@ def compare_bars(
                 ax.plot(v, y, marker="|", ms=5, mew=0.9, color="black", zorder=4)
 
     has_span = has_range = False
+    wait_causes: dict[str, None] = {}
+    has_unsplit = False
     yticks: list[float] = []
     for i, (_, p) in enumerate(groups):
         y0 = float(i)
@@ -172,29 +205,41 @@ def compare_bars(
             plan, flown, sim = s.planned_h, s.actual_h, s.simulated_h
             ax.axhspan(y0 - 0.5, y0 + 0.5, color="#eef3f8", zorder=0)
         else:
-            plan, flown, sim = p.planned_h, p.actual_h, p.simulated_h
+            plan, flown, sim = p.planned_h, _flown(p), p.simulated_h
             if i % 2 == 0:
                 ax.axhspan(y0 - 0.5, y0 + 0.5, color="#f5f5f5", zorder=0)
         if p is not None:
             whisker(y_plan, p.planned_low_h, p.planned_high_h)
-            lo_h, hi_h = p.actual_low_h, p.actual_high_h
+            lo_h, hi_h = _flown_range(p)
             if lo_h is not None and hi_h is not None and hi_h - lo_h >= WHISKER_MIN_H:
                 whisker(y_flown, lo_h, hi_h)
                 has_range = True
             has_range = has_range or (p.planned_low_h != p.planned_high_h and p.planned_low_h is not None)
         bar(y_plan, plan, PLANNED_COLOUR)
-        if flown is None and p is not None and p.actual_span is not None:
+        if p is not None and _released(p):
+            cause = p.wait_cause or "window"
+            for c in cause.split("+"):
+                wait_causes[c] = None
+            bar(y_flown, flown, FLOWN_COLOUR, run=p.actual_h, cause=cause)
+            has_unsplit = has_unsplit or (flown is not None and p.actual_h is None)
+            elapsed = p.simulated_elapsed_h
+            assert sim is not None and elapsed is not None and p.simulated_wait_h is not None
+            bar(y_sim, elapsed, SIMULATED_COLOUR, run=sim, cause=cause,
+                text=f"{_short(elapsed)} = {_short(sim)} + {_short(p.simulated_wait_h)} wait")
+        elif flown is None and p is not None and p.actual_span is not None:
             bar(y_flown, p.actual_span.hours, FLOWN_COLOUR, dashed=True)
             has_span = True
+            bar(y_sim, sim, SIMULATED_COLOUR)
         else:
             bar(y_flown, flown, FLOWN_COLOUR)
-        bar(y_sim, sim, SIMULATED_COLOUR)
+            bar(y_sim, sim, SIMULATED_COLOUR)
         if plan and flown is not None:
             pct = 100.0 * (flown - plan) / plan
             text = f"flown {pct:+.{0 if abs(pct) >= 10 else 1}f}%\nvs plan"
             colour = "#b5412a" if abs(pct) >= 10 else "#333333"
-            if p is not None and p.actual_low_h is not None and p.actual_high_h is not None:
-                half = (p.actual_high_h - p.actual_low_h) / 2
+            lo_h, hi_h = _flown_range(p) if p is not None else (None, None)
+            if lo_h is not None and hi_h is not None:
+                half = (hi_h - lo_h) / 2
                 if half >= WHISKER_MIN_H and abs(flown - plan) <= half:
                     text += f" (±{half:.3g} h)"
                     colour = "#888888"
@@ -227,9 +272,31 @@ def compare_bars(
                              label="flown, from the predecessor's start"))
     if has_range:
         handles.append(Line2D([], [], color="black", marker="|", lw=0.9, label="published range / precision"))
+    for cause in wait_causes:
+        hatch, edge = WAIT_STYLES.get(cause, WAIT_STYLES["window"])
+        handles.append(Patch(facecolor="white", edgecolor=edge, hatch=hatch,
+                             label=f"then waits ({cause}) for the phase it released"))
+    if has_unsplit:
+        handles.append(Patch(facecolor=FLOWN_COLOUR, alpha=0.55, hatch="////", edgecolor="white",
+                             label="flown run + wait (split not published)"))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.35 / max(n, 3) - 0.06),
-              ncol=len(handles), fontsize=8, frameon=False)
+              ncol=min(len(handles), 4), fontsize=8, frameon=False)
     return ax
+
+
+def _group_label(p: PhaseComparison) -> str:
+    """``name\n(kind)``; a phase that released a wait adds ``+ wait to start <id>``."""
+    text = f"{p.name}\n({p.kind.replace('_', ' ')})"
+    if _released(p):
+        text = f"{p.name}\n({p.kind.replace('_', ' ')}) + wait to start {', '.join(p.wait_for)}"
+    return text
+
+
+def _flown_range(p: PhaseComparison) -> tuple[float | None, float | None]:
+    """Precision bounds of the flown value that ``_flown`` returns."""
+    if _released(p):
+        return p.actual_elapsed_low_h, p.actual_elapsed_high_h
+    return p.actual_low_h, p.actual_high_h
 
 
 def _short(hours: float) -> str:
@@ -256,6 +323,18 @@ DAY_TICKS: tuple[tuple[float, int, int], ...] = (
 )
 
 MARKED_KINDS: dict[str, str] = {"landing": "landing", "docking": "docking", "recovery": "touchdown"}
+WAIT_LABEL_FRACTION = 0.06  # waits longer than this share of the span get a "waits 19d 16h" label
+
+
+def _wait_segments(p: PhaseRecord) -> list[tuple[str, float, float]]:
+    """The waits in front of a phase, in the order they happen (window first, then resource)."""
+    out = []
+    t = p.ready_s
+    for cause, wait in (("window", p.wait_window_s), ("resource", p.wait_resource_s)):
+        if wait > 0:
+            out.append((cause, t, t + wait))
+            t += wait
+    return out
 
 
 def compare_missions(
@@ -280,7 +359,9 @@ def compare_missions(
         The Axes drawn on.
 
     Landing, docking and capsule touchdown are marked with their day since launch, so the
-    missions' key milestones can be read against each other.
+    missions' key milestones can be read against each other. Waits (for a window or a shared
+    resource) are drawn hatched in front of the phase that waited, as in the Gantt chart, and
+    the long ones are labelled with their length.
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -312,6 +393,7 @@ def compare_missions(
     yticks: list[float] = []
     ylabels: list[str] = []
     kinds_seen: dict[str, None] = {}
+    waits_seen: dict[str, None] = {}
     has_actual = has_milestone = False
     for b, (t, order, off) in enumerate(bands):
         top = y
@@ -326,6 +408,17 @@ def compare_missions(
                 kinds_seen[p.kind] = None
                 x0 = (p.start_s - off) / DAY_S
                 dur = p.duration_s / DAY_S
+                if p.wait_s > 0:
+                    for cause, a_s, b_s in _wait_segments(p):
+                        hatch, edge = WAIT_STYLES[cause]
+                        ax.barh(y, (b_s - a_s) / DAY_S, left=(a_s - off) / DAY_S, height=0.6, facecolor="white",
+                                edgecolor=edge, hatch=hatch, linewidth=0.6, zorder=2)
+                        waits_seen[cause] = None
+                    if p.wait_s / DAY_S >= span_d * WAIT_LABEL_FRACTION:
+                        ax.annotate(f"waits {format_duration(p.wait_s)}", ((p.ready_s + p.start_s) / 2 / DAY_S
+                                    - off / DAY_S, y), ha="center", va="center", fontsize=6.5, color="#3f007d",
+                                    zorder=6, bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none",
+                                                    "alpha": 0.85})
                 if dur <= 0:
                     ax.plot(x0, y, marker="D", ms=4.5, color=colour, mec="black", mew=0.4, zorder=3)
                     has_milestone = True
@@ -383,6 +476,9 @@ def compare_missions(
         handles.append(
             Line2D([], [], marker="D", ls="", color="#888888", mec="black", label="milestone (0 s)")
         )
+    for cause in waits_seen:
+        hatch, edge = WAIT_STYLES[cause]
+        handles.append(Patch(facecolor="white", edgecolor=edge, hatch=hatch, label=f"wait for {cause}"))
     if has_actual:
         handles.append(Line2D([], [], color=ACTUAL_COLOUR, marker="|", lw=1.2, label="flown (actual)"))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.9 / max(n_lanes, 8) - 0.05),
