@@ -1,0 +1,266 @@
+"""``lunarsim sweep``: what-if studies, a Monte Carlo run per variant over a grid of scenario values."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from typing import Any
+
+from sim.cli.common import add_scenario_arg, add_set_arg, check_plot_path, emit_csv, print_json, resolve
+from sim.errors import EXIT_RUNTIME, InputError
+
+HELP = "what-if study: a Monte Carlo run per variant over ranges of scenario values, locally or on Dask"
+EPILOG = """\
+KEY is a --set path (phases by id); SPEC is a range START..STOP/STEP or a list A,B,C:
+  --vary epoch=2026-08-01T00:00Z..2026-10-31T00:00Z/1d        launch dates, one a day
+  --vary phases.earth_moon_transfer.duration=100h..130h/5h
+  --vary phases.docking.failure.probability=0.01..0.1/0.01
+  --vary phases.docking.failure.probability=0.01,0.05,0.1
+Several --vary give the full grid; variants are in grid order (the last --vary changes fastest).
+
+Common random numbers: every variant runs N replications with the SAME --seed, so the variants
+share their random draws and the differences between rows come from the varied values, not
+from sampling noise. The results are identical whatever --executor and --workers.
+
+examples:
+  lunarsim sweep change7 --vary epoch=2026-07-01T00:00Z..2026-12-31T00:00Z/7d -n 2000 --seed 1 \\
+      --milestone landing --out landing_vs_launch.png
+  lunarsim sweep change6 --vary phases.earth_moon_transfer.duration=100h..130h/5h \\
+      --set "phases.docking.failure={probability: 0.05, on_fail: retry, delay: 1d}" \\
+      --vary phases.docking.failure.probability=0,0.05,0.1 -n 2000 --out heatmap.png --csv study.csv
+  lunarsim sweep change5 --vary epoch=2020-11-01T00:00Z..2020-12-31T00:00Z/1d --executor dask \\
+      --scheduler tcp://10.0.0.5:8786 --json                       (Dask: pip install 'lunar-timeline[dask]')
+
+A variant that fails (a window that never opens, an invalid combination) is reported in its row
+with the reason; the others still run. Ctrl-C cancels the remaining variants and writes nothing.
+Scaling out and costs: docs/scaling.md.
+"""
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``sweep`` subcommand."""
+    p = sub.add_parser(
+        "sweep",
+        help=HELP,
+        description=HELP[0].upper() + HELP[1:] + ".",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_scenario_arg(p)
+    p.add_argument(
+        "--vary",
+        metavar="KEY=SPEC",
+        action="append",
+        default=[],
+        help="a scenario value to vary over a range START..STOP/STEP or a list A,B,C (repeatable: grid)",
+    )
+    add_set_arg(p)
+    p.add_argument(
+        "-n", "--replications", type=int, default=2_000, metavar="N", help="replications per variant (default 2000)"
+    )
+    p.add_argument(
+        "--seed", type=int, default=0, help="root seed, the same for every variant: common random numbers (default 0)"
+    )
+    p.add_argument("--milestone", metavar="PHASE_ID", help="also report the end of this phase, e.g. landing")
+    p.add_argument("--deadline", metavar="ISO", help="UTC deadline: report P(success and end by it) per variant")
+    p.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        help="local = a process pool on this machine (default); dask = a Dask cluster",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --executor dask; without it "
+        "--executor dask starts a LocalCluster of --workers processes)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="W",
+        help="worker processes of the local pool or of the Dask LocalCluster (default: CPU count; "
+        "1 runs in this process; ignored with --scheduler)",
+    )
+    p.add_argument("--json", action="store_true", help="print the study as JSON")
+    p.add_argument("--csv", metavar="PATH", help="write one row per variant ('-' for stdout)")
+    p.add_argument(
+        "--out",
+        metavar="PATH",
+        help="chart (.png, .svg, .pdf): a line with the P10-P90 band for one --vary, a heatmap for two",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check everything up front, run the variants, then write and print."""
+    from sim.sweep import load_document, prepare, run_study
+
+    if args.workers < 1:
+        raise InputError(f"--workers {args.workers}: must be >= 1")
+    executor = args.executor or ("dask" if args.scheduler else "local")
+    if args.scheduler and executor != "dask":
+        raise InputError(f"--scheduler {args.scheduler}: a scheduler address needs --executor dask")
+    if args.json and args.csv == "-":
+        raise InputError("--json and --csv - both write to stdout; give --csv a file path")
+    if args.out:
+        check_plot_path(args.out)
+        if len(args.vary) not in (1, 2):
+            raise InputError(
+                f"--out {args.out}: a chart shows one --vary (line) or two (heatmap), "
+                f"this study has {len(args.vary)}; drop --out or use --csv"
+            )
+    path = resolve(args.scenario)
+    study = prepare(
+        load_document(path, args.set),
+        str(path),
+        args.vary,
+        replications=args.replications,
+        seed=args.seed,
+        milestone=args.milestone,
+        deadline=args.deadline,
+    )
+    if executor == "dask":
+        _check_dask()
+
+    with _progress(args, study.size) as progress:
+        result = run_study(study, executor=executor, workers=args.workers, scheduler=args.scheduler, progress=progress)
+
+    data = result.to_dict()
+    if args.csv:
+        emit_csv(args.csv, result.csv_rows())
+    if args.out:
+        _draw(data, args.out)
+    if args.json:
+        print_json(data)
+    elif args.csv != "-":
+        _table(data)
+    failed = result.failed
+    if failed:
+        print(
+            f"{len(failed)} of {len(result.rows)} variants failed; their rows give the reason "
+            f"(first: {failed[0]['error']})",
+            file=sys.stderr,
+        )
+    if failed and len(failed) == len(result.rows):
+        print("lunarsim: error: every variant failed", file=sys.stderr)
+        return EXIT_RUNTIME
+    return 0
+
+
+def _check_dask() -> None:
+    """Fail before any work if Dask is missing (exit 2, naming the extra to install)."""
+    import importlib.util
+
+    from sim.sweep import DASK_MISSING
+
+    try:
+        found = importlib.util.find_spec("distributed") is not None
+    except ValueError:  # a module set to None in sys.modules
+        found = False
+    if not found:
+        raise InputError(DASK_MISSING)
+
+
+def _draw(data: dict[str, Any], path: str) -> None:
+    from sim.figures import save_figure
+    from sim.plots.sweep import sweep_chart
+
+    ax = sweep_chart(data)
+    save_figure(ax.figure, path)
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def _minute(iso: str | None) -> str:
+    """``2026-10-04T12:00:31Z`` -> ``2026-10-04 12:01`` (the header says UTC)."""
+    if iso is None:
+        return "-"
+    from sim.timebase import format_utc, parse_utc
+
+    return format_utc(parse_utc(iso), seconds=False).replace("T", " ").rstrip("Z")
+
+
+def _table(data: dict[str, Any]) -> None:
+    """The study as a terminal table: one row per variant."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=220)
+    keys = [a["key"] for a in data["vary"]]
+    milestone = data.get("milestone")
+    deadline = data.get("deadline")
+    errors = any(r["error"] for r in data["variants"])
+    table = Table(
+        title=f"{data['name']} ({data['scenario']}): {len(data['variants'])} variants",
+        caption=(
+            f"{data['replications']:,} replications per variant, seed {data['seed']} for every variant "
+            "(common random numbers); times UTC; hours after each variant's epoch"
+        ),
+        title_justify="left",
+        caption_justify="left",
+    )
+    for key in keys:
+        table.add_column(key, no_wrap=True)
+    table.add_column("success", justify="right")
+    table.add_column("end P50", no_wrap=True)
+    table.add_column("end P80", no_wrap=True)
+    table.add_column("P50 h", justify="right")
+    table.add_column("P80 h", justify="right")
+    if milestone:
+        table.add_column(f"{milestone} P50", no_wrap=True)
+        table.add_column(f"{milestone} P80", no_wrap=True)
+    if deadline:
+        table.add_column(f"by {_minute(deadline)}", justify="right")
+    if errors:
+        table.add_column("error", overflow="fold")
+    for r in data["variants"]:
+        row = [r["values"][k] for k in keys]
+        ok = r["error"] is None
+        row.append(f"{r['success_probability']:.1%}" if ok else "-")
+        end, dur = r["end"] or {}, r["duration_h"] or {}
+        row += [_minute(end.get("p50")), _minute(end.get("p80"))]
+        row += [f"{dur['p50']:.1f}" if dur else "-", f"{dur['p80']:.1f}" if dur else "-"]
+        if milestone:
+            m_end = (r.get("milestone") or {}).get("end") or {}
+            row += [_minute(m_end.get("p50")), _minute(m_end.get("p80"))]
+        if deadline:
+            row.append(f"{r['deadline']['probability']:.1%}" if r.get("deadline") else "-")
+        if errors:
+            row.append(r["error"] or "")
+        table.add_row(*row)
+    console.print(table)
+
+
+class _progress:
+    """A rich progress bar over variants on stderr: only on a terminal, after one second, not with --json."""
+
+    def __init__(self, args: argparse.Namespace, total: int) -> None:
+        self.enabled = sys.stderr.isatty() and not args.quiet and not args.json
+        self.total = total
+        self.started = time.monotonic()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Any:
+        return self.update if self.enabled else None
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if time.monotonic() - self.started < 1.0:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("variants", total=total)
+        self.bar.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()

@@ -1,0 +1,830 @@
+"""Sweeps: what-if studies over a grid of scenario variants, each variant a Monte Carlo run.
+
+A study varies scenario values over ranges or lists (``--vary KEY=SPEC``; KEY is a ``--set``
+path, ``sim.overrides``). Several keys give the full grid, in grid order: the first key
+changes slowest, the last fastest. SPEC is one of::
+
+    2026-08-01T00:00Z..2026-10-31T00:00Z/1d     UTC times from START to STOP every STEP
+    100h..130h/5h                               durations
+    0.01..0.1/0.01                              numbers (exact decimal steps)
+    0.01,0.05,0.1                               a list of values, as --set would read them
+
+A range includes STOP when STOP lies on the grid. Values are kept as the text that ``--set``
+receives (``2026-08-01T00:00:00Z``, ``105h``, ``0.05``), so a row names exactly what ran.
+
+Every variant runs N replications with the *same* seed: the variants share their random numbers
+(common random numbers), so the difference between two rows comes from the varied value, not
+from sampling noise. The work of one variant, ``run_variant``, is a pure function of plain data
+(the parsed scenario document, the override texts, N, seed, milestone, deadline): it ships
+cheaply to a process pool or to a Dask cluster and gives the same numbers wherever it runs. Rows
+are put back in grid order, so a study is identical whatever the executor and worker count.
+
+A variant that fails at run time (a window that never opens, a combination of values that is
+not a valid scenario) becomes a row with ``error`` set; the study goes on. Bad ``--vary`` syntax,
+an unknown key or an invalid first variant is an ``InputError`` before any work starts.
+
+    from sim.sweep import sweep
+    result = sweep("scenarios/change7.yaml", ["epoch=2026-07-01T00:00Z..2026-12-31T00:00Z/7d"],
+                   replications=2000, seed=1, milestone="landing", workers=2)
+    result.to_dict()            # the JSON of `lunarsim sweep --json`
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import logging
+import math
+import re
+import uuid
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from sim.errors import InputError, RunError
+from sim.overrides import apply_overrides, parse_value
+from sim.scenario import format_loc, scenario_from_document
+from sim.timebase import DAY_S, HOUR_S, MINUTE_S, bare_number, format_utc, parse_duration, parse_utc, to_utc
+from sim.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text
+
+if TYPE_CHECKING:
+    from sim.results import Ensemble
+    from sim.scenario import Scenario
+
+Kind = Literal["date", "duration", "number", "text"]
+Progress = Callable[[int, int], None]
+"""Called with (variants done, variants in the study)."""
+
+MAX_VARIANTS = 100_000
+PERCENTILES = (10, 50, 80, 90)
+NO_DASHBOARD = {"dashboard_address": ":0"}  # LocalCluster: no dashboard, its HTTP server on a free port (not 8787)
+DASK_MISSING = "--executor dask needs Dask: pip install 'lunar-timeline[dask]'"
+
+_US = 1_000_000  # microseconds per second: ranges of times and durations step in whole microseconds
+_DATE_LIKE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
+_UNITS_US = (("d", int(DAY_S) * _US), ("h", int(HOUR_S) * _US), ("min", int(MINUTE_S) * _US), ("s", _US))
+
+
+# --------------------------------------------------------------------------- --vary specs
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One varied key: its ``--set`` path, the SPEC as given, the kind of values, and the values."""
+
+    key: str
+    spec: str
+    kind: Kind
+    values: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"key", "spec", "kind", "count"}`` for the JSON header."""
+        return {"key": self.key, "spec": self.spec, "kind": self.kind, "count": len(self.values)}
+
+
+def parse_vary(text: str) -> Axis:
+    """Parse one ``KEY=SPEC``.
+
+    >>> parse_vary("phases.landing.duration=10min..20min/5min").values
+    ('10min', '15min', '20min')
+
+    Raises:
+        InputError: naming the ``--vary`` item and the form it should take.
+    """
+    key, sep, spec = text.partition("=")
+    key, spec = key.strip(), spec.strip()
+    if not sep or not key:
+        raise InputError(
+            f"--vary {text}: expected KEY=SPEC, e.g. epoch=2026-08-01T00:00Z..2026-10-31T00:00Z/1d "
+            "or phases.docking.failure.probability=0.01,0.05,0.1"
+        )
+    if any(not part.strip() for part in key.split(".")):
+        raise InputError(
+            f"--vary {text}: the key {key!r} has an empty part; write a dotted path such as phases.landing.duration"
+        )
+    if not spec:
+        raise InputError(f"--vary {text}: no values after '='; give a range START..STOP/STEP or a list A,B,C")
+    try:
+        values, kind = parse_spec(spec)
+    except ValueError as exc:
+        raise InputError(f"--vary {text}: {exc}") from None
+    return Axis(key=key, spec=spec, kind=kind, values=values)
+
+
+def parse_spec(spec: str) -> tuple[tuple[str, ...], Kind]:
+    """The values of a SPEC (a range or a list) and their kind.
+
+    >>> parse_spec("0.01..0.05/0.02")
+    (('0.01', '0.03', '0.05'), 'number')
+    >>> parse_spec("2026-08-01T00:00Z..2026-08-03T00:00Z/1d")[0]
+    ('2026-08-01T00:00:00Z', '2026-08-02T00:00:00Z', '2026-08-03T00:00:00Z')
+    >>> parse_spec("abort,retry")
+    (('abort', 'retry'), 'text')
+
+    Raises:
+        ValueError: with a message that shows the accepted forms.
+    """
+    spec = spec.strip()
+    if ".." in spec:
+        return _parse_range(spec)
+    if spec[:1] in "[{":
+        raise ValueError(
+            "write a list as A,B,C without brackets; to vary a distribution, vary one of its "
+            "fields, e.g. phases.transfer.duration.mode=110h,112h"
+        )
+    items = [item.strip() for item in spec.split(",")]
+    if any(not item for item in items):
+        raise ValueError("empty item in the list; write A,B,C with a value between every two commas")
+    seen: set[str] = set()
+    for item in items:
+        if item in seen:
+            raise ValueError(f"{item!r} is listed twice; list each value once")
+        seen.add(item)
+    _check_count(len(items))
+    for item in items:
+        try:
+            parse_value(item)
+        except ValueError as exc:
+            raise ValueError(f"cannot read {item!r}: {exc}") from None
+    return tuple(items), _list_kind(items)
+
+
+def _list_kind(items: Sequence[str]) -> Kind:
+    def all_ok(parse: Callable[[str], Any]) -> bool:
+        try:
+            for item in items:
+                parse(item)
+        except ValueError:
+            return False
+        return True
+
+    if all(_DATE_LIKE.match(i) for i in items) and all_ok(parse_utc):
+        return "date"
+    if all(bare_number(i) for i in items):
+        return "number"
+    if all_ok(parse_duration):
+        return "duration"
+    return "text"
+
+
+def _check_count(count: int) -> None:
+    if count > MAX_VARIANTS:
+        raise ValueError(f"{count:,} values; a study holds at most {MAX_VARIANTS:,} variants, use a coarser step")
+
+
+def _parse_range(spec: str) -> tuple[tuple[str, ...], Kind]:
+    if spec.count("..") > 1:
+        raise ValueError("a range has one '..': START..STOP/STEP, e.g. 100h..130h/5h")
+    lo, _, rest = spec.partition("..")
+    hi, slash, step = rest.rpartition("/")
+    lo, hi, step = lo.strip(), hi.strip(), step.strip()
+    if not slash or not hi or not step:
+        raise ValueError("a range needs a step: START..STOP/STEP, e.g. 100h..130h/5h or 0.01..0.1/0.01")
+    if not lo:
+        raise ValueError("the range has no START; write START..STOP/STEP")
+    dates = [bool(_DATE_LIKE.match(x)) for x in (lo, hi)]
+    if all(dates):
+        return _date_range(lo, hi, step), "date"
+    if any(dates):
+        raise ValueError(f"{lo!r} and {hi!r} are not the same kind; both ends are UTC times, durations or numbers")
+    if bare_number(lo) and bare_number(hi):
+        return _number_range(lo, hi, step), "number"
+    try:
+        lo_s, hi_s = parse_duration(lo), parse_duration(hi)
+    except ValueError as exc:
+        raise ValueError(
+            f"cannot read the range ends: {exc}; both ends are UTC times (2026-08-01T00:00Z), "
+            "durations (100h) or numbers (0.01)"
+        ) from None
+    step_us = _step_us(step)
+    lo_us, hi_us = round(lo_s * _US), round(hi_s * _US)
+    count = _count(lo_us, hi_us, step_us)
+    unit = next(((u, size) for u, size in _UNITS_US[:-1] if lo_us % size == 0 and step_us % size == 0), None)
+    values = []
+    for k in range(count):
+        us = lo_us + k * step_us
+        values.append(f"{us // unit[1]}{unit[0]}" if unit is not None else _duration_text(us))
+    return tuple(values), "duration"
+
+
+def _duration_text(us: int) -> str:
+    """Exact duration text in mixed units: ``690_000_000`` -> ``11min 30s``.
+
+    >>> _duration_text(90_061_500_000)
+    '1d 1h 1min 1.5s'
+    """
+    parts = []
+    for unit, size in _UNITS_US[:-1]:
+        if us >= size:
+            parts.append(f"{us // size}{unit}")
+            us %= size
+    if us or not parts:
+        parts.append(f"{us / _US:.6f}".rstrip("0").rstrip(".") + "s")
+    return " ".join(parts)
+
+
+def _step_us(step: str) -> int:
+    try:
+        step_s = parse_duration(step)
+    except ValueError as exc:
+        raise ValueError(f"the step {step!r} must be a duration such as 1d, 6h or 30min ({exc})") from None
+    step_us = round(step_s * _US)
+    if step_us <= 0:
+        raise ValueError(f"the step {step!r} must be > 0")
+    return step_us
+
+
+def _count(lo: int | Decimal, hi: int | Decimal, step: int | Decimal) -> int:
+    if hi < lo:
+        raise ValueError("STOP is before START; ranges go upwards (START..STOP/STEP with START <= STOP)")
+    count = int((hi - lo) // step) + 1
+    _check_count(count)
+    return count
+
+
+def _date_range(lo: str, hi: str, step: str) -> tuple[str, ...]:
+    try:
+        start, stop = parse_utc(lo), parse_utc(hi)
+    except ValueError as exc:
+        raise ValueError(str(exc)) from None
+    step_us = _step_us(step)
+    if step_us % _US:
+        raise ValueError(f"the step {step!r} of a range of times must be a whole number of seconds")
+    span_us = (stop - start) // timedelta(microseconds=1)
+    count = _count(0, span_us, step_us)
+    return tuple(format_utc(start + timedelta(microseconds=k * step_us)) for k in range(count))
+
+
+def _number_range(lo: str, hi: str, step: str) -> tuple[str, ...]:
+    try:
+        a, b, d = Decimal(lo), Decimal(hi), Decimal(step)
+    except InvalidOperation:
+        raise ValueError(f"the step {step!r} of a range of numbers must be a number, e.g. 0.01") from None
+    if not all(x.is_finite() for x in (a, b, d)):
+        raise ValueError("range ends and step must be finite numbers")
+    if d <= 0:
+        raise ValueError(f"the step {step!r} must be > 0")
+    count = _count(a, b, d)
+    return tuple(_decimal_text(a + k * d) for k in range(count))
+
+
+def _decimal_text(d: Decimal) -> str:
+    """``Decimal('0.10')`` -> ``0.1``; ``Decimal('1E+2')`` -> ``100``."""
+    text = format(d, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def grid(axes: Sequence[Axis]) -> list[tuple[str, ...]]:
+    """Every combination of the axes' values, the first axis slowest, the last fastest.
+
+    >>> a, b = parse_vary("x=1,2"), parse_vary("y=a,b")
+    >>> grid([a, b])
+    [('1', 'a'), ('1', 'b'), ('2', 'a'), ('2', 'b')]
+    """
+    return list(itertools.product(*(a.values for a in axes)))
+
+
+# --------------------------------------------------------------------------- the study
+
+
+@dataclass(frozen=True)
+class Study:
+    """A checked study: the scenario document, the axes and the Monte Carlo settings of every variant."""
+
+    document: YamlDocument
+    source: str
+    scenario_id: str
+    name: str
+    axes: tuple[Axis, ...]
+    replications: int
+    seed: int
+    milestone: str | None = None
+    deadline: datetime | None = None
+
+    @property
+    def size(self) -> int:
+        """Number of variants."""
+        return math.prod(len(a.values) for a in self.axes)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The varied keys, in ``--vary`` order."""
+        return tuple(a.key for a in self.axes)
+
+    def variants(self) -> list[dict[str, str]]:
+        """The values of every variant, key -> text, in grid order."""
+        return [dict(zip(self.keys, combo, strict=True)) for combo in grid(self.axes)]
+
+
+def overrides(values: Mapping[str, str]) -> tuple[str, ...]:
+    """The ``KEY=VALUE`` override texts of one variant."""
+    return tuple(f"{k}={v}" for k, v in values.items())
+
+
+def load_document(path: str | Path, sets: Sequence[str] = ()) -> YamlDocument:
+    """Read a scenario file into a line-numbered document with ``--set`` overrides applied.
+
+    Raises:
+        InputError: the file cannot be read, is not YAML, or is a program file.
+    """
+    from sim.program import is_program_data
+
+    p = Path(path)
+    try:
+        doc = parse_yaml(read_text(p))
+    except YamlProblem as exc:
+        raise InputError(f"{p}:{exc.line}: {exc.message}" if exc.line else f"{p}: {exc.message}") from None
+    if is_program_data(doc.data):
+        raise InputError(
+            f"{p}: a program file (include:); a sweep varies one mission scenario, sweep one of the files it includes"
+        )
+    data, _ = apply_overrides(doc.data, sets)
+    return YamlDocument(data, doc.lines)
+
+
+def prepare(
+    document: YamlDocument,
+    source: str,
+    vary: Sequence[str | Axis],
+    *,
+    replications: int,
+    seed: int,
+    milestone: str | None = None,
+    deadline: datetime | str | None = None,
+) -> Study:
+    """Parse the axes and check the study up front, on its first variant.
+
+    Checks: every ``--vary`` parses, keys are distinct, the grid is not too large, the first
+    variant is a valid scenario (so an unknown key or phase id fails here, before any work), and
+    the milestone names a phase of it.
+
+    Raises:
+        InputError: one line per problem; nothing has run.
+    """
+    if replications < 1:
+        raise InputError(f"-n {replications}: the number of replications must be >= 1")
+    if not vary:
+        raise InputError(
+            "nothing to vary: give at least one --vary KEY=SPEC, e.g. --vary epoch=2026-08-01T00:00Z,2026-09-01T00:00Z"
+        )
+    axes = tuple(v if isinstance(v, Axis) else parse_vary(v) for v in vary)
+    keys = [a.key for a in axes]
+    for key in keys:
+        if keys.count(key) > 1:
+            raise InputError(f"--vary {key}=...: the key is varied twice; give all its values in one --vary")
+    size = math.prod(len(a.values) for a in axes)
+    if size > MAX_VARIANTS:
+        raise InputError(
+            f"the grid has {size:,} variants; a study holds at most {MAX_VARIANTS:,}, use coarser steps or fewer keys"
+        )
+    if isinstance(deadline, str):
+        try:
+            deadline = parse_utc(deadline)
+        except ValueError as exc:
+            raise InputError(f"--deadline {deadline}: {exc}") from None
+    first = dict(zip(keys, (a.values[0] for a in axes), strict=True))
+    scenario = load_variant(document, source, overrides(first))
+    if milestone is not None:
+        ids = [p.id for p in scenario.phases]
+        if milestone not in ids:
+            close = difflib.get_close_matches(milestone, ids, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else f"; phases: {', '.join(ids)}"
+            raise InputError(f"--milestone {milestone}: no phase with this id in {source}{hint}")
+    return Study(
+        document=document,
+        source=source,
+        scenario_id=scenario.id,
+        name=scenario.name,
+        axes=axes,
+        replications=replications,
+        seed=seed,
+        milestone=milestone,
+        deadline=deadline,
+    )
+
+
+def load_variant(document: YamlDocument, source: str, sets: Sequence[str]) -> Scenario:
+    """Apply one variant's overrides and validate it; problems name the ``--vary`` that caused them.
+
+    Raises:
+        InputError: the overrides or the resulting scenario are invalid.
+    """
+    try:
+        data, origins = apply_overrides(document.data, sets)
+    except InputError as exc:
+        raise InputError([_as_vary(line) for line in exc.problems]) from None
+    try:
+        return scenario_from_document(YamlDocument(data, document.lines), source)
+    except InputError as exc:
+        raise InputError([_blame(line, origins) for line in exc.problems]) from None
+
+
+def _as_vary(line: str) -> str:
+    return "--vary " + line.removeprefix("--set ") if line.startswith("--set ") else line
+
+
+def _blame(line: str, origins: Mapping[Loc, str]) -> str:
+    """Append ``(from --vary KEY=VALUE)`` to a problem in a varied field."""
+    field = line.split(": ", 2)[1] if line.count(": ") >= 2 else ""
+    for loc, text in origins.items():
+        f = format_loc(loc)
+        if field == f or field.startswith((f + ".", f + "[")):
+            return f"{line} (from --vary {text})"
+    return line
+
+
+# --------------------------------------------------------------------------- one variant (pure)
+
+
+def run_variant(
+    document: YamlDocument,
+    source: str,
+    sets: Sequence[str],
+    replications: int,
+    seed: int,
+    milestone: str | None = None,
+    deadline: str | None = None,
+) -> dict[str, Any]:
+    """Run one variant and reduce it to its row (without ``values``): a pure function of its arguments.
+
+    Every argument is plain data, so the call ships to another process or machine as is. A
+    variant that is not a valid scenario or fails at run time returns a row with ``error`` set.
+
+    Args:
+        document: the parsed scenario (base ``--set`` overrides already applied).
+        source: the scenario's name in messages (a path; it is not opened).
+        sets: the variant's ``KEY=VALUE`` overrides.
+        replications: N.
+        seed: the root seed, the same for every variant.
+        milestone: a phase id whose end is summarised too.
+        deadline: UTC ISO time; the share of replications that succeed by then.
+    """
+    from sim.montecarlo import monte_carlo
+
+    try:
+        scenario = load_variant(document, source, sets)
+        if milestone is not None and milestone not in {p.id for p in scenario.phases}:
+            raise InputError(f"this variant has no phase {milestone!r} (--milestone)")
+        ens = monte_carlo(scenario, replications, seed)
+    except InputError as exc:
+        return failed_row("; ".join(exc.problems), milestone, deadline)
+    except (RunError, ValueError) as exc:
+        return failed_row(str(exc), milestone, deadline)
+    return variant_stats(ens, milestone, parse_utc(deadline) if deadline else None)
+
+
+def _h(t_s: float) -> float:
+    return round(float(t_s) / HOUR_S, 3)
+
+
+def _percentiles(ens: Ensemble, t_s: np.ndarray) -> tuple[dict[str, float] | None, dict[str, str] | None]:
+    t_s = t_s[np.isfinite(t_s)]
+    if t_s.size == 0:
+        return None, None
+    pct = np.percentile(t_s, PERCENTILES)
+    hours = {f"p{q}": _h(v) for q, v in zip(PERCENTILES, pct, strict=True)}
+    utc = {f"p{q}": format_utc(to_utc(ens.epoch, float(v))) for q, v in zip(PERCENTILES, pct, strict=True)}
+    return hours, utc
+
+
+def variant_stats(ens: Ensemble, milestone: str | None = None, deadline: datetime | None = None) -> dict[str, Any]:
+    """A variant's row: success probability, P10/P50/P80/P90 of the mission end (hours after the
+    variant's epoch and UTC), the same for the milestone, and the deadline probabilities."""
+    ok = ens.success
+    duration_h, end = _percentiles(ens, ens.end_s[ok].astype(np.float64))
+    row: dict[str, Any] = {"success_probability": round(float(ok.mean()), 6), "duration_h": duration_h, "end": end}
+    deadline_s = (deadline - ens.epoch).total_seconds() if deadline is not None else None
+    if milestone is not None:
+        m_end = ens.phase_end_s[:, ens.phase_ids.index(milestone)].astype(np.float64)
+        end_h, m_utc = _percentiles(ens, m_end[ok])
+        block: dict[str, Any] = {"id": milestone, "end_h": end_h, "end": m_utc}
+        if deadline_s is not None:
+            block["deadline_probability"] = round(float(np.mean(ok & (m_end <= deadline_s))), 6)
+        row["milestone"] = block
+    if deadline_s is not None:
+        row["deadline"] = {"probability": round(float(np.mean(ok & (ens.end_s <= deadline_s))), 6)}
+    row["error"] = None
+    return row
+
+
+def failed_row(error: str, milestone: str | None = None, deadline: str | datetime | None = None) -> dict[str, Any]:
+    """The row of a variant that did not run: every statistic null, ``error`` the reason."""
+    row: dict[str, Any] = {"success_probability": None, "duration_h": None, "end": None}
+    if milestone is not None:
+        row["milestone"] = None
+    if deadline is not None:
+        row["deadline"] = None
+    row["error"] = error
+    return row
+
+
+# --------------------------------------------------------------------------- executors
+
+
+ExecutorSpec = Any
+"""``"local"``, ``"dask"``, a ``concurrent.futures.Executor`` or a ``distributed.Client``."""
+
+
+def run_study(
+    study: Study,
+    *,
+    executor: ExecutorSpec = "local",
+    workers: int = 1,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+) -> StudyResult:
+    """Run every variant and return the rows in grid order.
+
+    Args:
+        study: from ``prepare``.
+        executor: ``"local"`` (a process pool of ``workers`` on this machine; 1 runs in this
+            process), ``"dask"`` (a ``distributed.Client`` at ``scheduler``, or a ``LocalCluster``
+            of ``workers`` single-threaded processes when no address is given), or an existing
+            ``concurrent.futures.Executor`` or ``distributed.Client`` (used as is, not closed).
+        workers: processes for ``"local"`` and for the ``LocalCluster`` of ``"dask"``.
+        scheduler: a Dask scheduler address, e.g. ``tcp://10.0.0.5:8786``.
+        progress: called with (variants done, variants in the study) as variants finish.
+
+    Raises:
+        InputError: Dask was asked for and is not installed.
+        RunError: the Dask scheduler cannot be reached.
+        KeyboardInterrupt: after cancelling the remaining work and stopping the workers.
+    """
+    variants = study.variants()
+    deadline = format_utc(study.deadline) if study.deadline is not None else None
+    args = [
+        (study.source, overrides(values), study.replications, study.seed, study.milestone, deadline)
+        for values in variants
+    ]
+    rows: list[dict[str, Any] | None] = [None] * len(args)
+    done = 0
+    with closing(_results(study.document, args, executor, workers, scheduler)) as results:
+        for index, row in results:
+            rows[index] = {"values": variants[index], **row}
+            done += 1
+            if progress is not None:
+                progress(done, len(args))
+    assert all(r is not None for r in rows)
+    return StudyResult(study=study, rows=tuple(r for r in rows if r is not None))
+
+
+Task = tuple[str, tuple[str, ...], int, int, str | None, str | None]
+Rows = Generator[tuple[int, dict[str, Any]], None, None]
+"""(variant index, row) pairs, in the order the variants finish."""
+
+
+def _results(
+    document: YamlDocument, args: list[Task], executor: ExecutorSpec, workers: int, scheduler: str | None
+) -> Rows:
+    if isinstance(executor, Executor):
+        yield from _from_futures(executor, document, args)
+    elif executor == "dask" or (not isinstance(executor, str) and hasattr(executor, "scatter")):
+        yield from _dask(document, args, executor if not isinstance(executor, str) else None, workers, scheduler)
+    elif executor != "local":
+        raise InputError(f"--executor {executor}: use local or dask")
+    elif workers <= 1 or len(args) <= 1:
+        for i, task in enumerate(args):
+            yield i, _outcome(_Done(run_variant, document, *task), task)
+    else:
+        yield from _local_pool(document, args, workers)
+
+
+def _ignore_sigint() -> None:
+    """Pool workers leave Ctrl-C to the parent, which cancels the study and stops them."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT while starting worker processes, which keep the setting across exec.
+
+    A terminal sends Ctrl-C to the whole process group; workers that ignore it leave the
+    cancelling to this process and print no tracebacks. A Ctrl-C while they start is dropped.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _local_pool(document: YamlDocument, args: list[Task], workers: int) -> Rows:
+    # spawn, not fork: the parent may run threads (a progress bar, a Dask client) that fork would copy mid-lock
+    from multiprocessing import get_context
+
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(args)), mp_context=get_context("spawn"), initializer=_ignore_sigint
+    )
+    try:
+        yield from _from_futures(pool, document, args, cancel=False)  # _stop_workers cancels what is left
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Terminate the pool's processes now rather than wait for the variants they are running."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API before Python 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        proc.terminate()
+
+
+def _from_futures(pool: Executor, document: YamlDocument, args: list[Task], cancel: bool = True) -> Rows:
+    """Submit every variant to ``pool`` and yield (index, row) as they finish.
+
+    ``cancel``: cancel the unfinished futures when stopped early. Not for a pool whose workers
+    are then terminated: Python 3.11's ProcessPoolExecutor fails on cancelled futures when its
+    workers die (``InvalidStateError`` in its manager thread, then a hang at exit).
+    """
+    futures: dict[Future[dict[str, Any]], int] = {}
+    try:
+        with _sigint_ignored():  # a process pool starts its workers while tasks are submitted
+            for i, task in enumerate(args):
+                futures[pool.submit(run_variant, document, *task)] = i
+        for fut in as_completed(futures):
+            yield futures[fut], _outcome(fut, args[futures[fut]])
+    finally:
+        if cancel:
+            for fut in futures:
+                fut.cancel()
+
+
+class _Done:
+    """A call made in this process, with a future's ``result()`` (so ``_outcome`` treats it alike)."""
+
+    def __init__(self, fn: Callable[..., dict[str, Any]], *args: Any) -> None:
+        self.error: Exception | None = None
+        try:
+            self.value = fn(*args)
+        except Exception as exc:  # reported like a worker's failure, see _outcome
+            self.error = exc
+
+    def result(self) -> dict[str, Any]:
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+def _outcome(fut: Any, task: Task) -> dict[str, Any]:
+    """A finished future's row; an exception in the worker becomes the variant's error."""
+    try:
+        return dict(fut.result())
+    except Exception as exc:  # a worker that died, or a bug: report it in the row, keep the study
+        return failed_row(f"unexpected failure ({type(exc).__name__}): {exc}", task[4], task[5])
+
+
+def _dask(document: YamlDocument, args: list[Task], client: Any, workers: int, scheduler: str | None) -> Rows:
+    try:
+        from distributed import Client, LocalCluster
+        from distributed import as_completed as dask_completed
+    except ImportError:
+        raise InputError(DASK_MISSING) from None
+    cluster = None
+    own = client is None
+    if own:
+        if scheduler:
+            try:
+                client = Client(scheduler, timeout="10s")
+            except (OSError, TimeoutError) as exc:
+                raise RunError(
+                    f"cannot reach the Dask scheduler at {scheduler} ({exc}); check the address and "
+                    "that 'dask scheduler' is running there"
+                ) from None
+        else:
+            import dask
+
+            # no statistical profiler in the workers: it samples every 10 ms and costs 10-15% of the compute;
+            # and ignore Ctrl-C while they start, which they inherit: the terminal's Ctrl-C reaches this process only
+            with dask.config.set({"distributed.worker.profile.enabled": False}), _sigint_ignored():
+                cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    scheduler_kwargs=NO_DASHBOARD,
+                    silence_logs=logging.ERROR,
+                )
+            client = Client(cluster)
+    futures: list[Any] = []
+    finished: set[int] = set()
+    try:
+        shared = client.scatter(document, broadcast=True)  # the document travels once per worker, not per task
+        token = uuid.uuid4().hex[:12]
+        futures = [
+            client.submit(run_variant, shared, *task, key=f"lunarsim-variant-{i}-{token}", pure=False)
+            for i, task in enumerate(args)
+        ]
+        index = {fut.key: i for i, fut in enumerate(futures)}
+        for fut in dask_completed(futures):
+            i = index[fut.key]
+            finished.add(i)
+            yield i, _outcome(fut, args[i])
+            fut.release()
+    finally:
+        pending = [f for i, f in enumerate(futures) if i not in finished]
+        if pending:
+            client.cancel(pending)
+        if own:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class StudyResult:
+    """The rows of a study, in grid order: ``values`` (key -> text) plus the statistics of ``variant_stats``."""
+
+    study: Study
+    rows: tuple[dict[str, Any], ...]
+
+    @property
+    def failed(self) -> list[dict[str, Any]]:
+        """Rows of variants that did not run."""
+        return [r for r in self.rows if r["error"] is not None]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of ``lunarsim sweep --json``."""
+        s = self.study
+        out: dict[str, Any] = {
+            "scenario": s.scenario_id,
+            "name": s.name,
+            "replications": s.replications,
+            "seed": s.seed,
+            "vary": [a.to_dict() for a in s.axes],
+        }
+        if s.milestone is not None:
+            out["milestone"] = s.milestone
+        if s.deadline is not None:
+            out["deadline"] = format_utc(s.deadline)
+        out["variants"] = [dict(r) for r in self.rows]
+        return out
+
+    def csv_rows(self) -> list[dict[str, Any]]:
+        """One flat row per variant: the keys, then the statistics (empty when the variant failed)."""
+        s = self.study
+        out = []
+        for r in self.rows:
+            row: dict[str, Any] = dict(r["values"])
+            row["success_probability"] = r["success_probability"]
+            for q in PERCENTILES:
+                row[f"duration_h_p{q}"] = (r["duration_h"] or {}).get(f"p{q}")
+            for q in PERCENTILES:
+                row[f"end_p{q}"] = (r["end"] or {}).get(f"p{q}")
+            if s.milestone is not None:
+                m = r["milestone"] or {}
+                for q in PERCENTILES:
+                    row[f"{s.milestone}_end_h_p{q}"] = (m.get("end_h") or {}).get(f"p{q}")
+                for q in PERCENTILES:
+                    row[f"{s.milestone}_end_p{q}"] = (m.get("end") or {}).get(f"p{q}")
+                if s.deadline is not None:
+                    row[f"{s.milestone}_deadline_probability"] = m.get("deadline_probability")
+            if s.deadline is not None:
+                row["deadline_probability"] = (r["deadline"] or {}).get("probability")
+            row["error"] = r["error"]
+            out.append(row)
+        return out
+
+
+def sweep(
+    scenario: str | Path,
+    vary: Sequence[str | Axis],
+    *,
+    replications: int,
+    seed: int,
+    sets: Sequence[str] = (),
+    milestone: str | None = None,
+    deadline: datetime | str | None = None,
+    executor: ExecutorSpec = "local",
+    workers: int = 1,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+) -> StudyResult:
+    """Read a scenario file, apply ``sets``, check the study and run it (see ``prepare``, ``run_study``)."""
+    document = load_document(scenario, sets)
+    study = prepare(
+        document, str(scenario), vary, replications=replications, seed=seed, milestone=milestone, deadline=deadline
+    )
+    return run_study(study, executor=executor, workers=workers, scheduler=scheduler, progress=progress)
