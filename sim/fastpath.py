@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine import ABORTED, DONE, NOT_RUN, SKIPPED, WINDOW_DRIVER, RunArrays, as_model
+from sim.engine import ABORTED, NOT_RUN, SKIPPED, WINDOW_DRIVER, RunArrays, as_model
 from sim.graph import ABORT, HOLD, RETRY, SKIP, Model, PhaseGraph
 from sim.windows import WindowNeverOpens
 
@@ -30,33 +30,42 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
     if g.uses_resources:
         raise ValueError("the vector path cannot model shared resources; use the SimPy engine")
     n, p = durations_s.shape
-    ready = np.full((n, p), np.nan)
-    start = np.full((n, p), np.nan)
-    end = np.full((n, p), np.nan)
-    driver = np.full((n, p), -1, dtype=np.int32)
-    wait_w = np.zeros((n, p))
-    lost = np.zeros((n, p))
-    attempts = np.ones((n, p), dtype=np.int16)
-    status = np.full((n, p), DONE, dtype=np.int8)
-    blocked = np.zeros((n, p), dtype=bool)  # not run: an ancestor aborted
+    failing = fails is not None and bool(g.failing)
+    # column-major: every per-phase column is contiguous, which is what the loop below reads
+    ready = np.empty((n, p), order="F")
+    windowed = any(w >= 0 for w in g.window)
+    start = np.empty((n, p), order="F") if windowed else ready  # no windows: a phase starts when ready
+    end = np.empty((n, p), order="F")
+    driver = np.empty((n, p), dtype=np.int32, order="F")
+    wait_w = np.zeros((n, p), order="F")
+    lost = np.zeros((n, p), order="F")
+    attempts = np.ones((n, p), dtype=np.int16, order="F")
+    status = np.zeros((n, p), dtype=np.int8, order="F")  # DONE
+    blocked = np.zeros((n, p), dtype=bool, order="F") if failing else None  # an ancestor aborted
+    zero = np.zeros(n)
     for i in g.order:
         d = durations_s[:, i]
         preds, lags = g.preds[i], g.lags_s[i]
+        dead = None
         if preds:
-            best = end[:, preds[0]] + lags[0]
-            who = np.full(n, preds[0], dtype=np.int32)
-            dead = blocked[:, preds[0]] | (status[:, preds[0]] == ABORTED)
+            j0 = preds[0]
+            best = end[:, j0] + lags[0]
+            who = np.full(n, j0, dtype=np.int32)
             for j, lag in zip(preds[1:], lags[1:], strict=True):
                 t = end[:, j] + lag
                 later = t > best
                 best = np.where(later, t, best)
-                who[later] = j
-                dead |= blocked[:, j] | (status[:, j] == ABORTED)
-            blocked[:, i] = dead
+                who = np.where(later, np.int32(j), who)
+            if blocked is not None:
+                dead = blocked[:, j0] | (status[:, j0] == ABORTED)
+                for j in preds[1:]:
+                    dead |= blocked[:, j] | (status[:, j] == ABORTED)
+                blocked[:, i] = dead
+                if not dead.any():
+                    dead = None
         else:
-            best = np.zeros(n)
+            best = zero
             who = np.full(n, -1, dtype=np.int32)
-            dead = None
         t = best
         w = g.window[i] if g.window else -1
         if w >= 0:
@@ -66,12 +75,12 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
             if np.isinf(t).any():
                 k = int(np.flatnonzero(np.isinf(t))[0])
                 raise WindowNeverOpens(g.ids[i], g.window_names[w], float(best[k]), model.windows[w].horizon_s)
-            later = t > best
-            who[later] = WINDOW_DRIVER
+            who = np.where(t > best, np.int32(WINDOW_DRIVER), who)
             wait_w[:, i] = t - best
         total = d
-        spec = g.failure[i] if g.failure else None
-        if spec is not None and fails is not None:
+        spec = g.failure[i] if failing else None
+        if spec is not None:
+            assert fails is not None
             f = fails[:, i]
             failed = f > 0
             if spec.mode == RETRY:
@@ -87,11 +96,12 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
                 status[failed, i] = SKIPPED
             lost[:, i] = total - d
         ready[:, i] = best
-        start[:, i] = t
-        end[:, i] = t + total
+        if windowed:
+            start[:, i] = t
+        np.add(t, total, out=end[:, i])
         driver[:, i] = who
-        if dead is not None and dead.any():
-            for arr in (ready, start, end):
+        if dead is not None:
+            for arr in {id(a): a for a in (ready, start, end)}.values():
                 arr[dead, i] = np.nan
             wait_w[dead, i] = 0.0
             lost[dead, i] = 0.0

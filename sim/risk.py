@@ -17,7 +17,8 @@ from sim.results import Ensemble
 from sim.timebase import HOUR_S, format_utc, to_utc
 
 PERCENTILES = (10, 50, 80, 90)
-SENSITIVITY_SAMPLE = 200_000  # Spearman on the first replications: error ~ 1/sqrt(n) ~ 0.002
+SENSITIVITY_SAMPLE = 100_000  # Spearman on the first replications: standard error ~ 1/sqrt(n) ~ 0.003
+PHASE_SAMPLE = 200_000  # per-phase percentiles on the first replications (see summary)
 
 
 def _h(x: float) -> float:
@@ -26,15 +27,22 @@ def _h(x: float) -> float:
 
 def average_ranks(x: np.ndarray) -> np.ndarray:
     """Ranks 1..n with ties given their average rank (as Spearman's rho needs)."""
-    _, inverse, counts = np.unique(x, return_inverse=True, return_counts=True)
-    upper = np.cumsum(counts)
-    avg = upper - (counts - 1) / 2.0
-    return avg[inverse]
+    order = np.argsort(x)  # ties are averaged below, so their order does not matter
+    xs = x[order]
+    starts = np.flatnonzero(np.concatenate(([True], xs[1:] != xs[:-1])))
+    counts = np.diff(np.append(starts, xs.size))
+    avg = starts + (counts + 1) / 2.0  # 1-based average rank of each run of equal values
+    ranks = np.empty(x.size)
+    ranks[order] = np.repeat(avg, counts)
+    return ranks
 
 
-def spearman(x: np.ndarray, y: np.ndarray) -> float:
+def spearman(x: np.ndarray, y: np.ndarray, y_ranks: np.ndarray | None = None) -> float:
     """Spearman rank correlation; 0.0 when either side is constant."""
-    rx, ry = average_ranks(x), average_ranks(y)
+    if x.size == 0 or x.min() == x.max():
+        return 0.0
+    rx = average_ranks(x)
+    ry = average_ranks(y) if y_ranks is None else y_ranks
     sx, sy = rx.std(), ry.std()
     if sx == 0 or sy == 0:
         return 0.0
@@ -42,11 +50,18 @@ def spearman(x: np.ndarray, y: np.ndarray) -> float:
 
 
 def sensitivities(ens: Ensemble) -> np.ndarray:
-    """Per phase: Spearman correlation of its duration with the mission duration."""
+    """Per phase: Spearman correlation of its duration with the mission duration.
+
+    Computed on the first ``SENSITIVITY_SAMPLE`` successful replications (a fixed prefix, so it
+    does not depend on the workers); the mission-duration ranks are computed once.
+    """
     m = min(ens.replications, SENSITIVITY_SAMPLE)
     ok = ens.success[:m]
     total = ens.end_s[:m][ok]
-    return np.array([spearman(ens.duration_s[:m, i][ok], total) for i in range(len(ens.phase_ids))])
+    total_ranks = average_ranks(total)
+    return np.array(
+        [spearman(ens.duration_s[:m, i][ok], total, total_ranks) for i in range(len(ens.phase_ids))]
+    )
 
 
 def deadline_probability(ens: Ensemble, deadline_s: float) -> float:
@@ -68,6 +83,7 @@ def summary(
     """The JSON object of ``lunarsim mc --json`` (DESIGN.md "Outputs", extended)."""
     n = ens.replications
     ok = ens.success
+    all_ok = bool(ok.all())
     ends = ens.end_s[ok]
     out: dict[str, Any] = {
         "scenario": ens.scenario_id,
@@ -90,15 +106,26 @@ def summary(
                            "probability": round(deadline_probability(ens, deadline_s), 6)}
     sens = sensitivities(ens)
     actual_durations_s = actual_durations_s or {}
+    # Per-phase percentiles come from a fixed prefix of the replications (worker-independent):
+    # exact for N <= PHASE_SAMPLE; above it their Monte Carlo error is already far below the
+    # hours shown, and a million partitions per phase would dominate the run time.
+    m = min(n, PHASE_SAMPLE)
+    prefix_ok = ok[:m]
+    rows = slice(0, m) if bool(prefix_ok.all()) else np.flatnonzero(prefix_ok)
+    if m < n:
+        out["phase_statistics"] = {"replications": int(prefix_ok.sum()), "note": "first successful "
+                                   "replications; mission-level figures use all of them"}
     phases = []
     for i, pid in enumerate(ens.phase_ids):
-        dur = ens.duration_s[:, i][ok].astype(np.float64)
-        end = ens.phase_end_s[:, i][ok].astype(np.float64)
+        dur = ens.duration_s[:, i][rows]  # float32 columns, contiguous
+        end = ens.phase_end_s[:, i][rows]
         row: dict[str, Any] = {"id": pid}
         if dur.size:
             dq = np.percentile(dur, (10, 50, 90))
             eq = np.percentile(end, (10, 50, 90))
-            row["duration_h"] = {"mean": _h(dur.mean()), "p10": _h(dq[0]), "p50": _h(dq[1]), "p90": _h(dq[2])}
+            mean_s = ens.duration_s[:, i][ok].mean(dtype=np.float64) if not all_ok else \
+                ens.duration_s[:, i].mean(dtype=np.float64)
+            row["duration_h"] = {"mean": _h(mean_s), "p10": _h(dq[0]), "p50": _h(dq[1]), "p90": _h(dq[2])}
             row["end_h"] = {"p10": _h(eq[0]), "p50": _h(eq[1]), "p90": _h(eq[2])}
         else:
             row["duration_h"] = row["end_h"] = None
