@@ -197,9 +197,7 @@ class SimulatedSpread:
     actual_percentile: float | None = None
 
 
-def spread_from_samples(
-    samples_s: Sequence[float] | np.ndarray, actual_s: float | None = None
-) -> SimulatedSpread:
+def spread_from_samples(samples_s: Sequence[float] | np.ndarray, actual_s: float | None = None) -> SimulatedSpread:
     """P10/P50/P90 (hours) of simulated durations in seconds, and the actual's percentile.
 
     >>> s = spread_from_samples([3600.0 * h for h in range(1, 11)], actual_s=5.5 * 3600)
@@ -395,8 +393,13 @@ class Wait:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form, one entry of a summary's ``"waits"``."""
-        return {"phase": self.phase, "released_by": self.released_by, "wait_h": _r(self.hours),
-                "cause": self.cause, "window": self.window}
+        return {
+            "phase": self.phase,
+            "released_by": self.released_by,
+            "wait_h": _r(self.hours),
+            "cause": self.cause,
+            "window": self.window,
+        }
 
 
 @dataclass(frozen=True)
@@ -459,13 +462,9 @@ class MissionSummary:
             "delta_actual_vs_planned_h": _r(self.delta_actual_vs_planned_h),
             "delta_actual_vs_planned_pct": _r(percent_delta(self.planned_h, self.actual_h), PERCENT_DECIMALS),
             "delta_simulated_vs_planned_h": _r(self.delta_simulated_vs_planned_h),
-            "delta_simulated_vs_planned_pct": _r(
-                percent_delta(self.planned_h, self.simulated_h), PERCENT_DECIMALS
-            ),
+            "delta_simulated_vs_planned_pct": _r(percent_delta(self.planned_h, self.simulated_h), PERCENT_DECIMALS),
             "delta_simulated_vs_actual_h": _r(self.delta_simulated_vs_actual_h),
-            "delta_simulated_vs_actual_pct": _r(
-                percent_delta(self.actual_h, self.simulated_h), PERCENT_DECIMALS
-            ),
+            "delta_simulated_vs_actual_pct": _r(percent_delta(self.actual_h, self.simulated_h), PERCENT_DECIMALS),
             "planned_sample_mass_g": self.planned_sample_mass_g,
             "actual_sample_mass_g": self.actual_sample_mass_g,
             "delta_sample_mass_g": _r(self.delta_sample_mass_g),
@@ -619,28 +618,35 @@ class Comparison:
                     continue
                 plan, act, sim = k.planned[m], k.actual_run.get(m), k.run.get(m)
                 act_el, sim_el = k.actual[m], k.simulated[m]
-                row("kind", m, "", "", k.kind, {
-                    "planned_h": _r(plan),
-                    "actual_h": _r(act),
-                    "simulated_h": _r(sim),
-                    "delta_actual_vs_planned_h": _r(delta(plan, act)),
-                    "delta_actual_vs_planned_pct": _r(percent_delta(plan, act), PERCENT_DECIMALS),
-                    "delta_simulated_vs_planned_h": _r(delta(plan, sim)),
-                    "delta_simulated_vs_planned_pct": _r(percent_delta(plan, sim), PERCENT_DECIMALS),
-                    "delta_simulated_vs_actual_h": _r(delta(act, sim)),
-                    "delta_simulated_vs_actual_pct": _r(percent_delta(act, sim), PERCENT_DECIMALS),
-                    "simulated_wait_h": _r(k.wait.get(m)),
-                    "simulated_elapsed_h": _r(sim_el),
-                    "actual_elapsed_h": _r(act_el),
-                    "delta_actual_elapsed_vs_planned_h": _r(delta(plan, act_el)),
-                    "delta_actual_elapsed_vs_planned_pct": _r(percent_delta(plan, act_el), PERCENT_DECIMALS),
-                    "delta_simulated_elapsed_vs_planned_h": _r(delta(plan, sim_el)),
-                    "delta_simulated_elapsed_vs_planned_pct": _r(percent_delta(plan, sim_el), PERCENT_DECIMALS),
-                    "delta_simulated_elapsed_vs_actual_elapsed_h": _r(delta(act_el, sim_el)),
-                    "delta_simulated_elapsed_vs_actual_elapsed_pct": _r(
-                        percent_delta(act_el, sim_el), PERCENT_DECIMALS
-                    ),
-                })
+                row(
+                    "kind",
+                    m,
+                    "",
+                    "",
+                    k.kind,
+                    {
+                        "planned_h": _r(plan),
+                        "actual_h": _r(act),
+                        "simulated_h": _r(sim),
+                        "delta_actual_vs_planned_h": _r(delta(plan, act)),
+                        "delta_actual_vs_planned_pct": _r(percent_delta(plan, act), PERCENT_DECIMALS),
+                        "delta_simulated_vs_planned_h": _r(delta(plan, sim)),
+                        "delta_simulated_vs_planned_pct": _r(percent_delta(plan, sim), PERCENT_DECIMALS),
+                        "delta_simulated_vs_actual_h": _r(delta(act, sim)),
+                        "delta_simulated_vs_actual_pct": _r(percent_delta(act, sim), PERCENT_DECIMALS),
+                        "simulated_wait_h": _r(k.wait.get(m)),
+                        "simulated_elapsed_h": _r(sim_el),
+                        "actual_elapsed_h": _r(act_el),
+                        "delta_actual_elapsed_vs_planned_h": _r(delta(plan, act_el)),
+                        "delta_actual_elapsed_vs_planned_pct": _r(percent_delta(plan, act_el), PERCENT_DECIMALS),
+                        "delta_simulated_elapsed_vs_planned_h": _r(delta(plan, sim_el)),
+                        "delta_simulated_elapsed_vs_planned_pct": _r(percent_delta(plan, sim_el), PERCENT_DECIMALS),
+                        "delta_simulated_elapsed_vs_actual_elapsed_h": _r(delta(act_el, sim_el)),
+                        "delta_simulated_elapsed_vs_actual_elapsed_pct": _r(
+                            percent_delta(act_el, sim_el), PERCENT_DECIMALS
+                        ),
+                    },
+                )
         return rows
 
 
@@ -711,8 +717,9 @@ def waits(scenario: Scenario, timeline: Timeline) -> list[Wait]:
             continue
         driver = releasing_phase(p, records)
         window = p.window.name if p.window is not None and r.wait_window_s > 0 else None
-        out.append(Wait(phase=p.id, released_by=driver or p.id, hours=r.wait_s / HOUR_S,
-                        cause=r.wait_cause, window=window))
+        out.append(
+            Wait(phase=p.id, released_by=driver or p.id, hours=r.wait_s / HOUR_S, cause=r.wait_cause, window=window)
+        )
     return out
 
 
@@ -782,9 +789,7 @@ def compare_phases(
             if a_start is not None and a_end is not None:
                 s_lo, s_hi = PRECISION_WINDOW_S[start_prec]
                 e_lo, e_hi = PRECISION_WINDOW_S[precision]
-                actual_h = (
-                    (a_end + PRECISION_POINT_S[precision]) - (a_start + PRECISION_POINT_S[start_prec])
-                ) / HOUR_S
+                actual_h = ((a_end + PRECISION_POINT_S[precision]) - (a_start + PRECISION_POINT_S[start_prec])) / HOUR_S
                 if start_from == p.id and a_start == a_end:
                     actual_lo = actual_hi = 0.0  # one published instant (a milestone): exactly 0 s
                 else:
@@ -830,8 +835,9 @@ def compare_phases(
     for row in rows:
         elapsed = _actual_elapsed(row, caused.get(row.id, []), phase_of, flown, starts)
         if elapsed is not None:
-            row = replace(row, actual_elapsed_h=elapsed[0], actual_elapsed_low_h=elapsed[1],
-                          actual_elapsed_high_h=elapsed[2])
+            row = replace(
+                row, actual_elapsed_h=elapsed[0], actual_elapsed_low_h=elapsed[1], actual_elapsed_high_h=elapsed[2]
+            )
         out.append(row)
     return out
 
@@ -968,8 +974,11 @@ def by_kind(missions: Sequence[str], phases: Sequence[PhaseComparison]) -> tuple
             run[m] = _sum([p.simulated_h for p in rows])
             wait[m] = _sum([p.simulated_wait_h for p in rows])
             act_run[m] = _sum([p.actual_h for p in rows])
-        out.append(KindHours(kind=kind, simulated=sim, actual=act, planned=plan, count=count, run=run, wait=wait,
-                             actual_run=act_run))
+        out.append(
+            KindHours(
+                kind=kind, simulated=sim, actual=act, planned=plan, count=count, run=run, wait=wait, actual_run=act_run
+            )
+        )
     return tuple(out)
 
 

@@ -131,8 +131,7 @@ class Triangular(Distribution):
 
     def describe(self) -> str:
         return (
-            f"triangular({format_duration(self.low_s)}, {format_duration(self.mode_s)}, "
-            f"{format_duration(self.high_s)})"
+            f"triangular({format_duration(self.low_s)}, {format_duration(self.mode_s)}, {format_duration(self.high_s)})"
         )
 
 
@@ -164,10 +163,7 @@ class Pert(Distribution):
         return self.low_s + (self.high_s - self.low_s) * rng.beta(a, b, n)
 
     def describe(self) -> str:
-        return (
-            f"pert({format_duration(self.low_s)}, {format_duration(self.mode_s)}, "
-            f"{format_duration(self.high_s)})"
-        )
+        return f"pert({format_duration(self.low_s)}, {format_duration(self.mode_s)}, {format_duration(self.high_s)})"
 
 
 @dataclass(frozen=True)
@@ -239,9 +235,7 @@ def parse_distribution(value: Any) -> Distribution:
     if isinstance(value, (str, int, float)):
         return Fixed(parse_duration(value))  # type: ignore[arg-type]
     if not isinstance(value, Mapping):
-        raise ValueError(
-            f"expected a duration string ('37min') or a mapping with 'dist:', got {type(value).__name__}"
-        )
+        raise ValueError(f"expected a duration string ('37min') or a mapping with 'dist:', got {type(value).__name__}")
     kind = value.get("dist")
     if kind is None:
         raise ValueError(f"distribution mapping needs 'dist:' (one of {', '.join(DIST_NAMES)})")

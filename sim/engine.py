@@ -79,9 +79,7 @@ def as_model(model: Model | PhaseGraph) -> Model:
     return model if isinstance(model, Model) else Model(graph=model, windows=())
 
 
-def run_once(
-    model: Model | PhaseGraph, durations_s: Sequence[float], fails: Sequence[int] | None = None
-) -> RunArrays:
+def run_once(model: Model | PhaseGraph, durations_s: Sequence[float], fails: Sequence[int] | None = None) -> RunArrays:
     """One replication on a fresh SimPy ``Environment``; arrays in file order.
 
     Raises:
@@ -215,10 +213,7 @@ def run_once(
 def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndarray | None = None) -> RunArrays:
     """Many replications, one Environment each; ``durations_s`` (and ``fails``) are ``(N, P)``."""
     model = as_model(model)
-    runs = [
-        run_once(model, row, None if fails is None else fails[r])
-        for r, row in enumerate(durations_s.tolist())
-    ]
+    runs = [run_once(model, row, None if fails is None else fails[r]) for r, row in enumerate(durations_s.tolist())]
     return RunArrays(**{f: np.stack([getattr(x, f) for x in runs]) for f in RunArrays.__dataclass_fields__})
 
 

@@ -93,12 +93,8 @@ _E_RATE_DEG_PER_DAY = np.array(
     [-0.0529921, -0.1059842, 13.0120009, 13.3407154, 0.9856003, 26.4057084, 13.0649930,
      0.3287146, 1.7484877, -0.1589763, 0.0036096, 0.1643573, 12.9590088]
 )  # fmt: skip
-_RA_SIN_DEG = np.array(
-    [-3.8787, -0.1204, 0.0700, -0.0172, 0.0, 0.0072, 0.0, 0.0, 0.0, -0.0052, 0.0, 0.0, 0.0043]
-)
-_DEC_COS_DEG = np.array(
-    [1.5419, 0.0239, -0.0278, 0.0068, 0.0, -0.0029, 0.0009, 0.0, 0.0, 0.0008, 0.0, 0.0, -0.0009]
-)
+_RA_SIN_DEG = np.array([-3.8787, -0.1204, 0.0700, -0.0172, 0.0, 0.0072, 0.0, 0.0, 0.0, -0.0052, 0.0, 0.0, 0.0043])
+_DEC_COS_DEG = np.array([1.5419, 0.0239, -0.0278, 0.0068, 0.0, -0.0029, 0.0009, 0.0, 0.0, 0.0008, 0.0, 0.0, -0.0009])
 _W_SIN_DEG = np.array(
     [3.5610, 0.1208, -0.0642, 0.0158, 0.0252, -0.0066, -0.0047,
      -0.0046, 0.0028, 0.0052, 0.0040, 0.0019, -0.0044]
@@ -299,9 +295,7 @@ class Ephemeris:
         lon_deg = np.degrees(np.arctan2(v[:, 1], v[:, 0]))
         return lat_deg.reshape(t.shape), lon_deg.reshape(t.shape)
 
-    def sun_elevation_deg(
-        self, lat_deg: float, lon_deg: float, epoch: datetime, t_s: ArrayLike
-    ) -> FloatArray:
+    def sun_elevation_deg(self, lat_deg: float, lon_deg: float, epoch: datetime, t_s: ArrayLike) -> FloatArray:
         """Elevation of the Sun's centre above the local horizon of a lunar site.
 
         Args:
@@ -323,9 +317,7 @@ class Ephemeris:
 
     # -- search --------------------------------------------------------------------------------
 
-    def _elevation_fn(
-        self, lat_deg: float, lon_deg: float, epoch: datetime
-    ) -> Callable[[FloatArray], FloatArray]:
+    def _elevation_fn(self, lat_deg: float, lon_deg: float, epoch: datetime) -> Callable[[FloatArray], FloatArray]:
         """``t_s -> elevation_deg`` for one site (validated once)."""
         _check_site(lat_deg, lon_deg)
         _check_aware(epoch, "epoch")
@@ -401,9 +393,7 @@ class Ephemeris:
         if part not in ("any", "morning", "afternoon"):
             raise ValueError(f"part must be 'any', 'morning' or 'afternoon', got {part!r}")
         if max_elevation_deg is not None and max_elevation_deg < min_elevation_deg:
-            raise ValueError(
-                f"max_elevation_deg {max_elevation_deg} is below min_elevation_deg {min_elevation_deg}"
-            )
+            raise ValueError(f"max_elevation_deg {max_elevation_deg} is below min_elevation_deg {min_elevation_deg}")
         start_s, end_s = float(start_s), float(end_s)
         f = self._elevation_fn(lat_deg, lon_deg, epoch)
         scan = _Scan.run(f, start_s, end_s, step_s)

@@ -146,7 +146,11 @@ def window_table(
 
             ephemeris = default_ephemeris()
         iv = ephemeris.daylight_intervals(
-            site.lat_deg, site.lon_deg, epoch, 0.0, horizon,
+            site.lat_deg,
+            site.lon_deg,
+            epoch,
+            0.0,
+            horizon,
             min_elevation_deg=spec.min_sun_elevation_deg,
             max_elevation_deg=spec.max_sun_elevation_deg,
             part=spec.part,

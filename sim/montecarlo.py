@@ -87,8 +87,15 @@ def draw_failures(graph: PhaseGraph, seed: int, block: int, size: int) -> np.nda
     return f
 
 
-SUM_FIELDS = ("slip_overrun_s", "slip_failure_s", "slip_window_s", "slip_resource_s", "slip_upstream_s",
-              "wait_window_s", "wait_resource_s")
+SUM_FIELDS = (
+    "slip_overrun_s",
+    "slip_failure_s",
+    "slip_window_s",
+    "slip_resource_s",
+    "slip_upstream_s",
+    "wait_window_s",
+    "wait_resource_s",
+)
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ def _file_mode(target: Path) -> int:
 
 def write_text(path: str | Path, text: str) -> Path:
     """Write text (UTF-8) atomically."""
+
     def write(p: Path) -> None:
         p.write_text(text, encoding="utf-8")
 

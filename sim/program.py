@@ -223,8 +223,7 @@ def _read(path: Path, including: tuple[str, str] | None) -> YamlDocument:
         where, fld = including
         what = "is a folder, not a file" if path.is_dir() else "no such file"
         raise InputError(
-            f"{where}: {fld}: {what}: {str(path)!r} (include paths are relative to the including file); "
-            "check the path"
+            f"{where}: {fld}: {what}: {str(path)!r} (include paths are relative to the including file); check the path"
         )
     try:
         return parse_yaml(read_text(path))
@@ -297,9 +296,13 @@ class _Loader:
             if name in self.resources and self.resources[name] != spec:
                 line = doc.line_of(("resources", name))
                 self.problems.append(
-                    _line(str(path), line, ("resources", name),
-                          f"resource {name!r} is declared differently in {self.resource_origin[name]}; "
-                          "declare a shared resource the same way everywhere")
+                    _line(
+                        str(path),
+                        line,
+                        ("resources", name),
+                        f"resource {name!r} is declared differently in {self.resource_origin[name]}; "
+                        "declare a shared resource the same way everywhere",
+                    )
                 )
             elif name not in self.resources:
                 self.resources[name] = spec
@@ -312,7 +315,7 @@ class _Loader:
             fld = f"include[{i}]"
             ident = _identity(target)
             if ident in idents:
-                cycle = [name for _, name in stack[idents.index(ident):]] + [str(target)]
+                cycle = [name for _, name in stack[idents.index(ident) :]] + [str(target)]
                 self.problems.append(
                     f"{where}: {fld}: include cycle: {' -> '.join(cycle)}; remove one of these includes"
                 )
@@ -357,9 +360,13 @@ class _Loader:
                 )
             else:
                 self.problems.append(
-                    _line(str(path), doc.line_of(("id",)), ("id",),
-                          f"mission id {scenario.id!r} is already used by {first}; "
-                          "mission ids must be unique (give each file once, or rename one)")
+                    _line(
+                        str(path),
+                        doc.line_of(("id",)),
+                        ("id",),
+                        f"mission id {scenario.id!r} is already used by {first}; "
+                        "mission ids must be unique (give each file once, or rename one)",
+                    )
                 )
             return
         self.first_use[scenario.id] = str(path)
@@ -373,9 +380,7 @@ def _program_problems(exc: ValidationError, doc: YamlDocument, source: str) -> l
         raw = tuple(part for part in err["loc"] if part != "[key]")
         loc = _clean_loc(raw, doc.data)
         if err["type"] == "extra_forbidden" and loc:
-            model: type[StrictModel] = (
-                SharedResource if len(loc) == 3 and loc[0] == "resources" else ProgramFile
-            )
+            model: type[StrictModel] = SharedResource if len(loc) == 3 and loc[0] == "resources" else ProgramFile
             key = str(loc[-1])
             allowed = sorted(model.model_fields)
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)

@@ -44,9 +44,21 @@ def merge_program(program: Program) -> Scenario:
     resources: dict[str, ResourceSpec] = {k: ResourceSpec(capacity=v.capacity) for k, v in program.resources.items()}
     windows: dict[str, Any] = {}
     phases: list[Phase] = [
-        Phase.model_construct(id=START, name="Program start (earliest mission epoch)", kind="launch",
-                              element=START, after=[], duration=Fixed(0.0), planned=None, actual=None,
-                              window=None, resources=[], failure=None, source=None, note=None)
+        Phase.model_construct(
+            id=START,
+            name="Program start (earliest mission epoch)",
+            kind="launch",
+            element=START,
+            after=[],
+            duration=Fixed(0.0),
+            planned=None,
+            actual=None,
+            window=None,
+            resources=[],
+            failure=None,
+            source=None,
+            note=None,
+        )
     ]
     elements = [START]
     horizon = 0.0
@@ -63,18 +75,33 @@ def merge_program(program: Program) -> Scenario:
             after = [Dependency.model_construct(phase=_name(m.id, d.phase), lag=d.lag) for d in p.dependencies]
             if not after:
                 after = [Dependency.model_construct(phase=START, lag=offset)]
-            phases.append(p.model_copy(update={
-                "id": _name(m.id, p.id),
-                "element": _name(m.id, p.element),
-                "after": after,
-                "window": None if p.window is None else WindowRef.model_construct(
-                    name=_name(m.id, p.window.name), must_fit=p.window.must_fit),
-                "resources": [r if r in shared else _name(m.id, r) for r in p.resources],
-            }))
+            phases.append(
+                p.model_copy(
+                    update={
+                        "id": _name(m.id, p.id),
+                        "element": _name(m.id, p.element),
+                        "after": after,
+                        "window": None
+                        if p.window is None
+                        else WindowRef.model_construct(name=_name(m.id, p.window.name), must_fit=p.window.must_fit),
+                        "resources": [r if r in shared else _name(m.id, r) for r in p.resources],
+                    }
+                )
+            )
     return Scenario.model_construct(
-        id=program.id, name=program.name, description=program.description, epoch=epoch, site=None,
-        elements=elements, planned=None, actual=None, horizon=horizon, windows=windows,
-        resources=resources, phases=phases, sources=list(program.sources),
+        id=program.id,
+        name=program.name,
+        description=program.description,
+        epoch=epoch,
+        site=None,
+        elements=elements,
+        planned=None,
+        actual=None,
+        horizon=horizon,
+        windows=windows,
+        resources=resources,
+        phases=phases,
+        sources=list(program.sources),
     )
 
 
@@ -101,15 +128,34 @@ def split_timeline(program: Program, merged: Timeline) -> list[Timeline]:
         for p in merged.phases:
             if not p.id.startswith(prefix):
                 continue
-            records.append(PhaseRecord(
-                id=p.id[len(prefix):], name=p.name, kind=p.kind, element=p.element[len(prefix):],
-                ready_s=p.ready_s - shift, start_s=p.start_s - shift, end_s=p.end_s - shift,
-                wait_cause=p.wait_cause, attempts=p.attempts, outcome=p.outcome,
-                wait_window_s=p.wait_window_s, wait_resource_s=p.wait_resource_s, failure_s=p.failure_s,
-            ))
+            records.append(
+                PhaseRecord(
+                    id=p.id[len(prefix) :],
+                    name=p.name,
+                    kind=p.kind,
+                    element=p.element[len(prefix) :],
+                    ready_s=p.ready_s - shift,
+                    start_s=p.start_s - shift,
+                    end_s=p.end_s - shift,
+                    wait_cause=p.wait_cause,
+                    attempts=p.attempts,
+                    outcome=p.outcome,
+                    wait_window_s=p.wait_window_s,
+                    wait_resource_s=p.wait_resource_s,
+                    failure_s=p.failure_s,
+                )
+            )
         aborted = any(r.outcome == "aborted" for r in records)
-        out.append(Timeline(scenario_id=m.id, name=m.name, epoch=m.epoch, phases=tuple(records),
-                            outcome="aborted" if aborted else "success", elements=tuple(m.elements)))
+        out.append(
+            Timeline(
+                scenario_id=m.id,
+                name=m.name,
+                epoch=m.epoch,
+                phases=tuple(records),
+                outcome="aborted" if aborted else "success",
+                elements=tuple(m.elements),
+            )
+        )
     return out
 
 

@@ -70,23 +70,41 @@ def mc_tables(summary: dict[str, Any], names: dict[str, str], console: Console |
         console = Console()
         if not console.is_terminal:
             console = Console(width=200)
-    head = Table(title=f"{summary['scenario']}: {summary['replications']:,} replications, seed {summary['seed']}, "
-                 f"{summary['engine']} engine", title_justify="left", show_header=False)
+    head = Table(
+        title=f"{summary['scenario']}: {summary['replications']:,} replications, seed {summary['seed']}, "
+        f"{summary['engine']} engine",
+        title_justify="left",
+        show_header=False,
+    )
     head.add_column("what")
     head.add_column("value")
     head.add_row("success probability", f"{summary['success_probability']:.2%}")
     d, e = summary["duration_h"], summary["end"]
     if d:
-        head.add_row("mission duration (h)", f"mean {d['mean']:.1f}, std {d['std']:.1f}; P10 {d['p10']:.1f}, "
-                     f"P50 {d['p50']:.1f}, P80 {d['p80']:.1f}, P90 {d['p90']:.1f}")
+        head.add_row(
+            "mission duration (h)",
+            f"mean {d['mean']:.1f}, std {d['std']:.1f}; P10 {d['p10']:.1f}, "
+            f"P50 {d['p50']:.1f}, P80 {d['p80']:.1f}, P90 {d['p90']:.1f}",
+        )
         head.add_row("mission end (UTC)", f"P10 {e['p10']}  P50 {e['p50']}  P80 {e['p80']}  P90 {e['p90']}")
     if "deadline" in summary:
         dl = summary["deadline"]
         head.add_row("deadline", f"{dl['at']}: P(on time) = {dl['probability']:.2%}")
     console.print(head)
     table = Table(title="per phase (hours)", title_justify="left")
-    for col in ("phase", "P10", "P50", "P90", "end P50", "critical", "sensitivity", "wait", "slip",
-                "actual", "actual pct"):
+    for col in (
+        "phase",
+        "P10",
+        "P50",
+        "P90",
+        "end P50",
+        "critical",
+        "sensitivity",
+        "wait",
+        "slip",
+        "actual",
+        "actual pct",
+    ):
         table.add_column(col, justify="left" if col == "phase" else "right", no_wrap=col != "phase")
     for row in summary["phases"]:
         dur = row["duration_h"] or {}

@@ -242,8 +242,7 @@ def summary_table(comparison: Comparison) -> Table:
     """One row per mission: duration planned / flown / simulated and sample mass."""
     from rich.table import Table
 
-    table = Table(title="Missions", caption=CAPTION.split(";")[0] + ".", title_justify="left",
-                  caption_justify="left")
+    table = Table(title="Missions", caption=CAPTION.split(";")[0] + ".", title_justify="left", caption_justify="left")
     table.add_column("mission", no_wrap=True)
     table.add_column("planned", justify="right", no_wrap=True)
     table.add_column("flown", justify="right", no_wrap=True)

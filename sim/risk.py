@@ -59,9 +59,7 @@ def sensitivities(ens: Ensemble) -> np.ndarray:
     ok = ens.success[:m]
     total = ens.end_s[:m][ok]
     total_ranks = average_ranks(total)
-    return np.array(
-        [spearman(ens.duration_s[:m, i][ok], total, total_ranks) for i in range(len(ens.phase_ids))]
-    )
+    return np.array([spearman(ens.duration_s[:m, i][ok], total, total_ranks) for i in range(len(ens.phase_ids))])
 
 
 def deadline_probability(ens: Ensemble, deadline_s: float) -> float:
@@ -94,16 +92,22 @@ def summary(
     }
     if ends.size:
         pct = np.percentile(ends, PERCENTILES)
-        out["duration_h"] = {"mean": _h(ends.mean()), "std": _h(ends.std()),
-                             **{f"p{q}": _h(v) for q, v in zip(PERCENTILES, pct, strict=True)}}
+        out["duration_h"] = {
+            "mean": _h(ends.mean()),
+            "std": _h(ends.std()),
+            **{f"p{q}": _h(v) for q, v in zip(PERCENTILES, pct, strict=True)},
+        }
         out["end"] = {f"p{q}": format_utc(to_utc(ens.epoch, v)) for q, v in zip(PERCENTILES, pct, strict=True)}
     else:
         out["duration_h"] = None
         out["end"] = None
     if deadline is not None:
         deadline_s = (deadline - ens.epoch).total_seconds()
-        out["deadline"] = {"at": format_utc(deadline), "hours_after_epoch": _h(deadline_s),
-                           "probability": round(deadline_probability(ens, deadline_s), 6)}
+        out["deadline"] = {
+            "at": format_utc(deadline),
+            "hours_after_epoch": _h(deadline_s),
+            "probability": round(deadline_probability(ens, deadline_s), 6),
+        }
     sens = sensitivities(ens)
     actual_durations_s = actual_durations_s or {}
     # Per-phase percentiles come from a fixed prefix of the replications (worker-independent):
@@ -113,8 +117,10 @@ def summary(
     prefix_ok = ok[:m]
     rows = slice(0, m) if bool(prefix_ok.all()) else np.flatnonzero(prefix_ok)
     if m < n:
-        out["phase_statistics"] = {"replications": int(prefix_ok.sum()), "note": "first successful "
-                                   "replications; mission-level figures use all of them"}
+        out["phase_statistics"] = {
+            "replications": int(prefix_ok.sum()),
+            "note": "first successful replications; mission-level figures use all of them",
+        }
     phases = []
     for i, pid in enumerate(ens.phase_ids):
         dur = ens.duration_s[:, i][rows]  # float32 columns, contiguous
@@ -123,8 +129,11 @@ def summary(
         if dur.size:
             dq = np.percentile(dur, (10, 50, 90))
             eq = np.percentile(end, (10, 50, 90))
-            mean_s = ens.duration_s[:, i][ok].mean(dtype=np.float64) if not all_ok else \
-                ens.duration_s[:, i].mean(dtype=np.float64)
+            mean_s = (
+                ens.duration_s[:, i][ok].mean(dtype=np.float64)
+                if not all_ok
+                else ens.duration_s[:, i].mean(dtype=np.float64)
+            )
             row["duration_h"] = {"mean": _h(mean_s), "p10": _h(dq[0]), "p50": _h(dq[1]), "p90": _h(dq[2])}
             row["end_h"] = {"p10": _h(eq[0]), "p50": _h(eq[1]), "p90": _h(eq[2])}
         else:
@@ -133,8 +142,11 @@ def summary(
         row["criticality"] = round(float(ens.critical_count[i]) / ok_n, 4)
         row["sensitivity"] = round(float(sens[i]), 4)
         mean = {k: float(v[i]) / ok_n for k, v in ens.sums.items()}
-        row["wait_h"] = {"mean": _h(mean["wait_window_s"] + mean["wait_resource_s"]),
-                         "window": _h(mean["wait_window_s"]), "resource": _h(mean["wait_resource_s"])}
+        row["wait_h"] = {
+            "mean": _h(mean["wait_window_s"] + mean["wait_resource_s"]),
+            "window": _h(mean["wait_window_s"]),
+            "resource": _h(mean["wait_resource_s"]),
+        }
         parts = {k: mean[f"slip_{k}_s"] for k in ("overrun", "failure", "window", "resource", "upstream")}
         row["slip_h"] = {**{k: _h(v) for k, v in parts.items()}, "total": _h(sum(parts.values()))}
         if pid in actual_durations_s and dur.size:

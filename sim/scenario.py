@@ -220,9 +220,7 @@ class CombinedWindow(StrictModel):
     note: str | None = None
 
 
-WindowSpec = Annotated[
-    PeriodicWindow | ExplicitWindow | DaylightWindow | CombinedWindow, Field(discriminator="type")
-]
+WindowSpec = Annotated[PeriodicWindow | ExplicitWindow | DaylightWindow | CombinedWindow, Field(discriminator="type")]
 
 
 class WindowRef(StrictModel):
@@ -451,14 +449,18 @@ def check_windows_and_resources(scenario: Scenario) -> list[tuple[Loc, str]]:
     for i, ph in enumerate(scenario.phases):
         if ph.window is not None and ph.window.name not in names:
             problems.append(
-                (("phases", i, "window"),
-                 f"unknown window {ph.window.name!r}{_suggest(ph.window.name, names)}; declare it under 'windows:'")
+                (
+                    ("phases", i, "window"),
+                    f"unknown window {ph.window.name!r}{_suggest(ph.window.name, names)}; declare it under 'windows:'",
+                )
             )
         for k, res in enumerate(ph.resources):
             if res not in scenario.resources:
                 problems.append(
-                    (("phases", i, "resources", k),
-                     f"unknown resource {res!r}{_suggest(res, scenario.resources)}; declare it under 'resources:'")
+                    (
+                        ("phases", i, "resources", k),
+                        f"unknown resource {res!r}{_suggest(res, scenario.resources)}; declare it under 'resources:'",
+                    )
                 )
     return problems
 
@@ -615,9 +617,15 @@ def _pydantic_problems(exc: ValidationError, doc: YamlDocument, source: str) -> 
             allowed = sorted(model.model_fields) if model is not None else []
             key = str(loc[-1])
             msg = f"unknown key {short_repr(key)}{_suggest(key, allowed)}; allowed here: {', '.join(allowed)}"
-        elif len(loc) >= 2 and loc[-2] == "after" and isinstance(loc[-1], int) and err["type"] in (
-            "model_type",
-            "string_type",
+        elif (
+            len(loc) >= 2
+            and loc[-2] == "after"
+            and isinstance(loc[-1], int)
+            and err["type"]
+            in (
+                "model_type",
+                "string_type",
+            )
         ):
             got = _type_name(err.get("input"))
             msg = f"expected a phase id or a mapping {{phase: ID, lag: DURATION}}, got {got}"

@@ -54,9 +54,7 @@ _ISO = re.compile(
     r"^P(?:(?P<w>\d+(?:\.\d+)?)W)?(?:(?P<d>\d+(?:\.\d+)?)D)?"
     r"(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
 )
-_DATETIME = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?$"
-)
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?$")
 
 
 def parse_duration(text: str) -> float:
@@ -82,13 +80,7 @@ def parse_duration(text: str) -> float:
         if not m or s.upper() in ("P", "PT") or s.upper().endswith("T"):
             raise ValueError(f"malformed ISO 8601 duration {text!r}; write e.g. 'P4DT16H' or 'PT37M'")
         parts = {k: float(v) if v else 0.0 for k, v in m.groupdict().items()}
-        total = (
-            parts["w"] * 7 * DAY_S
-            + parts["d"] * DAY_S
-            + parts["h"] * HOUR_S
-            + parts["m"] * MINUTE_S
-            + parts["s"]
-        )
+        total = parts["w"] * 7 * DAY_S + parts["d"] * DAY_S + parts["h"] * HOUR_S + parts["m"] * MINUTE_S + parts["s"]
         if not math.isfinite(total) or total > MAX_DURATION_S:
             raise ValueError(f"duration {text[:40]!r} is too long; durations are at most 100 years")
         return total
@@ -99,9 +91,7 @@ def parse_duration(text: str) -> float:
     while pos < len(s):
         m = _TERM.match(s, pos)
         if not m:
-            raise ValueError(
-                f"cannot read duration {text!r}; write e.g. '37min', '1.5h', '4d 16h 28m' or 'P4DT16H'"
-            )
+            raise ValueError(f"cannot read duration {text!r}; write e.g. '37min', '1.5h', '4d 16h 28m' or 'P4DT16H'")
         unit = m.group(2).lower()
         if unit not in _UNIT_S:
             raise ValueError(f"unknown unit {m.group(2)!r} in duration {text!r}; use s, min, h, d or w")
@@ -131,9 +121,7 @@ def parse_utc(value: str | datetime) -> datetime:
     elif isinstance(value, str):
         s = value.strip()
         if not _DATETIME.match(s):
-            raise ValueError(
-                f"malformed time {value!r}; write UTC ISO 8601 such as '2020-11-23T20:30:12Z'"
-            )
+            raise ValueError(f"malformed time {value!r}; write UTC ISO 8601 such as '2020-11-23T20:30:12Z'")
         try:
             dt = datetime.fromisoformat(s.replace(" ", "T", 1).replace("Z", "+00:00"))
         except ValueError as exc:

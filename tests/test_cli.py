@@ -30,11 +30,30 @@ def test_run_json_contract(mini: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert out["end"] == "2020-11-28T15:22:12Z"
     assert out["duration_h"] == round((37 + 112 * 60 + 120 + 15) / 60, 3)
     first = out["phases"][0]
-    assert list(first) == ["id", "name", "kind", "element", "start", "end", "duration_h", "wait_h",
-                           "wait_cause", "attempts"]
-    assert first == {"id": "launch", "name": "launch", "kind": "launch", "element": "stack",
-                     "start": "2020-11-23T20:30:12Z", "end": "2020-11-23T21:07:12Z", "duration_h": 0.617,
-                     "wait_h": 0.0, "wait_cause": None, "attempts": 1}
+    assert list(first) == [
+        "id",
+        "name",
+        "kind",
+        "element",
+        "start",
+        "end",
+        "duration_h",
+        "wait_h",
+        "wait_cause",
+        "attempts",
+    ]
+    assert first == {
+        "id": "launch",
+        "name": "launch",
+        "kind": "launch",
+        "element": "stack",
+        "start": "2020-11-23T20:30:12Z",
+        "end": "2020-11-23T21:07:12Z",
+        "duration_h": 0.617,
+        "wait_h": 0.0,
+        "wait_cause": None,
+        "attempts": 1,
+    }
 
 
 def test_run_table_and_csv(mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

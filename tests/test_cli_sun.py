@@ -33,8 +33,18 @@ def sun(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 def test_at_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     """--at ... --json prints exactly {site: {lat_deg, lon_deg}, times: [{at, elevation, rise, set}]}."""
-    code, out, _ = sun(capsys, "--lat", "10", "--lon", "-20", "--at", "2020-12-01T15:11Z",
-                       "--at", "2021-03-01T00:00:00+08:00", "--json")
+    code, out, _ = sun(
+        capsys,
+        "--lat",
+        "10",
+        "--lon",
+        "-20",
+        "--at",
+        "2020-12-01T15:11Z",
+        "--at",
+        "2021-03-01T00:00:00+08:00",
+        "--json",
+    )
     assert code == 0
     doc = json.loads(out)
     assert list(doc) == ["site", "times"]
@@ -49,8 +59,9 @@ def test_at_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_apollo11_sun_elevation(capsys: pytest.CaptureFixture[str]) -> None:
     """At the Apollo 11 landing the Sun stood 10.65 deg high (ALSJ), within 0.1 deg, and rising."""
-    code, out, _ = sun(capsys, "--lat", str(APOLLO11_LAT_DEG), "--lon", str(APOLLO11_LON_DEG),
-                       "--at", APOLLO11_LANDING, "--json")
+    code, out, _ = sun(
+        capsys, "--lat", str(APOLLO11_LAT_DEG), "--lon", str(APOLLO11_LON_DEG), "--at", APOLLO11_LANDING, "--json"
+    )
     assert code == 0
     row = json.loads(out)["times"][0]
     assert row["sun_elevation_deg"] == pytest.approx(APOLLO11_SUN_DEG, abs=APOLLO11_TOL_DEG)
@@ -79,8 +90,9 @@ def test_change6_site_and_east_longitude_equivalence(capsys: pytest.CaptureFixtu
     assert code == 0
     doc = json.loads(out)
     assert doc["site"] == {"lat_deg": -41.6385, "lon_deg": -153.9852}
-    code, out2, _ = sun(capsys, "--lat", "-41.6385", "--lon", str(360 - 153.9852),
-                        "--at", "2024-06-02T00:00Z", "--json")
+    code, out2, _ = sun(
+        capsys, "--lat", "-41.6385", "--lon", str(360 - 153.9852), "--at", "2024-06-02T00:00Z", "--json"
+    )
     assert code == 0
     assert json.loads(out2)["times"] == doc["times"]
 
@@ -98,8 +110,9 @@ def test_elevation_threshold_moves_sunrise_later(capsys: pytest.CaptureFixture[s
 
 def test_from_to_lists_alternating_days_and_nights(capsys: pytest.CaptureFixture[str]) -> None:
     """--from/--to --json lists days and nights that alternate, abut, and last about half a month each."""
-    code, out, _ = sun(capsys, "--site", "change5", "--from", "2020-11-01T00:00Z",
-                       "--to", "2021-03-01T00:00Z", "--json")
+    code, out, _ = sun(
+        capsys, "--site", "change5", "--from", "2020-11-01T00:00Z", "--to", "2021-03-01T00:00Z", "--json"
+    )
     assert code == 0
     doc = json.loads(out)
     assert list(doc) == ["site", "from", "to", "periods"]
@@ -123,11 +136,19 @@ def test_table_output_subprocess() -> None:
     res = run_cli("sun", "--site", "change5", "--at", CE5_LANDING, "--at", "2020-12-10T00:00Z")
     assert res.returncode == 0, res.stderr
     assert res.stderr == ""
-    for text in ("time (UTC)", "elevation", "previous sunrise", "next sunset", "2020-12-01 15:11:00",
-                 "↑ rising", "↓ setting", "2020-12-11 ", "43.0576° N, 51.9161° W"):
+    for text in (
+        "time (UTC)",
+        "elevation",
+        "previous sunrise",
+        "next sunset",
+        "2020-12-01 15:11:00",
+        "↑ rising",
+        "↓ setting",
+        "2020-12-11 ",
+        "43.0576° N, 51.9161° W",
+    ):
         assert text in res.stdout
-    span = run_cli("sun", "--lat", "0", "--lon", "0", "--from", "2020-11-01T00:00Z",
-                   "--to", "2020-12-01T00:00Z")
+    span = run_cli("sun", "--lat", "0", "--lon", "0", "--from", "2020-11-01T00:00Z", "--to", "2020-12-01T00:00Z")
     assert span.returncode == 0, span.stderr
     assert "day" in span.stdout and "night" in span.stdout and "before span" in span.stdout
 

@@ -117,7 +117,8 @@ def test_ce5_lunar_orbit_wait_after_docking() -> None:
     assert row.actual_h is None and row.actual_wait_h is None  # the end of the work was not published
     assert row.actual_elapsed_h == pytest.approx(flown, abs=ONE_SECOND_H)
     assert (row.actual_elapsed_low_h, row.actual_elapsed_high_h) == pytest.approx(
-        (flown - ONE_MINUTE_H, flown + ONE_MINUTE_H), abs=ONE_SECOND_H)
+        (flown - ONE_MINUTE_H, flown + ONE_MINUTE_H), abs=ONE_SECOND_H
+    )
     assert row.delta_simulated_elapsed_vs_actual_elapsed_h == pytest.approx(0.0, abs=ONE_MINUTE_H)
     tei1 = c.phase("change5", "tei1")  # the wait is on tei_preparation's row, not on TEI-1's
     assert (tei1.simulated_wait_h, tei1.simulated_elapsed_h) == (0.0, 0.0)
@@ -129,8 +130,14 @@ def test_ce5_lunar_orbit_wait_after_docking() -> None:
     assert kind.run["change5"] == 48.0 and kind.wait["change5"] == pytest.approx(hm(3, 21, 19), abs=ONE_MINUTE_H)
     assert kind.actual_run["change5"] is None
     assert [w.to_dict() for w in c.summary("change5").waits] == [
-        {"phase": "tei1", "released_by": "tei_preparation", "wait_h": round(hm(3, 21, 19), 3), "cause": "window",
-         "window": "tei_window"}]
+        {
+            "phase": "tei1",
+            "released_by": "tei_preparation",
+            "wait_h": round(hm(3, 21, 19), 3),
+            "cause": "window",
+            "window": "tei_window",
+        }
+    ]
 
 
 def test_ce5_return_wait_against_its_plan() -> None:
@@ -216,7 +223,8 @@ def test_ce6_three_weeks_in_lunar_orbit_before_landing() -> None:
     assert phasing.wait_for == ("powered_descent",) and phasing.wait_cause == "window"
     assert phasing.actual_elapsed_h == pytest.approx(hm(2, 10, 9), abs=ONE_SECOND_H)
     assert (phasing.actual_elapsed_low_h, phasing.actual_elapsed_high_h) == pytest.approx(
-        (hm(1, 22, 9), hm(2, 22, 10)), abs=ONE_SECOND_H)
+        (hm(1, 22, 9), hm(2, 22, 10)), abs=ONE_SECOND_H
+    )
     before_landing = adjust.simulated_elapsed_h + phasing.simulated_elapsed_h
     assert before_landing == pytest.approx(hm(24, 19, 56, 38), abs=ONE_SECOND_H)
     assert before_landing == pytest.approx(hm(24, 19, 57), abs=ONE_MINUTE_H)  # the flown LOI -> descent
@@ -225,7 +233,8 @@ def test_ce6_three_weeks_in_lunar_orbit_before_landing() -> None:
     orbit = c.kind("lunar_orbit")
     assert orbit.wait["change6"] == pytest.approx(hm(19, 15, 54, 59) + hm(0, 9, 44, 39), abs=ONE_SECOND_H)
     assert orbit.simulated["change6"] == pytest.approx(
-        hm(24, 19, 56, 38) + hm(0, 8, 18) + hm(4, 5, 31), abs=ONE_SECOND_H)
+        hm(24, 19, 56, 38) + hm(0, 8, 18) + hm(4, 5, 31), abs=ONE_SECOND_H
+    )
     assert orbit.simulated["change6"] == pytest.approx(orbit.run["change6"] + orbit.wait["change6"])
     assert orbit.actual["change6"] is None  # docked_combo and the lane filler have no flown end
 
@@ -349,8 +358,11 @@ def test_date_precision_bounds_and_zero_plan(rules: Scenario) -> None:
 
 def test_by_kind_sums_and_nulls(rules: Scenario, write_scenario: Callable[..., Path]) -> None:
     """Kinds sum phase hours; flown only if every phase of the kind flew; absent kinds are null."""
-    other = load_scenario(write_scenario(RULES.replace("id: rules", "id: other").replace(
-        "    kind: surface_ops", "    kind: sampling"), "other.yaml"))
+    other = load_scenario(
+        write_scenario(
+            RULES.replace("id: rules", "id: other").replace("    kind: surface_ops", "    kind: sampling"), "other.yaml"
+        )
+    )
     c = compare([rules, other], [simulate(rules), simulate(other)])
     orbit = c.kind("lunar_orbit")
     assert orbit.simulated == {"rules": 25.0, "other": 25.0}  # 20 h + 5 h on two lanes
@@ -360,8 +372,14 @@ def test_by_kind_sums_and_nulls(rules: Scenario, write_scenario: Callable[..., P
     assert transfer.actual["rules"] is None and transfer.planned["rules"] == 98.0
     assert c.kind("surface_ops").simulated == {"rules": 48.0, "other": None}
     assert c.kind("sampling").simulated == {"rules": None, "other": 48.0}
-    assert [k.kind for k in c.by_kind] == ["launch", "transfer", "lunar_orbit", "landing", "surface_ops",
-                                           "sampling"]  # the shared vocabulary's order
+    assert [k.kind for k in c.by_kind] == [
+        "launch",
+        "transfer",
+        "lunar_orbit",
+        "landing",
+        "surface_ops",
+        "sampling",
+    ]  # the shared vocabulary's order
 
 
 def test_mission_actual_from_last_end(rules: Scenario) -> None:
@@ -461,7 +479,11 @@ def test_waits_count_to_the_releasing_phase(write_scenario: Callable[..., Path])
     assert c.kind("launch").simulated["waits"] == 3.0 and c.kind("tei").simulated["waits"] == 1.0
     summary = c.summary("waits")
     assert [(w.phase, w.released_by, w.hours) for w in summary.waits] == [
-        ("launch", "launch", 2.0), ("burn", "work", 9.0), ("late", "side", 18.0), ("later", "side", 15.0)]
+        ("launch", "launch", 2.0),
+        ("burn", "work", 9.0),
+        ("late", "side", 18.0),
+        ("later", "side", 15.0),
+    ]
     assert summary.simulated_wait_h == 44.0
     # without runs there are no waits: simulated values are None, flown elapsed = flown run
     plain = compare([s]).phase("waits", "work")
@@ -483,8 +505,11 @@ def test_spreads_extend_rows(rules: Scenario) -> None:
     plain = compare([rules], [simulate(rules)]).to_dict()
     spread = spread_from_samples(np.array([18.0, 20.0, 22.0, 24.0, 26.0]) * 3600, actual_s=22 * 3600)
     assert spread.actual_percentile == 50.0
-    extended = compare([rules], [simulate(rules)], spreads={
-        "rules": {"orbit": spread, "mission": SimulatedSpread(160, 170, 180, None)}}).to_dict()
+    extended = compare(
+        [rules],
+        [simulate(rules)],
+        spreads={"rules": {"orbit": spread, "mission": SimulatedSpread(160, 170, 180, None)}},
+    ).to_dict()
     row = next(p for p in extended["phases"] if p["id"] == "orbit")
     assert row["simulated_p50_h"] == 22.0 and row["actual_percentile"] == 50.0
     base = next(p for p in plain["phases"] if p["id"] == "orbit")
@@ -516,25 +541,71 @@ def test_json_shape() -> None:
     tcm = next(k for k in d["by_kind"] if k["kind"] == "tcm")
     assert tcm["hours"]["change6"] is None  # CE-6 TCMs were not published
     first = d["phases"][0]
-    assert list(first)[:9] == ["mission", "id", "name", "kind", "element", "planned_h", "actual_h",
-                               "simulated_h", "delta_actual_vs_planned_h"]
+    assert list(first)[:9] == [
+        "mission",
+        "id",
+        "name",
+        "kind",
+        "element",
+        "planned_h",
+        "actual_h",
+        "simulated_h",
+        "delta_actual_vs_planned_h",
+    ]
     launch = next(p for p in d["phases"] if p["mission"] == "change5" and p["id"] == "launch")
     assert launch["planned_h"] is None and launch["actual_h"] is None and launch["simulated_h"] > 0
     assert [s["mission"] for s in d["summary"]] == ["change5", "change6"]
     # extended, not changed: the wait keys come after the older ones
-    old_keys = ["mission", "id", "name", "kind", "element", "planned_h", "actual_h", "simulated_h",
-                "delta_actual_vs_planned_h", "delta_actual_vs_planned_pct", "delta_simulated_vs_planned_h",
-                "delta_simulated_vs_planned_pct", "delta_simulated_vs_actual_h", "delta_simulated_vs_actual_pct",
-                "planned_low_h", "planned_high_h", "actual_low_h", "actual_high_h", "actual_precision",
-                "actual_start_from", "actual_span"]
-    assert list(launch)[:len(old_keys)] == old_keys
+    old_keys = [
+        "mission",
+        "id",
+        "name",
+        "kind",
+        "element",
+        "planned_h",
+        "actual_h",
+        "simulated_h",
+        "delta_actual_vs_planned_h",
+        "delta_actual_vs_planned_pct",
+        "delta_simulated_vs_planned_h",
+        "delta_simulated_vs_planned_pct",
+        "delta_simulated_vs_actual_h",
+        "delta_simulated_vs_actual_pct",
+        "planned_low_h",
+        "planned_high_h",
+        "actual_low_h",
+        "actual_high_h",
+        "actual_precision",
+        "actual_start_from",
+        "actual_span",
+    ]
+    assert list(launch)[: len(old_keys)] == old_keys
     prep = next(p for p in d["phases"] if p["mission"] == "change5" and p["id"] == "tei_preparation")
-    assert {k: prep[k] for k in ("simulated_h", "simulated_wait_h", "wait_cause", "wait_for", "simulated_elapsed_h",
-                                 "actual_elapsed_h")} == {
-        "simulated_h": 48.0, "simulated_wait_h": 93.317, "wait_cause": "window", "wait_for": ["tei1"],
-        "simulated_elapsed_h": 141.317, "actual_elapsed_h": 141.317}
-    assert d["summary"][1]["waits"][0] == {"phase": "stack_separation", "released_by": "lunar_orbit_adjust",
-                                           "wait_h": 471.917, "cause": "window", "window": "approach_light"}
+    assert {
+        k: prep[k]
+        for k in (
+            "simulated_h",
+            "simulated_wait_h",
+            "wait_cause",
+            "wait_for",
+            "simulated_elapsed_h",
+            "actual_elapsed_h",
+        )
+    } == {
+        "simulated_h": 48.0,
+        "simulated_wait_h": 93.317,
+        "wait_cause": "window",
+        "wait_for": ["tei1"],
+        "simulated_elapsed_h": 141.317,
+        "actual_elapsed_h": 141.317,
+    }
+    assert d["summary"][1]["waits"][0] == {
+        "phase": "stack_separation",
+        "released_by": "lunar_orbit_adjust",
+        "wait_h": 471.917,
+        "cause": "window",
+        "window": "approach_light",
+    }
 
 
 def test_cli_json_matches_api(capsys: pytest.CaptureFixture[str]) -> None:
@@ -553,16 +624,18 @@ def test_cli_csv_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert sum(r["record"] == "phase" for r in rows) == n_phases
     assert [r["mission"] for r in rows if r["record"] == "mission"] == ["change5", "change6"]
     # CE-5 tei_preparation: 48 h run + 93.317 h wait for TEI-1's window; flown 141.317 h
-    wait = next(r for r in rows if r["record"] == "phase" and r["mission"] == "change5"
-                and r["id"] == "tei_preparation")
+    wait = next(
+        r for r in rows if r["record"] == "phase" and r["mission"] == "change5" and r["id"] == "tei_preparation"
+    )
     assert float(wait["planned_h"]) == 156.0 and wait["actual_h"] == "" and float(wait["simulated_h"]) == 48.0
     assert float(wait["simulated_wait_h"]) == 93.317 and wait["wait_cause"] == "window"
     assert float(wait["simulated_elapsed_h"]) == float(wait["actual_elapsed_h"]) == 141.317
     assert float(wait["delta_simulated_elapsed_vs_actual_elapsed_h"]) == 0.0
     # kind rows keep the runs in simulated_h/actual_h and put runs + waits in the elapsed columns:
     # CE-6 lunar_orbit_wait = 120 h run + 212.306 h wait = 332.306 h; flown 06-06 -> 06-20 = 336 h
-    kind = next(r for r in rows if r["record"] == "kind" and r["mission"] == "change6"
-                and r["kind"] == "lunar_orbit_wait")
+    kind = next(
+        r for r in rows if r["record"] == "kind" and r["mission"] == "change6" and r["kind"] == "lunar_orbit_wait"
+    )
     assert float(kind["simulated_h"]) == 120.0 and float(kind["simulated_wait_h"]) == 212.306
     assert float(kind["simulated_elapsed_h"]) == 332.306 and float(kind["actual_elapsed_h"]) == 336.0
     assert kind["actual_h"] == "" and float(kind["planned_h"]) == 336.0  # the ~14 d plan on tei_preparation
@@ -618,6 +691,7 @@ def test_cli_set_applies_to_each_scenario(capsys: pytest.CaptureFixture[str]) ->
     (12-13 01:54), so TEI-1 waits for the next, 12-25 17:45:36: 12 d 13 h 10 m 36 s; elapsed
     19 d 13 h 10 m 36 s = 469.177 h, 313.177 h over the 156 h plan.
     """
+
     def row(*sets: str) -> dict:  # type: ignore[type-arg]
         args = ["compare", "change5", "--json"] + [x for s in sets for x in ("--set", s)]
         assert main(args) == 0
@@ -637,9 +711,7 @@ def test_cli_set_applies_to_each_scenario(capsys: pytest.CaptureFixture[str]) ->
 
 
 @pytest.mark.parametrize("names", [("change5",), ("change6",), ("change5", "change6")])
-def test_cli_out_writes_png(
-    tmp_path: Path, names: tuple[str, ...], capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cli_out_writes_png(tmp_path: Path, names: tuple[str, ...], capsys: pytest.CaptureFixture[str]) -> None:
     """--out draws bars for one mission and the aligned timelines for several, as PNG."""
     out = tmp_path / "chart.png"
     assert main(["compare", *names, "--out", str(out)]) == 0

@@ -232,9 +232,7 @@ def test_one_sided_truncation() -> None:
 
 def test_truncation_parsed_from_spec() -> None:
     """min/max in a spec become truncation bounds in seconds."""
-    dist = parse_distribution(
-        {"dist": "pert", "low": "1h", "mode": "2h", "high": "9h", "min": "90min", "max": "4h"}
-    )
+    dist = parse_distribution({"dist": "pert", "low": "1h", "mode": "2h", "high": "9h", "min": "90min", "max": "4h"})
     assert (dist.min_s, dist.max_s) == (1.5 * HOUR_S, 4 * HOUR_S)
     x = draws(dist)
     assert x.min() >= 1.5 * HOUR_S and x.max() <= 4 * HOUR_S

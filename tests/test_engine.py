@@ -13,9 +13,7 @@ from sim.scenario import load_scenario_text
 
 def scenario(phases: str, elements: str = "[x, y]"):  # type: ignore[no-untyped-def]
     """A scenario from a YAML list of phases."""
-    return load_scenario_text(
-        f"id: e\nname: E\nepoch: 2020-01-01T00:00:00Z\nelements: {elements}\nphases:\n{phases}"
-    )
+    return load_scenario_text(f"id: e\nname: E\nepoch: 2020-01-01T00:00:00Z\nelements: {elements}\nphases:\n{phases}")
 
 
 def test_chain_with_lag() -> None:
@@ -49,8 +47,7 @@ def test_parallel_branches_join_at_latest() -> None:
 def test_roots_start_at_epoch_and_milestones() -> None:
     """Phases without predecessors start at T0; zero durations are instants."""
     s = scenario(
-        "  - {id: a, kind: launch, element: x, duration: 0s}\n"
-        "  - {id: b, kind: relay, element: y, duration: 3h}\n"
+        "  - {id: a, kind: launch, element: x, duration: 0s}\n  - {id: b, kind: relay, element: y, duration: 3h}\n"
     )
     t = simulate(s)
     assert t.phase("a").start_s == t.phase("a").end_s == 0.0

@@ -179,9 +179,7 @@ def test_ce6_landing_morning_and_night_dates(eph: Ephemeris) -> None:
 def test_elevation_at_events_is_threshold(eph: Ephemeris) -> None:
     """At every returned sunrise/sunset the elevation equals the threshold within EVENT_ELEV_TOL_DEG."""
     for level in (0.0, 7.5):
-        events = eph.sun_events(
-            CE6_LAT_DEG, CE6_LON_DEG, CE6_LANDING, 0.0, 90 * ONE_DAY_S, elevation_deg=level
-        )
+        events = eph.sun_events(CE6_LAT_DEG, CE6_LON_DEG, CE6_LANDING, 0.0, 90 * ONE_DAY_S, elevation_deg=level)
         times = np.array([t for t, _ in events])
         elev = eph.sun_elevation_deg(CE6_LAT_DEG, CE6_LON_DEG, CE6_LANDING, times)
         assert np.all(np.abs(elev - level) < EVENT_ELEV_TOL_DEG)
@@ -191,9 +189,7 @@ def test_events_precise_to_a_second(eph: Ephemeris) -> None:
     """The elevation changes sign within ONE_SECOND_S either side of each event, in the right direction."""
     events = eph.sun_events(CE5_LAT_DEG, CE5_LON_DEG, CE5_LANDING, 0.0, 60 * ONE_DAY_S)
     for t, kind in events:
-        before, after = eph.sun_elevation_deg(
-            CE5_LAT_DEG, CE5_LON_DEG, CE5_LANDING, np.array([t - 1.0, t + 1.0])
-        )
+        before, after = eph.sun_elevation_deg(CE5_LAT_DEG, CE5_LON_DEG, CE5_LANDING, np.array([t - 1.0, t + 1.0]))
         assert (before < 0.0 < after) if kind == "rise" else (before > 0.0 > after)
 
 
@@ -283,9 +279,7 @@ def test_grazing_crossings_not_missed(eph: Ephemeris) -> None:
     i = int(np.argmax(elev))
     level = float(elev[i]) - 1e-4  # above the threshold for only ~3 h: inside one scan step below
     for step_s in (HOUR_S, 12 * HOUR_S, ONE_DAY_S):
-        events = eph.sun_events(
-            lat, lon, CE6_LANDING, 0.0, 40 * ONE_DAY_S, elevation_deg=level, step_s=step_s
-        )
+        events = eph.sun_events(lat, lon, CE6_LANDING, 0.0, 40 * ONE_DAY_S, elevation_deg=level, step_s=step_s)
         near = [t for t, _ in events if abs(t - fine_t[i]) < ONE_DAY_S]
         assert [kind for t, kind in events if t in near] == ["rise", "set"]
         assert near[1] - near[0] < 6 * HOUR_S
@@ -313,9 +307,7 @@ def test_sun_report_shape(eph: Ephemeris) -> None:
     first, second = report["times"]
     assert set(first) == {"at", "sun_elevation_deg", "previous_sunrise", "next_sunset"}
     assert first["at"] == "2020-12-01T15:11:00Z"
-    assert (
-        first["sun_elevation_deg"] == round(first["sun_elevation_deg"], 3) and first["sun_elevation_deg"] > 0
-    )
+    assert first["sun_elevation_deg"] == round(first["sun_elevation_deg"], 3) and first["sun_elevation_deg"] > 0
     assert first["previous_sunrise"].startswith("2020-11-26T") and first["previous_sunrise"].endswith("Z")
     assert first["next_sunset"].startswith("2020-12-11T")
     assert second["sun_elevation_deg"] < 0.0
@@ -332,9 +324,7 @@ def test_day_night_table(eph: Ephemeris) -> None:
     assert kinds == ["night", "day", "night", "day", "night"]
     assert table[0]["start"] is None and table[-1]["end"] is None
     assert all(a["end"] == b["start"] for a, b in itertools.pairwise(table))
-    assert sum(row["duration_h"] for row in table) == pytest.approx(
-        (end - start).total_seconds() / HOUR_S, abs=0.01
-    )
+    assert sum(row["duration_h"] for row in table) == pytest.approx((end - start).total_seconds() / HOUR_S, abs=0.01)
     assert 330.0 < table[1]["duration_h"] < 370.0  # a lunar day is ~14.8 Earth days
 
 
@@ -382,4 +372,3 @@ def test_offline_never_downloads(tmp_path, monkeypatch) -> None:  # type: ignore
 def test_default_ephemeris_is_shared() -> None:
     """default_ephemeris() builds once and returns the same read-only instance."""
     assert default_ephemeris() is default_ephemeris()
-

@@ -65,8 +65,7 @@ def nominal(name: str) -> dict[str, tuple[datetime, datetime]]:
     s = scenario(name)
     timeline = simulate(s)
     return {
-        p.id: (s.epoch + timedelta(seconds=p.start_s), s.epoch + timedelta(seconds=p.end_s))
-        for p in timeline.phases
+        p.id: (s.epoch + timedelta(seconds=p.start_s), s.epoch + timedelta(seconds=p.end_s)) for p in timeline.phases
     }
 
 

@@ -71,8 +71,11 @@ def test_overlapping_missions_queue_for_the_one_relay() -> None:
     c7, c8 = simulate_program(program)
     waited = [(t.scenario_id, p) for t in (c7, c8) for p in t.phases if p.wait_resource_s > 0]
     assert waited
-    holders = {(m, pid) for m in ("change7", "change8")
-               for pid in (q.id for q in program.mission(m).phases if "queqiao2" in q.resources)}
+    holders = {
+        (m, pid)
+        for m in ("change7", "change8")
+        for pid in (q.id for q in program.mission(m).phases if "queqiao2" in q.resources)
+    }
     assert {(m, p.id) for m, p in waited} <= holders
     hop = c7.phase("hop_sortie_1")
     assert hop.wait_cause == "window+resource"
@@ -103,6 +106,7 @@ def test_later_ce7_launch_misses_the_morning_and_lands_a_lunar_day_later() -> No
     relay pass): 27 d 12 h after the nominal, a whole lighting period (lunar days begin 27-32 d
     apart at this site, a synodic month on average) for a 14 d slip.
     """
+
     def landing(epoch: str) -> tuple[datetime, Timeline]:
         program = load_program(ILRS, sets=[f"change7.epoch={epoch}"])
         c7 = simulate_program(program)[0]

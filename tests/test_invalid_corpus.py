@@ -47,9 +47,7 @@ def problems_of(path: Path) -> list[str]:
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     """``python -m sim ARGS`` from the project root."""
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
-    )
+    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
 
 
 def assert_clean(path: Path, problems: list[str]) -> None:

@@ -305,9 +305,7 @@ def test_des_and_vector_ensembles_identical() -> None:
 def test_same_seed_same_json_for_any_worker_count() -> None:
     """The same seed gives byte-identical summary JSON with 1, 2 and 4 workers."""
     n = 20_000  # three blocks
-    texts = {
-        w: json.dumps(summary(monte_carlo(SMALL, n, SEED, workers=w, engine="vector"))) for w in (1, 2, 4)
-    }
+    texts = {w: json.dumps(summary(monte_carlo(SMALL, n, SEED, workers=w, engine="vector"))) for w in (1, 2, 4)}
     assert texts[1] == texts[2] == texts[4]
     assert json.loads(texts[1])["replications"] == n
 
@@ -420,9 +418,7 @@ def criticality(ens: Ensemble) -> dict[str, float]:
 def test_criticality_when_one_branch_always_longer() -> None:
     """With disjoint supports the longer branch is critical in every replication, the other in none."""
     ens = monte_carlo(
-        two_branches(
-            "{dist: uniform, low: 10h, high: 20h}", "{dist: triangular, low: 1h, mode: 2h, high: 9h}"
-        ),
+        two_branches("{dist: uniform, low: 10h, high: 20h}", "{dist: triangular, low: 1h, mode: 2h, high: 9h}"),
         20_000,
         SEED,
     )
@@ -538,9 +534,7 @@ def test_until_stable_stops_on_a_settled_p80() -> None:
 
 def test_until_stable_respects_max_n() -> None:
     """--until-stable never runs more than max_n replications."""
-    wide = scenario(
-        "  - {id: a, kind: tcm, element: x, duration: {dist: lognormal, median: 10h, sigma: 2}}\n"
-    )
+    wide = scenario("  - {id: a, kind: tcm, element: x, duration: {dist: lognormal, median: 10h, sigma: 2}}\n")
     ens = monte_carlo(wide, 1000, SEED, until_stable=True, max_n=3000)
     assert ens.replications == 3000
 

@@ -22,5 +22,6 @@ def test_console_script_and_python_floor() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert config["project"]["scripts"]["lunarsim"] == "sim.cli:main"
     assert config["project"]["requires-python"] == ">=3.11"
-    assert {"pytest", "hypothesis", "ruff"} <= {d.split(">")[0].split("=")[0] for d in
-                                                config["project"]["optional-dependencies"]["test"]}
+    assert {"pytest", "hypothesis", "ruff"} <= {
+        d.split(">")[0].split("=")[0] for d in config["project"]["optional-dependencies"]["test"]
+    }

@@ -44,8 +44,10 @@ def utc(t: Timeline, phase_id: str, end: bool = False) -> datetime:
 # The phase of each planned mission that waits for the landing light (in lunar orbit), the phases
 # before it (which shift exactly with the epoch), and the phases that hold the shared relay.
 LIGHT_GATE = {"change7": "stack_separation", "change8": "powered_descent"}
-BEFORE_GATE = {"change7": ["launch", "earth_moon_transfer", "loi", "site_survey"],
-               "change8": ["launch", "earth_moon_transfer", "loi", "pre_landing_orbit"]}
+BEFORE_GATE = {
+    "change7": ["launch", "earth_moon_transfer", "loi", "site_survey"],
+    "change8": ["launch", "earth_moon_transfer", "loi", "pre_landing_orbit"],
+}
 RELAY_HOLDERS = {
     "change7": {"powered_descent", "rover_egress", *(f"hop_sortie_{k}" for k in range(1, 6))},
     "change8": {"powered_descent", "rover_egress", "robot_deploy"},
@@ -160,17 +162,26 @@ def test_nominal_run_satisfies_every_declared_window(name: str) -> None:
     assert window_violations(s, t) == []
     assert all(p.wait_resource_s == 0 for p in t.phases)  # one mission alone never queues for its relay
     # surface work waits for daylight: some traverse waits through a lunar night
-    assert any(p.wait_cause == "window" and p.wait_window_s > 5 * DAY_S
-               for p in t.phases if p.id.startswith("rover_traverse"))
+    assert any(
+        p.wait_cause == "window" and p.wait_window_s > 5 * DAY_S for p in t.phases if p.id.startswith("rover_traverse")
+    )
 
 
 EPOCHS = {
     # CE-7: nominal -2 weeks .. +10 weeks (the 2H 2026 window); CE-8: its 2029 year, and the older
     # "around 2028" plan (2028-10-01)
-    "change7": [f"2026-{m:02d}-{d:02d}T00:00:00Z" for m, d in
-                [(8, 1), (8, 8), (8, 15), (8, 22), (8, 29), (9, 5), (9, 19), (10, 1), (10, 24)]],
-    "change8": ["2028-10-01T00:00:00Z", "2029-06-01T00:00:00Z", "2029-06-20T00:00:00Z",
-                "2029-07-01T00:00:00Z", "2029-07-09T00:00:00Z", "2029-08-01T00:00:00Z"],
+    "change7": [
+        f"2026-{m:02d}-{d:02d}T00:00:00Z"
+        for m, d in [(8, 1), (8, 8), (8, 15), (8, 22), (8, 29), (9, 5), (9, 19), (10, 1), (10, 24)]
+    ],
+    "change8": [
+        "2028-10-01T00:00:00Z",
+        "2029-06-01T00:00:00Z",
+        "2029-06-20T00:00:00Z",
+        "2029-07-01T00:00:00Z",
+        "2029-07-09T00:00:00Z",
+        "2029-08-01T00:00:00Z",
+    ],
 }
 
 
@@ -253,7 +264,12 @@ def test_family_blocks_of_change5_by_hand() -> None:
     t = run("change5")
     blocks = mission_blocks(t)
     assert row_families(t) == [
-        "cruise", "lunar orbit", "surface & payload ops", "return", "lunar orbit", "return",
+        "cruise",
+        "lunar orbit",
+        "surface & payload ops",
+        "return",
+        "lunar orbit",
+        "return",
     ]
     # cruise = launch to LOI-1 end; surface = powered descent to ascender liftoff
     assert blocks[0][2] == t.phase("loi1").end_s
@@ -302,7 +318,7 @@ def test_program_chart_of_all_four_missions_is_readable(detail: bool) -> None:
         boxes = _label_boxes(ax)
         for i, b in enumerate(boxes):
             assert box.x0 <= b.x0 and b.x1 <= box.x1, ax.texts[i].get_text()
-            for other in boxes[i + 1:]:
+            for other in boxes[i + 1 :]:
                 assert not b.overlaps(other)
         xmin, xmax = ax.get_xlim()
         assert matplotlib.dates.num2date(xmin).year == 2020 and matplotlib.dates.num2date(xmax).year >= 2030
@@ -321,9 +337,7 @@ def test_program_chart_of_all_four_missions_is_readable(detail: bool) -> None:
         ["change7"],
     ],
 )
-def test_gantt_cli_writes_program_charts(
-    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_gantt_cli_writes_program_charts(args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """lunarsim gantt draws a program file, several scenarios (with --detail) and single scenarios."""
     monkeypatch.chdir(SCENARIOS.parent)
     out = tmp_path / "chart.png"
@@ -339,10 +353,14 @@ def test_gantt_program_errors(tmp_path: Path) -> None:
     assert res.returncode == 2 and "--axis met" in res.stderr and "Traceback" not in res.stderr
     res = run_cli("gantt", "scenarios/change7.yaml", "scenarios/ilrs.yaml", "--out", out)
     assert res.returncode == 2
-    assert re.match(r"scenarios/ilrs\.yaml:\d+: include\[0\]: mission id 'change7' "
-                    r"\(scenarios/change7\.yaml\) is already used by scenarios/change7\.yaml", res.stderr)
-    res = run_cli("gantt", "scenarios/change5.yaml", "scenarios/change6.yaml",
-                  "--set", "epoch=2020-01-01T00:00:00Z", "--out", out)
+    assert re.match(
+        r"scenarios/ilrs\.yaml:\d+: include\[0\]: mission id 'change7' "
+        r"\(scenarios/change7\.yaml\) is already used by scenarios/change7\.yaml",
+        res.stderr,
+    )
+    res = run_cli(
+        "gantt", "scenarios/change5.yaml", "scenarios/change6.yaml", "--set", "epoch=2020-01-01T00:00:00Z", "--out", out
+    )
     assert res.returncode == 2 and "a key starts with the id of a mission" in res.stderr
     assert "program field" not in res.stderr
     assert not (tmp_path / "never.png").exists()

@@ -63,14 +63,13 @@ def test_is_program_file(tmp_path: Path) -> None:
     assert not is_program_file(write(tmp_path / "both.yaml", MINIMAL + "include: [x.yaml]\n"))
 
 
-def test_includes_resolve_relative_to_the_including_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_includes_resolve_relative_to_the_including_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Include paths are relative to the file that names them, whatever the working folder; nesting works."""
     mission(tmp_path / "missions" / "a.yaml", "alpha")
     mission(tmp_path / "missions" / "b.yaml", "beta", "2029-07-01T00:00:00Z")
-    inner = program(tmp_path / "programs" / "inner.yaml", ["../missions/b.yaml"],
-                    "resources:\n  relay: {capacity: 2}\n")
+    inner = program(
+        tmp_path / "programs" / "inner.yaml", ["../missions/b.yaml"], "resources:\n  relay: {capacity: 2}\n"
+    )
     outer = program(tmp_path / "programs" / "outer.yaml", ["../missions/a.yaml", "inner.yaml"])
     monkeypatch.chdir(tmp_path / "missions")
     prog = load_program(outer)
@@ -98,9 +97,7 @@ def test_include_cycle_is_an_error(tmp_path: Path) -> None:
     b = program(tmp_path / "b.yaml", ["a.yaml"])
     with pytest.raises(InputError) as exc:
         load_program(a)
-    assert problems(exc) == [
-        f"{b}:4: include[0]: include cycle: {a} -> {b} -> {a}; remove one of these includes"
-    ]
+    assert problems(exc) == [f"{b}:4: include[0]: include cycle: {a} -> {b} -> {a}; remove one of these includes"]
     me = program(tmp_path / "me.yaml", ["me.yaml"])
     with pytest.raises(InputError, match=r"include cycle: .*me\.yaml -> .*me\.yaml"):
         load_program(me)
@@ -125,9 +122,9 @@ def test_unknown_keys_and_bad_capacity(tmp_path: Path) -> None:
     """Unknown keys (top level and in a resource) and a capacity below 1 are errors with file:line."""
     mission(tmp_path / "a.yaml", "alpha")
     prog = program(
-        tmp_path / "p.yaml", ["a.yaml"],
-        "resorces: {}\nresources:\n  relay: {capacity: 0}\n  net: {capacity: 1, kind: dish}\n"
-        "  gs: {capacity: yes}\n",
+        tmp_path / "p.yaml",
+        ["a.yaml"],
+        "resorces: {}\nresources:\n  relay: {capacity: 0}\n  net: {capacity: 1, kind: dish}\n  gs: {capacity: yes}\n",
     )
     with pytest.raises(InputError) as exc:
         load_program(prog)
@@ -162,8 +159,10 @@ def test_not_a_program(tmp_path: Path) -> None:
 
 def test_set_with_mission_prefix(tmp_path: Path) -> None:
     """--set change7.KEY=VALUE changes that mission only; program fields can be set too."""
-    prog = load_program(ILRS, ["change7.epoch=2026-10-01T00:00:00Z", "resources.queqiao2.capacity=2",
-                               "change8.phases.loi.duration=20min"])
+    prog = load_program(
+        ILRS,
+        ["change7.epoch=2026-10-01T00:00:00Z", "resources.queqiao2.capacity=2", "change8.phases.loi.duration=20min"],
+    )
     assert prog.mission("change7").epoch.isoformat() == "2026-10-01T00:00:00+00:00"
     assert prog.mission("change8").epoch == load_scenario(SCENARIOS / "change8.yaml").epoch
     assert prog.mission("change8").phase("loi").duration.nominal_s == 20 * 60
@@ -173,17 +172,25 @@ def test_set_with_mission_prefix(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("item", "pattern"),
     [
-        ("epoch=2026-10-01T00:00:00Z",
-         r"with several missions, a key starts with the id of a mission \(e\.g\. change7\.epoch="),
-        ("change9.epoch=2026-10-01T00:00:00Z",
-         r"no mission 'change9' \(did you mean 'change8'\?\); missions here: change7, change8"),
-        ("change7.epoch=soon", r"^\S+change7\.yaml:\d+: epoch: malformed time 'soon'; write UTC ISO 8601 .* "
-                               r"\(from --set change7\.epoch=soon\)$"),
-        ("change7.phases.nope.duration=1h",
-         r"^--set change7\.phases\.nope\.duration=1h: no entry with id 'nope'"),
-        ("resources.queqiao2.capacity=0",
-         r"^\S+ilrs\.yaml:\d+: resources\.queqiao2\.capacity: must be >= 1 \(got 0\) "
-         r"\(from --set resources\.queqiao2\.capacity=0\)$"),
+        (
+            "epoch=2026-10-01T00:00:00Z",
+            r"with several missions, a key starts with the id of a mission \(e\.g\. change7\.epoch=",
+        ),
+        (
+            "change9.epoch=2026-10-01T00:00:00Z",
+            r"no mission 'change9' \(did you mean 'change8'\?\); missions here: change7, change8",
+        ),
+        (
+            "change7.epoch=soon",
+            r"^\S+change7\.yaml:\d+: epoch: malformed time 'soon'; write UTC ISO 8601 .* "
+            r"\(from --set change7\.epoch=soon\)$",
+        ),
+        ("change7.phases.nope.duration=1h", r"^--set change7\.phases\.nope\.duration=1h: no entry with id 'nope'"),
+        (
+            "resources.queqiao2.capacity=0",
+            r"^\S+ilrs\.yaml:\d+: resources\.queqiao2\.capacity: must be >= 1 \(got 0\) "
+            r"\(from --set resources\.queqiao2\.capacity=0\)$",
+        ),
         ("change7.epoch", r"expected KEY=VALUE"),
     ],
 )
@@ -241,8 +248,9 @@ def test_run_program_bad_input_exit_2(tmp_path: Path) -> None:
     a = program(tmp_path / "a.yaml", ["a.yaml"])
     res = run_cli("run", str(a))
     assert res.returncode == 2 and "Traceback" not in res.stderr
-    assert res.stderr.strip().splitlines() == [f"{a}:4: include[0]: include cycle: {a} -> {a}; remove one of "
-                                               "these includes"]
+    assert res.stderr.strip().splitlines() == [
+        f"{a}:4: include[0]: include cycle: {a} -> {a}; remove one of these includes"
+    ]
 
 
 def test_shared_resource_defaults() -> None:

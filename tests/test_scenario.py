@@ -77,8 +77,9 @@ def test_collects_several_problems_with_lines(minimal_text: str) -> None:
     """All pydantic problems of a file are reported, each with its own line."""
     text = minimal_text.replace("kind: transfer", "kind: transfr").replace("duration: 15min", "duration: 15")
     lines = problems(text)
-    assert any(p.startswith("s.yaml:11: phases[1].kind: unknown kind 'transfr' (did you mean 'transfer'?)")
-               for p in lines)
+    assert any(
+        p.startswith("s.yaml:11: phases[1].kind: unknown kind 'transfr' (did you mean 'transfer'?)") for p in lines
+    )
     assert any(p.startswith("s.yaml:19: phases[2].duration: duration 15 has no unit") for p in lines)
 
 
@@ -117,8 +118,9 @@ def test_unknown_key_in_dependency_mapping(minimal_text: str) -> None:
     """Unknown keys are errors at every level, including inside 'after' entries."""
     text = minimal_text.replace("{phase: transfer, lag: 2h}", "{phase: transfer, lagg: 2h}")
     lines = problems(text)
-    assert lines == ["s.yaml:18: phases[2].after[0].lagg: unknown key 'lagg' (did you mean 'lag'?); "
-                     "allowed here: lag, phase"]
+    assert lines == [
+        "s.yaml:18: phases[2].after[0].lagg: unknown key 'lagg' (did you mean 'lag'?); allowed here: lag, phase"
+    ]
 
 
 def test_load_scenario_path_errors(tmp_path: Path) -> None:

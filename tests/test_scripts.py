@@ -22,8 +22,9 @@ SCRIPTS = ROOT / "scenarios" / "scripts"
 def run_script(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run a script with this interpreter, capturing text output."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    return subprocess.run([sys.executable, str(SCRIPTS / name), *args], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(SCRIPTS / name), *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120
+    )
 
 
 def test_scripts_have_docstrings_that_say_how_to_run_them() -> None:
@@ -138,15 +139,20 @@ def test_ce5_vs_ce6_by_kind_numbers(tmp_path: Path) -> None:
     # 22:08:38 = 24 d 19 h 56 m 38 s (work + the waits for approach_light and landing_slot), plus
     # docked_combo 8 h 18 m and the O/R lane filler 4 d 5 h 31 m = 705.8 h
     assert rows["lunar_orbit"][2] == pytest.approx(round(24 * 24 + 19 + 56 / 60 + 38 / 3600 + 8.3 + 101.5167, 1))
-    assert "change6: stack_separation waited 471.9 h for window approach_light after lunar_orbit_adjust " \
-           "(lunar_orbit)" in res.stdout
+    assert (
+        "change6: stack_separation waited 471.9 h for window approach_light after lunar_orbit_adjust "
+        "(lunar_orbit)" in res.stdout
+    )
     # CE-5 sampling: landing 15:11 -> sealed 14:00 = 22 h 49 m = 22.8 h
     assert rows["sampling"][:2] == [22.8, 22.8]
     # surface stay landing -> liftoff: CE-5 47 h 59 m, CE-6 49 h 15 m (nominal run)
     assert rows["sampling"][0] + rows["surface_ops"][0] == pytest.approx(48.0, abs=0.05)
     assert rows["sampling"][2] + rows["surface_ops"][2] == pytest.approx(49.25, abs=0.05)
     assert rows["tcm"][2] is None  # CE-6 TCM times were not published
-    totals = {line.split()[0]: line.split()[1:] for line in res.stdout.splitlines()
-              if line.startswith(("change5 ", "change6 "))}
+    totals = {
+        line.split()[0]: line.split()[1:]
+        for line in res.stdout.splitlines()
+        if line.startswith(("change5 ", "change6 "))
+    }
     assert totals["change5"] == ["552.0", "549.5", "549.5", "1731.0"]
     assert totals["change6"] == ["1272.0", "1268.7", "1268.7", "1935.3"]

@@ -59,8 +59,11 @@ def test_intersect_and_union() -> None:
 
 def test_phase_in_gap_waits_for_next_opening() -> None:
     """A phase ready in a gap starts at the next opening; the wait is recorded with cause window."""
-    s = scenario(RELAY, "  - {id: a, kind: launch, element: x, duration: 2h}\n"
-                        "  - {id: b, kind: relay, element: x, duration: 1h, after: [a], window: relay}\n")
+    s = scenario(
+        RELAY,
+        "  - {id: a, kind: launch, element: x, duration: 2h}\n"
+        "  - {id: b, kind: relay, element: x, duration: 1h, after: [a], window: relay}\n",
+    )
     b = simulate(s).phase("b")
     assert (b.ready_s, b.start_s, b.end_s) == (2 * H, 10 * H, 11 * H)
     assert b.wait_cause == "window" and b.wait_window_s == 8 * H
@@ -68,24 +71,31 @@ def test_phase_in_gap_waits_for_next_opening() -> None:
 
 def test_phase_inside_opening_starts_at_once() -> None:
     """A phase ready inside an opening starts immediately."""
-    s = scenario(RELAY, "  - {id: a, kind: launch, element: x, duration: 11h}\n"
-                        "  - {id: b, kind: relay, element: x, duration: 1h, after: [a], window: relay}\n")
+    s = scenario(
+        RELAY,
+        "  - {id: a, kind: launch, element: x, duration: 11h}\n"
+        "  - {id: b, kind: relay, element: x, duration: 1h, after: [a], window: relay}\n",
+    )
     b = simulate(s).phase("b")
     assert b.start_s == 11 * H and b.wait_s == 0.0 and b.wait_cause is None
 
 
 def test_must_fit_skips_short_remainder() -> None:
     """With must_fit, a phase that would overrun the opening waits for the next one."""
-    s = scenario(RELAY, "  - {id: a, kind: launch, element: x, duration: 12h}\n"
-                        "  - {id: b, kind: relay, element: x, duration: 3h, after: [a],"
-                        " window: {name: relay, must_fit: true}}\n")
+    s = scenario(
+        RELAY,
+        "  - {id: a, kind: launch, element: x, duration: 12h}\n"
+        "  - {id: b, kind: relay, element: x, duration: 3h, after: [a],"
+        " window: {name: relay, must_fit: true}}\n",
+    )
     assert simulate(s).phase("b").start_s == 34 * H
 
 
 def test_window_never_opens_is_runtime_error(write_scenario) -> None:  # type: ignore[no-untyped-def]
     """A window too short for a must_fit phase stops the run with exit 1 naming phase and window."""
     path = write_scenario(
-        "id: w\nname: W\nepoch: 2024-01-01T00:00:00Z\nelements: [x]\nhorizon: 10d\n" + RELAY
+        "id: w\nname: W\nepoch: 2024-01-01T00:00:00Z\nelements: [x]\nhorizon: 10d\n"
+        + RELAY
         + "phases:\n  - {id: b, kind: relay, element: x, duration: 5h, window: {name: relay, must_fit: true}}\n"
     )
     with pytest.raises(WindowNeverOpens, match="'b' waited for window 'relay'"):
@@ -97,7 +107,8 @@ def test_window_never_opens_is_runtime_error(write_scenario) -> None:  # type: i
 def test_unknown_window_and_resource_are_input_errors(write_scenario) -> None:  # type: ignore[no-untyped-def]
     """Naming an undeclared window or resource is bad input (exit 2) with a suggestion."""
     path = write_scenario(
-        "id: w\nname: W\nepoch: 2024-01-01T00:00:00Z\nelements: [x]\n" + RELAY
+        "id: w\nname: W\nepoch: 2024-01-01T00:00:00Z\nelements: [x]\n"
+        + RELAY
         + "resources: {queqiao2: {capacity: 1}}\n"
         + "phases:\n  - {id: b, kind: relay, element: x, duration: 1h, window: rellay, resources: [queqiao]}\n"
     )
@@ -121,9 +132,7 @@ def test_lunar_daylight_window_at_change5_site() -> None:
     assert abs(hours - 75.338) < 1 / 60
 
 
-RESOURCE_PHASES = st.lists(
-    st.tuples(st.integers(0, 20), st.integers(1, 10), st.booleans()), min_size=2, max_size=8
-)
+RESOURCE_PHASES = st.lists(st.tuples(st.integers(0, 20), st.integers(1, 10), st.booleans()), min_size=2, max_size=8)
 
 
 @settings(max_examples=40, deadline=None)
@@ -133,10 +142,14 @@ def test_capacity_one_resource_never_double_booked(spec: list[tuple[int, int, bo
     lines = []
     for i, (lag, hours, uses) in enumerate(spec):
         res = "[relay]" if uses else "[]"
-        lines.append(f"  - {{id: p{i}, kind: relay, element: x, duration: {hours}h, resources: {res},"
-                     f" after: [{{phase: root, lag: {lag}h}}]}}\n")
-    s = scenario("resources: {relay: {capacity: 1}}\n",
-                 "  - {id: root, kind: launch, element: x, duration: 0s}\n" + "".join(lines))
+        lines.append(
+            f"  - {{id: p{i}, kind: relay, element: x, duration: {hours}h, resources: {res},"
+            f" after: [{{phase: root, lag: {lag}h}}]}}\n"
+        )
+    s = scenario(
+        "resources: {relay: {capacity: 1}}\n",
+        "  - {id: root, kind: launch, element: x, duration: 0s}\n" + "".join(lines),
+    )
     t = simulate(s)
     held = sorted((t.phase(f"p{i}").start_s, t.phase(f"p{i}").end_s) for i, sp in enumerate(spec) if sp[2])
     for (_, e1), (s2, _) in itertools.pairwise(held):
@@ -150,10 +163,12 @@ def test_capacity_one_resource_never_double_booked(spec: list[tuple[int, int, bo
 
 def test_resource_scenario_runs_on_des_engine() -> None:
     """Monte Carlo picks the SimPy engine for shared resources and refuses --engine vector."""
-    s = scenario("resources: {relay: {capacity: 1}}\n",
-                 "  - {id: a, kind: relay, element: x, duration: {dist: uniform, low: 1h, high: 3h},"
-                 " resources: [relay]}\n"
-                 "  - {id: b, kind: relay, element: y, duration: 2h, resources: [relay]}\n")
+    s = scenario(
+        "resources: {relay: {capacity: 1}}\n",
+        "  - {id: a, kind: relay, element: x, duration: {dist: uniform, low: 1h, high: 3h},"
+        " resources: [relay]}\n"
+        "  - {id: b, kind: relay, element: y, duration: 2h, resources: [relay]}\n",
+    )
     ens = monte_carlo(s, 500, 1)
     assert ens.engine == "des"
     assert (ens.end_s >= 3 * H).all()  # the two phases run one after the other
@@ -163,9 +178,12 @@ def test_resource_scenario_runs_on_des_engine() -> None:
 
 def test_abort_half_the_time() -> None:
     """probability 0.5 with on_fail abort gives success probability 0.5 within 4 standard errors."""
-    s = scenario("", "  - {id: a, kind: launch, element: x, duration: 1h,"
-                     " failure: {probability: 0.5, on_fail: abort}}\n"
-                     "  - {id: b, kind: transfer, element: x, duration: 1h, after: [a]}\n")
+    s = scenario(
+        "",
+        "  - {id: a, kind: launch, element: x, duration: 1h,"
+        " failure: {probability: 0.5, on_fail: abort}}\n"
+        "  - {id: b, kind: transfer, element: x, duration: 1h, after: [a]}\n",
+    )
     n = 40_000
     ens = monte_carlo(s, n, 11)
     se = (0.25 / n) ** 0.5
@@ -174,12 +192,15 @@ def test_abort_half_the_time() -> None:
 
 def test_retry_hold_skip_times() -> None:
     """retry adds (attempts-1)*(duration+delay); hold adds the delay; skip lets successors run."""
-    s = scenario("", "  - {id: a, kind: docking, element: x, duration: 2h,"
-                     " failure: {probability: 0.3, on_fail: retry, delay: 1h, max_attempts: 3}}\n"
-                     "  - {id: b, kind: tcm, element: x, duration: 1h, after: [a],"
-                     " failure: {probability: 0.3, on_fail: hold, delay: 5h}}\n"
-                     "  - {id: c, kind: tcm, element: x, duration: 1h, after: [b],"
-                     " failure: {probability: 0.3, on_fail: skip}}\n")
+    s = scenario(
+        "",
+        "  - {id: a, kind: docking, element: x, duration: 2h,"
+        " failure: {probability: 0.3, on_fail: retry, delay: 1h, max_attempts: 3}}\n"
+        "  - {id: b, kind: tcm, element: x, duration: 1h, after: [a],"
+        " failure: {probability: 0.3, on_fail: hold, delay: 5h}}\n"
+        "  - {id: c, kind: tcm, element: x, duration: 1h, after: [b],"
+        " failure: {probability: 0.3, on_fail: skip}}\n",
+    )
     model = build_model(s)
     t = simulate(s, fails=[2, 1, 1], model=model)
     a, b, c = t.phases
@@ -192,19 +213,23 @@ def test_retry_hold_skip_times() -> None:
 
 def test_nominal_run_has_no_failures() -> None:
     """lunarsim run (nominal) never draws failures."""
-    s = scenario("", "  - {id: a, kind: launch, element: x, duration: 1h,"
-                     " failure: {probability: 1.0, on_fail: abort}}\n")
+    s = scenario(
+        "", "  - {id: a, kind: launch, element: x, duration: 1h, failure: {probability: 1.0, on_fail: abort}}\n"
+    )
     assert simulate(s).outcome == "success"
 
 
 def test_engines_agree_with_windows_and_failures() -> None:
     """The SimPy engine and the vector path agree exactly with windows and failures."""
-    s = scenario(RELAY, "  - {id: a, kind: launch, element: x, duration: {dist: uniform, low: 1h, high: 30h}}\n"
-                        "  - {id: b, kind: relay, element: x, duration: {dist: uniform, low: 1h, high: 3h},"
-                        " after: [a], window: {name: relay, must_fit: true},"
-                        " failure: {probability: 0.4, on_fail: retry, delay: 2h, max_attempts: 2}}\n"
-                        "  - {id: c, kind: tcm, element: y, duration: 1h, after: [b],"
-                        " failure: {probability: 0.2, on_fail: hold, delay: 3h}}\n")
+    s = scenario(
+        RELAY,
+        "  - {id: a, kind: launch, element: x, duration: {dist: uniform, low: 1h, high: 30h}}\n"
+        "  - {id: b, kind: relay, element: x, duration: {dist: uniform, low: 1h, high: 3h},"
+        " after: [a], window: {name: relay, must_fit: true},"
+        " failure: {probability: 0.4, on_fail: retry, delay: 2h, max_attempts: 2}}\n"
+        "  - {id: c, kind: tcm, element: y, duration: 1h, after: [b],"
+        " failure: {probability: 0.2, on_fail: hold, delay: 3h}}\n",
+    )
     des = monte_carlo(s, 3000, 5, engine="des")
     vec = monte_carlo(s, 3000, 5, engine="vector")
     np.testing.assert_array_equal(des.end_s, vec.end_s)
@@ -218,12 +243,14 @@ def test_engines_agree_with_windows_and_failures() -> None:
 
 def test_resource_wait_rechecks_the_window() -> None:
     """A must_fit phase that queued for a resource past its window's close waits for the next opening."""
-    s = scenario(RELAY + "resources: {ant: {capacity: 1}}\n",
-                 "  - {id: a, kind: relay, element: x, duration: 3h, resources: [ant],"
-                 " after: [{phase: root, lag: 10h}]}\n"
-                 "  - {id: b, kind: relay, element: y, duration: 2h, resources: [ant],"
-                 " window: {name: relay, must_fit: true}, after: [{phase: root, lag: 11h}]}\n"
-                 "  - {id: root, kind: launch, element: x, duration: 0s}\n")
+    s = scenario(
+        RELAY + "resources: {ant: {capacity: 1}}\n",
+        "  - {id: a, kind: relay, element: x, duration: 3h, resources: [ant],"
+        " after: [{phase: root, lag: 10h}]}\n"
+        "  - {id: b, kind: relay, element: y, duration: 2h, resources: [ant],"
+        " window: {name: relay, must_fit: true}, after: [{phase: root, lag: 11h}]}\n"
+        "  - {id: root, kind: launch, element: x, duration: 0s}\n",
+    )
     b = simulate(s).phase("b")
     # a holds the antenna 10h-13h; b (ready 11h) gets it at 13h, but the pass closes at 14h: 2h no longer
     # fits, so b gives the antenna back and runs in the next pass at 34h

@@ -65,15 +65,19 @@ def main(argv: list[str] | None = None) -> int:
         kinds = {p.id: p.kind for p in comparison.mission_phases(s.mission)}
         for w in s.waits:
             why = (w.cause or "") + (f" {w.window}" if w.window else "")
-            print(f"  {s.mission}: {w.phase} waited {w.hours:.1f} h for {why} after {w.released_by} "
-                  f"({kinds[w.released_by]})")
+            print(
+                f"  {s.mission}: {w.phase} waited {w.hours:.1f} h for {why} after {w.released_by} "
+                f"({kinds[w.released_by]})"
+            )
 
     print()
     print("Mission totals")
     print(f"{'mission':<18}{'planned h':>10}{'flown h':>10}{'sim h':>10}{'sample g':>10}")
     for s in comparison.summaries:
-        print(f"{s.mission:<18}{cell(s.planned_h)}{cell(s.actual_h)}{cell(s.simulated_h)}"
-              f"{s.actual_sample_mass_g if s.actual_sample_mass_g is not None else '-':>10}")
+        print(
+            f"{s.mission:<18}{cell(s.planned_h)}{cell(s.actual_h)}{cell(s.simulated_h)}"
+            f"{s.actual_sample_mass_g if s.actual_sample_mass_g is not None else '-':>10}"
+        )
     return 0
 
 

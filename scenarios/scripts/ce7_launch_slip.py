@@ -76,13 +76,13 @@ def describe(w: Wait) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, simulate the baseline and the slipped launch, print the comparison."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO),
-                        help="scenario file (default: scenarios/change7.yaml)")
+    parser.add_argument(
+        "scenario", nargs="?", default=str(DEFAULT_SCENARIO), help="scenario file (default: scenarios/change7.yaml)"
+    )
     parser.add_argument("--days", type=float, default=30.0, help="launch slip in days (default 30)")
     args = parser.parse_args(argv)
     if not Path(args.scenario).exists():
-        print(f"{args.scenario}: no such scenario file; pass one, e.g. scenarios/change5.yaml",
-              file=sys.stderr)
+        print(f"{args.scenario}: no such scenario file; pass one, e.g. scenarios/change5.yaml", file=sys.stderr)
         return 2
     try:
         baseline = load_scenario(args.scenario)
@@ -92,8 +92,10 @@ def main(argv: list[str] | None = None) -> int:
 
     slipped = baseline.model_copy(update={"epoch": baseline.epoch + timedelta(days=args.days)})
     try:
-        runs = [(f"baseline (launch {format_utc(baseline.epoch)})", baseline, simulate(baseline)),
-                (f"+{args.days:g} d (launch {format_utc(slipped.epoch)})", slipped, simulate(slipped))]
+        runs = [
+            (f"baseline (launch {format_utc(baseline.epoch)})", baseline, simulate(baseline)),
+            (f"+{args.days:g} d (launch {format_utc(slipped.epoch)})", slipped, simulate(slipped)),
+        ]
     except WindowNeverOpens as exc:
         print(f"{args.scenario}: {exc}", file=sys.stderr)
         return 1
@@ -123,9 +125,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"landing moved by:     {format_duration(moved)} ({moved / HOUR_S:.3f} h)")
         change = (after - before) * HOUR_S
         sign = "+" if change >= 0 else "-"
-        print(f"  = launch slip {format_duration(args.days * 86400)} {sign} {format_duration(abs(change))} "
-              f"of waits on the way to the landing ({format_duration(before * HOUR_S)} in the baseline, "
-              f"{format_duration(after * HOUR_S)} after the slip)")
+        print(
+            f"  = launch slip {format_duration(args.days * 86400)} {sign} {format_duration(abs(change))} "
+            f"of waits on the way to the landing ({format_duration(before * HOUR_S)} in the baseline, "
+            f"{format_duration(after * HOUR_S)} after the slip)"
+        )
     moved_end = (t1.utc(t1.end_s) - t0.utc(t0.end_s)).total_seconds()
     print(f"mission end moved by: {format_duration(moved_end)} ({moved_end / HOUR_S:.3f} h)")
     return 0

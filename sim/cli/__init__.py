@@ -33,6 +33,7 @@ def command_modules() -> dict[str, str]:
         out["list" if info.name == "listing" else info.name] = f"sim.cli.{info.name}"
     return dict(sorted(out.items()))
 
+
 DESCRIPTION = """\
 Simulate Chang'e lunar mission timelines from YAML scenario files.
 

@@ -86,7 +86,11 @@ def load_scenario_document(doc: YamlDocument, source: str, origins: dict[Loc, st
 def add_set_arg(parser: argparse.ArgumentParser) -> None:
     """The repeatable ``--set KEY=VALUE`` option."""
     parser.add_argument(
-        "--set", metavar="KEY=VALUE", action="append", default=[], dest="set",
+        "--set",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        dest="set",
         help="override a scenario value before running, e.g. --set epoch=2024-05-10T09:27:29Z or "
         "--set phases.landing.duration=20min (phases by id; repeatable)",
     )

@@ -48,18 +48,30 @@ how waits are counted (windows, shared resources):
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``compare`` subcommand."""
-    p = sub.add_parser("compare", help=HELP, description=HELP.capitalize() + ".", epilog=EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("scenarios", metavar="SCENARIO", nargs="+",
-                   help="scenario files, or ids of bundled ones (see 'lunarsim list'); one or more")
+    p = sub.add_parser(
+        "compare",
+        help=HELP,
+        description=HELP.capitalize() + ".",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "scenarios",
+        metavar="SCENARIO",
+        nargs="+",
+        help="scenario files, or ids of bundled ones (see 'lunarsim list'); one or more",
+    )
     add_set_arg(p)
-    p.add_argument("--json", action="store_true",
-                   help="print the comparison as one JSON object instead of tables")
-    p.add_argument("--csv", metavar="PATH",
-                   help="also write tidy CSV rows (record = phase, mission or kind) ('-' for stdout)")
-    p.add_argument("--out", metavar="PATH",
-                   help="also draw a chart (.png, .svg, .pdf): grouped bars for one mission, "
-                   "the missions aligned at launch for several")
+    p.add_argument("--json", action="store_true", help="print the comparison as one JSON object instead of tables")
+    p.add_argument(
+        "--csv", metavar="PATH", help="also write tidy CSV rows (record = phase, mission or kind) ('-' for stdout)"
+    )
+    p.add_argument(
+        "--out",
+        metavar="PATH",
+        help="also draw a chart (.png, .svg, .pdf): grouped bars for one mission, "
+        "the missions aligned at launch for several",
+    )
     p.add_argument("--dpi", type=int, default=150, help="resolution of PNG output (default 150)")
     p.set_defaults(func=run)
 
@@ -74,9 +86,7 @@ def run(args: argparse.Namespace) -> int:
     seen: dict[str, str] = {}
     for arg, s in zip(args.scenarios, scenarios, strict=True):
         if s.id in seen:
-            raise InputError(
-                f"{arg}: mission id {s.id!r} is also the id of {seen[s.id]}; compare distinct missions"
-            )
+            raise InputError(f"{arg}: mission id {s.id!r} is also the id of {seen[s.id]}; compare distinct missions")
         seen[s.id] = arg
 
     from sim.analysis import compare

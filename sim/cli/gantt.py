@@ -24,21 +24,41 @@ examples:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``gantt`` subcommand."""
-    p = sub.add_parser("gantt", help=HELP, description=HELP.capitalize() + ".", epilog=EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("scenarios", metavar="SCENARIO", nargs="+",
-                   help="scenario file or bundled id; a program file (ilrs.yaml) or several files draw a "
-                   "program chart")
+    p = sub.add_parser(
+        "gantt",
+        help=HELP,
+        description=HELP.capitalize() + ".",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "scenarios",
+        metavar="SCENARIO",
+        nargs="+",
+        help="scenario file or bundled id; a program file (ilrs.yaml) or several files draw a program chart",
+    )
     add_set_arg(p)
-    p.add_argument("--out", metavar="PATH", required=True,
-                   help="output file; format from the extension (.png, .svg, .pdf)")
-    p.add_argument("--axis", choices=("utc", "met"), default=None,
-                   help="time axis of a single scenario: UTC dates (default) or mission elapsed days")
-    p.add_argument("--detail", action="store_true",
-                   help="program chart: draw every element lane of every mission, not one row per mission")
-    p.add_argument("--mc", type=int, metavar="N", default=0,
-                   help="single scenario: run N Monte Carlo replications and draw P10-P90 whiskers on every "
-                   "phase end")
+    p.add_argument(
+        "--out", metavar="PATH", required=True, help="output file; format from the extension (.png, .svg, .pdf)"
+    )
+    p.add_argument(
+        "--axis",
+        choices=("utc", "met"),
+        default=None,
+        help="time axis of a single scenario: UTC dates (default) or mission elapsed days",
+    )
+    p.add_argument(
+        "--detail",
+        action="store_true",
+        help="program chart: draw every element lane of every mission, not one row per mission",
+    )
+    p.add_argument(
+        "--mc",
+        type=int,
+        metavar="N",
+        default=0,
+        help="single scenario: run N Monte Carlo replications and draw P10-P90 whiskers on every phase end",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of the --mc replications (default 0)")
     p.add_argument("--dpi", type=int, default=150, help="resolution of PNG output (default 150)")
     p.set_defaults(func=run)
@@ -63,8 +83,13 @@ def run(args: argparse.Namespace) -> int:
 
     timeline = simulate(scenario)
     spread = _end_spread(scenario, args.mc, args.seed) if args.mc else None
-    ax = gantt(timeline, axis=args.axis or "utc", actuals=actual_times(scenario),
-               lanes=list(scenario.elements), end_spread=spread)
+    ax = gantt(
+        timeline,
+        axis=args.axis or "utc",
+        actuals=actual_times(scenario),
+        lanes=list(scenario.elements),
+        end_spread=spread,
+    )
     save_figure(ax.figure, args.out, dpi=args.dpi)
     print(f"wrote {args.out}")
     return 0
@@ -73,8 +98,10 @@ def run(args: argparse.Namespace) -> int:
 def _program_chart(args: argparse.Namespace) -> int:
     """A program file or several scenarios: one row per mission on a UTC axis across years."""
     if args.axis == "met":
-        raise InputError("--axis met: a program chart has one UTC axis for all missions; drop --axis "
-                         "(or draw one scenario at a time)")
+        raise InputError(
+            "--axis met: a program chart has one UTC axis for all missions; drop --axis "
+            "(or draw one scenario at a time)"
+        )
     from sim.engine import simulate
     from sim.figures import save_figure
     from sim.plots import program_gantt

@@ -21,8 +21,13 @@ examples:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``list`` subcommand."""
-    p = sub.add_parser("list", help=HELP, description=HELP.capitalize() + ".", epilog=EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "list",
+        help=HELP,
+        description=HELP.capitalize() + ".",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
     p.set_defaults(func=run)
 
@@ -35,17 +40,32 @@ def run(args: argparse.Namespace) -> int:
             if is_program_file(path):
                 prog = load_program(path)
                 ids = [m.id for m in prog.missions]
-                rows.append({"id": prog.id, "name": f"{prog.name}; program of {', '.join(ids)}",
-                             "epoch": None, "phases": sum(len(m.phases) for m in prog.missions),
-                             "path": str(path), "missions": ids})
+                rows.append(
+                    {
+                        "id": prog.id,
+                        "name": f"{prog.name}; program of {', '.join(ids)}",
+                        "epoch": None,
+                        "phases": sum(len(m.phases) for m in prog.missions),
+                        "path": str(path),
+                        "missions": ids,
+                    }
+                )
                 continue
             s = load_scenario(path)
         except InputError as exc:
-            rows.append({"id": path.stem, "name": f"(invalid: {exc.problems[0]})", "epoch": None,
-                         "phases": None, "path": str(path)})
+            rows.append(
+                {
+                    "id": path.stem,
+                    "name": f"(invalid: {exc.problems[0]})",
+                    "epoch": None,
+                    "phases": None,
+                    "path": str(path),
+                }
+            )
             continue
-        rows.append({"id": s.id, "name": s.name, "epoch": format_utc(s.epoch), "phases": len(s.phases),
-                     "path": str(path)})
+        rows.append(
+            {"id": s.id, "name": s.name, "epoch": format_utc(s.epoch), "phases": len(s.phases), "path": str(path)}
+        )
     if args.json:
         print_json(rows)
         return 0

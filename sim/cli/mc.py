@@ -27,21 +27,32 @@ of 8,192 from SeedSequence(seed) streams.
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``mc`` subcommand."""
-    p = sub.add_parser("mc", help=HELP, description=HELP[0].upper() + HELP[1:] + ".", epilog=EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "mc",
+        help=HELP,
+        description=HELP[0].upper() + HELP[1:] + ".",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     add_scenario_arg(p)
     add_set_arg(p)
-    p.add_argument("-n", "--replications", type=int, default=10_000, metavar="N",
-                   help="replications (default 10000)")
+    p.add_argument("-n", "--replications", type=int, default=10_000, metavar="N", help="replications (default 10000)")
     p.add_argument("--seed", type=int, default=0, help="root seed of all random streams (default 0)")
     p.add_argument("--workers", type=int, default=1, metavar="W", help="worker processes (default 1)")
-    p.add_argument("--engine", choices=("auto", "des", "vector"), default="auto",
-                   help="des = SimPy event loop, vector = numpy fast path, auto = vector unless needed")
+    p.add_argument(
+        "--engine",
+        choices=("auto", "des", "vector"),
+        default="auto",
+        help="des = SimPy event loop, vector = numpy fast path, auto = vector unless needed",
+    )
     group = p.add_mutually_exclusive_group()
     group.add_argument("--deadline", metavar="ISO", help="UTC deadline for the mission end, e.g. 2020-12-17T00:00Z")
     group.add_argument("--deadline-h", type=float, metavar="H", help="deadline in hours after the epoch")
-    p.add_argument("--until-stable", action="store_true",
-                   help="keep adding batches of N until P80 of the duration changes < 0.1%% over 3 batches")
+    p.add_argument(
+        "--until-stable",
+        action="store_true",
+        help="keep adding batches of N until P80 of the duration changes < 0.1%% over 3 batches",
+    )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--csv", metavar="PATH", help="write one row per replication ('-' for stdout)")
     p.add_argument("--out", metavar="PATH", help="S-curve of the mission end (.png, .svg, .pdf)")
@@ -69,8 +80,15 @@ def run(args: argparse.Namespace) -> int:
     from sim.risk import summary
 
     with _progress(args) as progress:
-        ens = monte_carlo(scenario, args.replications, args.seed, workers=args.workers, engine=args.engine,
-                          progress=progress, until_stable=args.until_stable)
+        ens = monte_carlo(
+            scenario,
+            args.replications,
+            args.seed,
+            workers=args.workers,
+            engine=args.engine,
+            progress=progress,
+            until_stable=args.until_stable,
+        )
     actual = {pid: e - s for pid, (s, e) in actual_times(scenario).items() if s is not None and e is not None}
     result = summary(ens, deadline=deadline, actual_durations_s=actual)
     if args.csv:

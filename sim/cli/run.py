@@ -19,8 +19,13 @@ examples:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``run`` subcommand."""
-    p = sub.add_parser("run", help=HELP, description=HELP.capitalize() + ".", epilog=EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "run",
+        help=HELP,
+        description=HELP.capitalize() + ".",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     add_scenario_arg(p)
     add_set_arg(p)
     p.add_argument("--json", action="store_true", help="print the run as one JSON object instead of a table")

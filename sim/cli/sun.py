@@ -44,25 +44,43 @@ T = TypeVar("T")
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``sun`` subcommand."""
-    p = sub.add_parser("sun", help=HELP, description=HELP.capitalize() + ".", epilog=EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "sun",
+        help=HELP,
+        description=HELP.capitalize() + ".",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     site = p.add_argument_group("site (give --lat and --lon, or --site)")
-    site.add_argument("--lat", metavar="DEG", type=float,
-                      help="selenographic latitude, deg, north-positive [-90, 90]")
-    site.add_argument("--lon", metavar="DEG", type=float,
-                      help="selenographic longitude, deg, EAST-positive [-360, 360] (west is negative)")
-    site.add_argument("--site", metavar="ID",
-                      help="take the site from a scenario's site: field; a bundled id "
-                      "(change5, change6, ...) or a scenario file")
+    site.add_argument("--lat", metavar="DEG", type=float, help="selenographic latitude, deg, north-positive [-90, 90]")
+    site.add_argument(
+        "--lon",
+        metavar="DEG",
+        type=float,
+        help="selenographic longitude, deg, EAST-positive [-360, 360] (west is negative)",
+    )
+    site.add_argument(
+        "--site",
+        metavar="ID",
+        help="take the site from a scenario's site: field; a bundled id (change5, change6, ...) or a scenario file",
+    )
     when = p.add_argument_group("times (give --at, or --from and --to)")
-    when.add_argument("--at", metavar="ISO", action="append", default=[],
-                      help="a UTC time, e.g. 2020-12-01T15:11Z (repeatable): elevation, previous sunrise, "
-                      "next sunset")
-    when.add_argument("--from", metavar="ISO", dest="start",
-                      help="span start (UTC): list the days and nights")
+    when.add_argument(
+        "--at",
+        metavar="ISO",
+        action="append",
+        default=[],
+        help="a UTC time, e.g. 2020-12-01T15:11Z (repeatable): elevation, previous sunrise, next sunset",
+    )
+    when.add_argument("--from", metavar="ISO", dest="start", help="span start (UTC): list the days and nights")
     when.add_argument("--to", metavar="ISO", dest="end", help="span end (UTC), after --from")
-    p.add_argument("--elevation", metavar="DEG", type=float, default=0.0,
-                   help="sunrise/sunset threshold: the Sun's centre at this elevation, deg (default 0)")
+    p.add_argument(
+        "--elevation",
+        metavar="DEG",
+        type=float,
+        default=0.0,
+        help="sunrise/sunset threshold: the Sun's centre at this elevation, deg (default 0)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.set_defaults(func=run)
 

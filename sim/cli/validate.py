@@ -21,10 +21,14 @@ examples:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``validate`` subcommand."""
-    p = sub.add_parser("validate", help=HELP, description=HELP.capitalize() + ".", epilog=EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("scenarios", metavar="SCENARIO", nargs="+",
-                   help="scenario or program files (or bundled ids)")
+    p = sub.add_parser(
+        "validate",
+        help=HELP,
+        description=HELP.capitalize() + ".",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("scenarios", metavar="SCENARIO", nargs="+", help="scenario or program files (or bundled ids)")
     p.set_defaults(func=run)
 
 

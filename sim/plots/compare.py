@@ -154,8 +154,16 @@ def compare_bars(
     x_max = hi * 4.0  # room for the labels at the right
     ax.set_xscale("log")
 
-    def bar(y: float, value: float | None, colour: str, *, dashed: bool = False, run: float | None = None,
-            cause: str | None = None, text: str | None = None) -> None:
+    def bar(
+        y: float,
+        value: float | None,
+        colour: str,
+        *,
+        dashed: bool = False,
+        run: float | None = None,
+        cause: str | None = None,
+        text: str | None = None,
+    ) -> None:
         """A bar to ``value``; with ``run`` < ``value``, solid to ``run`` and hatched after it (a wait).
 
         ``run`` None with a ``cause``: the whole bar is hatched (run and wait not split).
@@ -166,22 +174,58 @@ def compare_bars(
             return
         hatch, edge = WAIT_STYLES.get((cause or "window").split("+")[0], WAIT_STYLES["window"])
         if dashed:
-            ax.barh(y, value - x_min, left=x_min, height=BAR_H * 0.9, facecolor="none", edgecolor=colour,
-                    linestyle="--", linewidth=1.0, zorder=2)
+            ax.barh(
+                y,
+                value - x_min,
+                left=x_min,
+                height=BAR_H * 0.9,
+                facecolor="none",
+                edgecolor=colour,
+                linestyle="--",
+                linewidth=1.0,
+                zorder=2,
+            )
         elif cause is not None and run is None:
-            ax.barh(y, value - x_min, left=x_min, height=BAR_H * 0.9, color=colour, alpha=0.55, hatch=hatch,
-                    edgecolor="white", linewidth=0.0, zorder=2)
+            ax.barh(
+                y,
+                value - x_min,
+                left=x_min,
+                height=BAR_H * 0.9,
+                color=colour,
+                alpha=0.55,
+                hatch=hatch,
+                edgecolor="white",
+                linewidth=0.0,
+                zorder=2,
+            )
         elif cause is not None and run is not None and run < value:
             if run > x_min:
                 ax.barh(y, run - x_min, left=x_min, height=BAR_H * 0.9, color=colour, zorder=2)
             left = max(run, x_min)
-            ax.barh(y, value - left, left=left, height=BAR_H * 0.9, facecolor="white", edgecolor=edge,
-                    hatch=hatch, linewidth=0.6, zorder=2)
+            ax.barh(
+                y,
+                value - left,
+                left=left,
+                height=BAR_H * 0.9,
+                facecolor="white",
+                edgecolor=edge,
+                hatch=hatch,
+                linewidth=0.6,
+                zorder=2,
+            )
         else:
             ax.barh(y, value - x_min, left=x_min, height=BAR_H * 0.9, color=colour, zorder=2)
-        ax.annotate(text or _short(value), (max(value, label_at.get(y, 0.0)), y), xytext=(3, 0),
-                    textcoords="offset points", va="center", ha="left", fontsize=6.5, color="#333333",
-                    zorder=5)
+        ax.annotate(
+            text or _short(value),
+            (max(value, label_at.get(y, 0.0)), y),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left",
+            fontsize=6.5,
+            color="#333333",
+            zorder=5,
+        )
 
     label_at: dict[float, float] = {}  # bar y -> x past its whisker, where the value label goes
 
@@ -224,8 +268,14 @@ def compare_bars(
             has_unsplit = has_unsplit or (flown is not None and p.actual_h is None)
             elapsed = p.simulated_elapsed_h
             assert sim is not None and elapsed is not None and p.simulated_wait_h is not None
-            bar(y_sim, elapsed, SIMULATED_COLOUR, run=sim, cause=cause,
-                text=f"{_short(elapsed)} = {_short(sim)} + {_short(p.simulated_wait_h)} wait")
+            bar(
+                y_sim,
+                elapsed,
+                SIMULATED_COLOUR,
+                run=sim,
+                cause=cause,
+                text=f"{_short(elapsed)} = {_short(sim)} + {_short(p.simulated_wait_h)} wait",
+            )
         elif flown is None and p is not None and p.actual_span is not None:
             bar(y_flown, p.actual_span.hours, FLOWN_COLOUR, dashed=True)
             has_span = True
@@ -243,9 +293,18 @@ def compare_bars(
                 if half >= WHISKER_MIN_H and abs(flown - plan) <= half:
                     text += f" (±{half:.3g} h)"
                     colour = "#888888"
-            ax.annotate(text, (1.0, y0), xycoords=("axes fraction", "data"),
-                        xytext=(-4, 0), textcoords="offset points", ha="right", va="center", fontsize=7.5,
-                        color=colour, zorder=5)
+            ax.annotate(
+                text,
+                (1.0, y0),
+                xycoords=("axes fraction", "data"),
+                xytext=(-4, 0),
+                textcoords="offset points",
+                ha="right",
+                va="center",
+                fontsize=7.5,
+                color=colour,
+                zorder=5,
+            )
         yticks.append(y0)
 
     ax.set_yticks(yticks, [g[0] for g in groups], fontsize=8)
@@ -259,8 +318,7 @@ def compare_bars(
     ax.grid(axis="x", color="#dddddd", lw=0.6, zorder=0)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.set_title(title or f"{s.name}: planned vs flown vs simulated (nominal), per phase", fontsize=11,
-                 loc="left")
+    ax.set_title(title or f"{s.name}: planned vs flown vs simulated (nominal), per phase", fontsize=11, loc="left")
 
     handles: list[Patch | Line2D] = [
         Patch(color=PLANNED_COLOUR, label="planned (published)"),
@@ -268,19 +326,36 @@ def compare_bars(
         Patch(color=SIMULATED_COLOUR, label="simulated (nominal run)"),
     ]
     if has_span:
-        handles.append(Patch(facecolor="none", edgecolor=FLOWN_COLOUR, linestyle="--",
-                             label="flown, from the predecessor's start"))
+        handles.append(
+            Patch(facecolor="none", edgecolor=FLOWN_COLOUR, linestyle="--", label="flown, from the predecessor's start")
+        )
     if has_range:
         handles.append(Line2D([], [], color="black", marker="|", lw=0.9, label="published range / precision"))
     for cause in wait_causes:
         hatch, edge = WAIT_STYLES.get(cause, WAIT_STYLES["window"])
-        handles.append(Patch(facecolor="white", edgecolor=edge, hatch=hatch,
-                             label=f"then waits ({cause}) for the phase it released"))
+        handles.append(
+            Patch(
+                facecolor="white", edgecolor=edge, hatch=hatch, label=f"then waits ({cause}) for the phase it released"
+            )
+        )
     if has_unsplit:
-        handles.append(Patch(facecolor=FLOWN_COLOUR, alpha=0.55, hatch="////", edgecolor="white",
-                             label="flown run + wait (split not published)"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.35 / max(n, 3) - 0.06),
-              ncol=min(len(handles), 4), fontsize=8, frameon=False)
+        handles.append(
+            Patch(
+                facecolor=FLOWN_COLOUR,
+                alpha=0.55,
+                hatch="////",
+                edgecolor="white",
+                label="flown run + wait (split not published)",
+            )
+        )
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.35 / max(n, 3) - 0.06),
+        ncol=min(len(handles), 4),
+        fontsize=8,
+        frameon=False,
+    )
     return ax
 
 
@@ -383,7 +458,10 @@ def compare_missions(
 
     ends = [(p.end_s - off) / DAY_S for t, _, off in bands for p in t.phases if p.outcome == "done"]
     ends += [
-        (v - off) / DAY_S for t, _, off in bands for a in actuals.get(t.scenario_id, {}).values() for v in a
+        (v - off) / DAY_S
+        for t, _, off in bands
+        for a in actuals.get(t.scenario_id, {}).values()
+        for v in a
         if v is not None
     ]
     span_d = max([1.0, *ends])
@@ -411,32 +489,60 @@ def compare_missions(
                 if p.wait_s > 0:
                     for cause, a_s, b_s in _wait_segments(p):
                         hatch, edge = WAIT_STYLES[cause]
-                        ax.barh(y, (b_s - a_s) / DAY_S, left=(a_s - off) / DAY_S, height=0.6, facecolor="white",
-                                edgecolor=edge, hatch=hatch, linewidth=0.6, zorder=2)
+                        ax.barh(
+                            y,
+                            (b_s - a_s) / DAY_S,
+                            left=(a_s - off) / DAY_S,
+                            height=0.6,
+                            facecolor="white",
+                            edgecolor=edge,
+                            hatch=hatch,
+                            linewidth=0.6,
+                            zorder=2,
+                        )
                         waits_seen[cause] = None
                     if p.wait_s / DAY_S >= span_d * WAIT_LABEL_FRACTION:
-                        ax.annotate(f"waits {format_duration(p.wait_s)}", ((p.ready_s + p.start_s) / 2 / DAY_S
-                                    - off / DAY_S, y), ha="center", va="center", fontsize=6.5, color="#3f007d",
-                                    zorder=6, bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none",
-                                                    "alpha": 0.85})
+                        ax.annotate(
+                            f"waits {format_duration(p.wait_s)}",
+                            ((p.ready_s + p.start_s) / 2 / DAY_S - off / DAY_S, y),
+                            ha="center",
+                            va="center",
+                            fontsize=6.5,
+                            color="#3f007d",
+                            zorder=6,
+                            bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.85},
+                        )
                 if dur <= 0:
                     ax.plot(x0, y, marker="D", ms=4.5, color=colour, mec="black", mew=0.4, zorder=3)
                     has_milestone = True
                 else:
-                    ax.barh(y, max(dur, min_w), left=x0, height=0.6, color=colour, edgecolor="white",
-                            linewidth=0.4, zorder=2)
+                    ax.barh(
+                        y,
+                        max(dur, min_w),
+                        left=x0,
+                        height=0.6,
+                        color=colour,
+                        edgecolor="white",
+                        linewidth=0.4,
+                        zorder=2,
+                    )
                 if p.kind in MARKED_KINDS:
                     marks.append((x0 + max(dur, 0.0), y, MARKED_KINDS[p.kind]))
                 a_start, a_end = flown.get(p.id, (None, None))
                 ys = y + 0.38
                 if a_start is not None and a_end is not None and a_end > a_start:
-                    ax.plot([(a_start - off) / DAY_S, (a_end - off) / DAY_S], [ys, ys], color=ACTUAL_COLOUR,
-                            lw=1.2, zorder=4, solid_capstyle="butt")
+                    ax.plot(
+                        [(a_start - off) / DAY_S, (a_end - off) / DAY_S],
+                        [ys, ys],
+                        color=ACTUAL_COLOUR,
+                        lw=1.2,
+                        zorder=4,
+                        solid_capstyle="butt",
+                    )
                     has_actual = True
                 for v in (a_start, a_end):
                     if v is not None:
-                        ax.plot((v - off) / DAY_S, ys, marker="|", ms=4.5, mew=1.0, color=ACTUAL_COLOUR,
-                                zorder=4)
+                        ax.plot((v - off) / DAY_S, ys, marker="|", ms=4.5, mew=1.0, color=ACTUAL_COLOUR, zorder=4)
                         has_actual = True
             yticks.append(y)
             ylabels.append(lane.replace("_", " "))
@@ -444,14 +550,32 @@ def compare_missions(
         bottom = y - 0.4
         ax.axhspan(top - 0.1, bottom + 0.2, color="#f2f2f2" if b % 2 == 0 else "#e8eef6", zorder=0)
         end_d = t.duration_s / DAY_S - off / DAY_S
-        ax.text(0.002, top + 0.3, f"{t.name} ({t.scenario_id}): launch {t.utc(off):%Y-%m-%d}, "
-                f"{end_d:.1f} days to the end", transform=ax.get_yaxis_transform(), fontsize=9,
-                fontweight="bold", color="#333333", va="center", ha="left", zorder=5)
+        ax.text(
+            0.002,
+            top + 0.3,
+            f"{t.name} ({t.scenario_id}): launch {t.utc(off):%Y-%m-%d}, {end_d:.1f} days to the end",
+            transform=ax.get_yaxis_transform(),
+            fontsize=9,
+            fontweight="bold",
+            color="#333333",
+            va="center",
+            ha="left",
+            zorder=5,
+        )
         for x_mark, y_mark, text in marks:
             ax.plot([x_mark, x_mark], [top - 0.1, bottom + 0.2], color="#888888", lw=0.6, ls=":", zorder=1)
-            ax.annotate(f"{text} d{x_mark:.1f}", (x_mark, y_mark), xytext=(4, -7), textcoords="offset points",
-                        fontsize=7, color="#222222", ha="left", va="center", zorder=6,
-                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
+            ax.annotate(
+                f"{text} d{x_mark:.1f}",
+                (x_mark, y_mark),
+                xytext=(4, -7),
+                textcoords="offset points",
+                fontsize=7,
+                color="#222222",
+                ha="left",
+                va="center",
+                zorder=6,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+            )
         y += 0.4
 
     ax.set_yticks(yticks, ylabels, fontsize=8)
@@ -473,14 +597,18 @@ def compare_missions(
         Patch(facecolor=KIND_COLOURS.get(k, "#7f7f7f"), label=k.replace("_", " ")) for k in kinds_seen
     ]
     if has_milestone:
-        handles.append(
-            Line2D([], [], marker="D", ls="", color="#888888", mec="black", label="milestone (0 s)")
-        )
+        handles.append(Line2D([], [], marker="D", ls="", color="#888888", mec="black", label="milestone (0 s)"))
     for cause in waits_seen:
         hatch, edge = WAIT_STYLES[cause]
         handles.append(Patch(facecolor="white", edgecolor=edge, hatch=hatch, label=f"wait for {cause}"))
     if has_actual:
         handles.append(Line2D([], [], color=ACTUAL_COLOUR, marker="|", lw=1.2, label="flown (actual)"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.9 / max(n_lanes, 8) - 0.05),
-              ncol=min(7, len(handles)), fontsize=8, frameon=False)
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.9 / max(n_lanes, 8) - 0.05),
+        ncol=min(7, len(handles)),
+        fontsize=8,
+        frameon=False,
+    )
     return ax

@@ -132,14 +132,31 @@ def gantt(
                 text = format_utc(timeline.utc(p.start_s), seconds=False).replace("T", " ").rstrip("Z")
             else:
                 w = max(p.duration_s, min_w)
-                ax.barh(y, width(p.start_s, p.start_s + w), left=x(p.start_s), height=0.62,
-                        color=colour, edgecolor="white", linewidth=0.5, zorder=2)
+                ax.barh(
+                    y,
+                    width(p.start_s, p.start_s + w),
+                    left=x(p.start_s),
+                    height=0.62,
+                    color=colour,
+                    edgecolor="white",
+                    linewidth=0.5,
+                    zorder=2,
+                )
                 label_at, offset_pt = x(p.start_s + w), 4.0
                 text = format_duration(p.duration_s)
             if p.wait_s > 0:
                 for cause, a_s, b_s in _wait_segments(p):
-                    ax.barh(y, width(a_s, b_s), left=x(a_s), height=0.62, facecolor="white",
-                            edgecolor=WAIT_STYLES[cause][1], hatch=WAIT_STYLES[cause][0], linewidth=0.6, zorder=2)
+                    ax.barh(
+                        y,
+                        width(a_s, b_s),
+                        left=x(a_s),
+                        height=0.62,
+                        facecolor="white",
+                        edgecolor=WAIT_STYLES[cause][1],
+                        hatch=WAIT_STYLES[cause][0],
+                        linewidth=0.6,
+                        zorder=2,
+                    )
                     waits_seen[cause] = None
             if end_spread and p.id in end_spread:
                 lo, hi = end_spread[p.id]
@@ -154,16 +171,26 @@ def gantt(
                 has_actual = True
                 ys = y + 0.42
                 if a_start is not None and a_end is not None:
-                    ax.plot([x(a_start), x(a_end)], [ys, ys], color=ACTUAL_COLOUR, lw=1.4, zorder=4,
-                            solid_capstyle="butt")
+                    ax.plot(
+                        [x(a_start), x(a_end)], [ys, ys], color=ACTUAL_COLOUR, lw=1.4, zorder=4, solid_capstyle="butt"
+                    )
                 for t in (a_start, a_end):
                     if t is not None:
                         ax.plot(x(t), ys, marker="|", ms=7, mew=1.6, color=ACTUAL_COLOUR, zorder=4)
                 flown = [x(t) for t in (a_start, a_end) if t is not None]
                 if max(flown) > label_at:
                     label_at, offset_pt = max(flown), max(offset_pt, 5.0)
-            ax.annotate(text, (label_at, y), xytext=(offset_pt, 0), textcoords="offset points",
-                        va="center", ha="left", fontsize=7.5, color="#333333", zorder=5)
+            ax.annotate(
+                text,
+                (label_at, y),
+                xytext=(offset_pt, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left",
+                fontsize=7.5,
+                color="#333333",
+                zorder=5,
+            )
             yticks.append(y)
             ylabels.append(p.name)
             y += 1.0
@@ -173,8 +200,18 @@ def gantt(
     for i, (lane, top, bottom) in enumerate(lane_spans):
         if i % 2 == 0:
             ax.axhspan(top - 0.15, bottom + 0.15, color="#f2f2f2", zorder=0)
-        ax.text(0.002, top + 0.18, lane.replace("_", " "), transform=ax.get_yaxis_transform(),
-                fontsize=8.5, fontweight="bold", color="#444444", va="center", ha="left", zorder=5)
+        ax.text(
+            0.002,
+            top + 0.18,
+            lane.replace("_", " "),
+            transform=ax.get_yaxis_transform(),
+            fontsize=8.5,
+            fontweight="bold",
+            color="#444444",
+            va="center",
+            ha="left",
+            zorder=5,
+        )
 
     ax.set_yticks(yticks, ylabels, fontsize=8)
     ax.set_ylim(y - 0.1, -0.3)
@@ -193,9 +230,13 @@ def gantt(
         ax.spines[side].set_visible(False)
 
     epoch = format_utc(timeline.epoch).replace("T", " ").replace("Z", " UTC")
-    ax.set_title(title or f"{timeline.name}: nominal timeline\nT0 (launch epoch) {epoch}, "
-                 f"mission {format_duration(timeline.duration_s)} ({timeline.duration_s / HOUR_S:.1f} h)",
-                 fontsize=11, loc="left")
+    ax.set_title(
+        title
+        or f"{timeline.name}: nominal timeline\nT0 (launch epoch) {epoch}, "
+        f"mission {format_duration(timeline.duration_s)} ({timeline.duration_s / HOUR_S:.1f} h)",
+        fontsize=11,
+        loc="left",
+    )
 
     handles: list[Patch | Line2D] = [
         Patch(facecolor=KIND_COLOURS.get(k, "#7f7f7f"), label=k.replace("_", " ")) for k in kinds_seen
@@ -205,16 +246,26 @@ def gantt(
             Line2D([], [], marker="D", ls="", color="#888888", mec="black", label="milestone (0 s), UTC time")
         )
     for cause in waits_seen:
-        handles.append(Patch(facecolor="white", edgecolor=WAIT_STYLES[cause][1], hatch=WAIT_STYLES[cause][0],
-                             label=f"wait for {cause}"))
+        handles.append(
+            Patch(
+                facecolor="white",
+                edgecolor=WAIT_STYLES[cause][1],
+                hatch=WAIT_STYLES[cause][0],
+                label=f"wait for {cause}",
+            )
+        )
     if has_spread:
         handles.append(Line2D([], [], color=SPREAD_COLOUR, marker="|", ms=9, lw=1.2, label="end P10-P90 (Monte Carlo)"))
     if has_actual:
-        handles.append(
-            Line2D([], [], color=ACTUAL_COLOUR, marker="|", mew=1.6, lw=1.4, label="flown (actual)")
-        )
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.9 / max(n, 8) - 0.04),
-              ncol=min(6, len(handles)), fontsize=8, frameon=False)
+        handles.append(Line2D([], [], color=ACTUAL_COLOUR, marker="|", mew=1.6, lw=1.4, label="flown (actual)"))
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.9 / max(n, 8) - 0.04),
+        ncol=min(6, len(handles)),
+        fontsize=8,
+        frameon=False,
+    )
     return ax
 
 

@@ -31,10 +31,24 @@ if TYPE_CHECKING:
 # block. "relay" is drawn on lanes only.
 FAMILIES: dict[str, tuple[str, ...]] = {
     "surface & payload ops": (
-        "descent", "landing", "surface_ops", "sampling", "rover_ops", "hopper_ops", "isru", "payload_ops",
+        "descent",
+        "landing",
+        "surface_ops",
+        "sampling",
+        "rover_ops",
+        "hopper_ops",
+        "isru",
+        "payload_ops",
     ),
     "return": (
-        "ascent", "rendezvous", "docking", "sample_transfer", "tei", "earth_transfer", "reentry", "recovery",
+        "ascent",
+        "rendezvous",
+        "docking",
+        "sample_transfer",
+        "tei",
+        "earth_transfer",
+        "reentry",
+        "recovery",
     ),
     "cruise": ("launch", "transfer", "tcm", "loi"),
     "lunar orbit": ("lunar_orbit", "separation", "lunar_orbit_wait"),
@@ -207,11 +221,12 @@ def program_gantt(
         height = 1.9 + per_row * n_rows + (0.25 * len(runs) if detail else 0.3)
         fig = plt.figure(figsize=(13, height))
         ax = fig.add_subplot()
-        longest = max([len(t.name) * 1.15 for t in runs]
-                      + ([len(lane) for v in lanes_of.values() for lane in v] if detail else []))
+        longest = max(
+            [len(t.name) * 1.15 for t in runs]
+            + ([len(lane) for v in lanes_of.values() for lane in v] if detail else [])
+        )
         left_in, top_in, bottom_in = 0.3 + 0.072 * longest, 1.05, 0.45
-        fig.subplots_adjust(left=left_in / 13, right=0.985, top=1 - top_in / height,
-                            bottom=bottom_in / height)
+        fig.subplots_adjust(left=left_in / 13, right=0.985, top=1 - top_in / height, bottom=bottom_in / height)
 
     # the axis span, before stretching, sets the minimum block width
     t_lo = min(t.utc(_start_s(t)) for t in runs)
@@ -246,11 +261,20 @@ def program_gantt(
                 continue
             families_seen.add(fam)
             left, right = num(run, stretch(a)), num(run, stretch(b))
-            ax.barh(y, right - left, left=left, height=0.62 if detail else 0.52, color=FAMILY_COLOURS[fam],
-                    edgecolor="white", linewidth=0.4, zorder=2)
+            ax.barh(
+                y,
+                right - left,
+                left=left,
+                height=0.62 if detail else 0.52,
+                color=FAMILY_COLOURS[fam],
+                edgecolor="white",
+                linewidth=0.4,
+                zorder=2,
+            )
         ax.plot(x0, y + 0.4, marker="^", ms=5.5, color="black", zorder=4, clip_on=False)
-        text = ax.text(x1, y, _dates(run, start_s, end_s), va="center", ha="left", fontsize=8,
-                       color="#222222", zorder=5)
+        text = ax.text(
+            x1, y, _dates(run, start_s, end_s), va="center", ha="left", fontsize=8, color="#222222", zorder=5
+        )
         labels.append((text, x0, x1))
         drawn_hi.append(x1)
         yticks.append(y)
@@ -268,8 +292,16 @@ def program_gantt(
                     families_seen.add(fam)
                     left = max(num(run, stretch(a)), at)
                     right = max(num(run, stretch(b)), left + min_lane_s / DAY_S)
-                    ax.barh(y, right - left, left=left, height=0.5, color=FAMILY_COLOURS[fam],
-                            edgecolor="white", linewidth=0.3, zorder=2)
+                    ax.barh(
+                        y,
+                        right - left,
+                        left=left,
+                        height=0.5,
+                        color=FAMILY_COLOURS[fam],
+                        edgecolor="white",
+                        linewidth=0.3,
+                        zorder=2,
+                    )
                     at = right
                 for p in lane_phases:
                     if p.duration_s <= 0 and not any(q.duration_s > 0 for q in lane_phases):
@@ -320,8 +352,18 @@ def program_gantt(
         f"Blocks shorter than {shortest} are drawn {shortest} wide and laid end to end, "
         "so short missions are not to scale; the printed dates are exact."
     )
-    ax.annotate(note, xy=(0, 1), xycoords="axes fraction", xytext=(0, 27), textcoords="offset points",
-                fontsize=7.5, color="#555555", va="bottom", ha="left", annotation_clip=False)
+    ax.annotate(
+        note,
+        xy=(0, 1),
+        xycoords="axes fraction",
+        xytext=(0, 27),
+        textcoords="offset points",
+        fontsize=7.5,
+        color="#555555",
+        va="bottom",
+        ha="left",
+        annotation_clip=False,
+    )
     handles: list[Patch | Line2D] = [
         Patch(facecolor=FAMILY_COLOURS[f], label=f) for f in LEGEND_ORDER if f in families_seen
     ]
@@ -329,9 +371,18 @@ def program_gantt(
     if has_gap:
         handles.append(Line2D([], [], color="#777777", lw=0.8, label="no phase running"))
     offset = ScaledTranslation(0, 3 / 72, ax.figure.dpi_scale_trans)
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1), bbox_transform=ax.transAxes + offset,
-              ncol=len(handles), fontsize=8, frameon=False, borderaxespad=0, handlelength=1.6,
-              columnspacing=1.4)
+    ax.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0, 1),
+        bbox_transform=ax.transAxes + offset,
+        ncol=len(handles),
+        fontsize=8,
+        frameon=False,
+        borderaxespad=0,
+        handlelength=1.6,
+        columnspacing=1.4,
+    )
     if own_figure:
         ax.set_zorder(1)
     return ax

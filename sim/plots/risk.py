@@ -47,15 +47,27 @@ def s_curve(ens: Ensemble, *, ax: Axes | None = None, deadline: datetime | None 
         yv = q / 100 * share
         ax.plot([xv, xv], [0, yv], color=colour, ls="--", lw=1)
         ax.plot([x[0], xv], [yv, yv], color=colour, ls="--", lw=1)
-        ax.annotate(f"P{q} {format_utc(to_utc(ens.epoch, t), seconds=False).replace('T', ' ')}",
-                    (xv, yv), xytext=(6, -12), textcoords="offset points", color=colour, fontsize=9)
+        ax.annotate(
+            f"P{q} {format_utc(to_utc(ens.epoch, t), seconds=False).replace('T', ' ')}",
+            (xv, yv),
+            xytext=(6, -12),
+            textcoords="offset points",
+            color=colour,
+            fontsize=9,
+        )
     if deadline is not None:
         dx = mdates.date2num(deadline)
         d_s = (deadline - ens.epoch).total_seconds()
         p = float(np.mean(ens.success & (ens.end_s <= d_s)))
         ax.axvline(dx, color="#a50f15", lw=1.5)
-        ax.annotate(f"deadline {format_utc(deadline, seconds=False).replace('T', ' ')}\nP(on time) = {p:.1%}",
-                    (dx, 0.05), xytext=(6, 0), textcoords="offset points", color="#a50f15", fontsize=9)
+        ax.annotate(
+            f"deadline {format_utc(deadline, seconds=False).replace('T', ' ')}\nP(on time) = {p:.1%}",
+            (dx, 0.05),
+            xytext=(6, 0),
+            textcoords="offset points",
+            color="#a50f15",
+            fontsize=9,
+        )
     locator = mdates.AutoDateLocator(tz=UTC)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=UTC))
@@ -76,7 +88,11 @@ def _top(values: np.ndarray, labels: Sequence[str], k: int) -> tuple[np.ndarray,
 
 
 def tornado(
-    ens: Ensemble, sensitivity: np.ndarray, *, ax: Axes | None = None, labels: Sequence[str] | None = None,
+    ens: Ensemble,
+    sensitivity: np.ndarray,
+    *,
+    ax: Axes | None = None,
+    labels: Sequence[str] | None = None,
     top: int = 15,
 ) -> Axes:
     """Horizontal bars of each phase's sensitivity (Spearman rho with the mission duration)."""
@@ -91,18 +107,24 @@ def tornado(
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlim(-1.05, 1.05)
     for i, v in enumerate(vals):
-        ax.annotate(f"{v:+.2f}", (v, i), xytext=(4 if v >= 0 else -4, 0), textcoords="offset points",
-                    ha="left" if v >= 0 else "right", va="center", fontsize=8)
+        ax.annotate(
+            f"{v:+.2f}",
+            (v, i),
+            xytext=(4 if v >= 0 else -4, 0),
+            textcoords="offset points",
+            ha="left" if v >= 0 else "right",
+            va="center",
+            fontsize=8,
+        )
     ax.set_xlabel("Spearman rank correlation of phase duration with mission duration")
     ax.grid(axis="x", color="#dddddd", lw=0.6)
-    ax.set_title(_title(ens, f"sensitivity of the {len(vals)} most influential uncertain phases"),
-                 loc="left", fontsize=11)
+    ax.set_title(
+        _title(ens, f"sensitivity of the {len(vals)} most influential uncertain phases"), loc="left", fontsize=11
+    )
     return ax
 
 
-def criticality(
-    ens: Ensemble, *, ax: Axes | None = None, labels: Sequence[str] | None = None, top: int = 20
-) -> Axes:
+def criticality(ens: Ensemble, *, ax: Axes | None = None, labels: Sequence[str] | None = None, top: int = 20) -> Axes:
     """Bars of each phase's criticality index (share of runs in which it set the mission end)."""
     labels = list(labels or ens.phase_ids)
     index = ens.critical_count / max(ens.successes, 1)
@@ -129,8 +151,15 @@ def histogram(ens: Ensemble, *, ax: Axes | None = None, bins: int = 60) -> Axes:
     for q in (10, 50, 90):
         v = float(np.percentile(days, q))
         ax.axvline(v, color="#08306b", ls="--", lw=1)
-        ax.annotate(f"P{q} {v:.2f} d", (v, 1), xycoords=("data", "axes fraction"), xytext=(3, -12 - q / 10),
-                    textcoords="offset points", fontsize=8, color="#08306b")
+        ax.annotate(
+            f"P{q} {v:.2f} d",
+            (v, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -12 - q / 10),
+            textcoords="offset points",
+            fontsize=8,
+            color="#08306b",
+        )
     ax.set_xlabel("mission duration (days from T0)")
     ax.set_ylabel("replications")
     ax.set_title(_title(ens, "mission duration"), loc="left", fontsize=11)
