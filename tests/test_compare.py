@@ -775,3 +775,12 @@ def test_compare_missions_bands() -> None:
     assert {"waits 3d 21h 19m", "waits 19d 15h 55m", "waits 8d 20h 18m"} <= set(texts)
     assert "wait for window" in [t.get_text() for t in ax.get_legend().get_texts()]
     plt.close(ax.figure)
+
+
+def test_compare_program_expands_its_missions() -> None:
+    """compare on a program file compares its missions (CE-7 and CE-8 by kind), exit 0."""
+    res = run_cli("compare", "scenarios/ilrs.yaml", "--json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["missions"] == ["change7", "change8"]
+    assert {p["mission"] for p in out["phases"]} == {"change7", "change8"}

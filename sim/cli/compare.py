@@ -21,6 +21,7 @@ table, then each mission's phase table.
 
 examples:
   lunarsim compare scenarios/change5.yaml
+  lunarsim compare scenarios/ilrs.yaml               (a program: its missions side by side)
   lunarsim compare change5 change6                 (bundled scenarios by id)
   lunarsim compare change5 change6 --json > ce5_vs_ce6.json
   lunarsim compare change6 --csv ce6.csv           (--csv - for stdout)
@@ -82,17 +83,34 @@ def run(args: argparse.Namespace) -> int:
 
     if args.out:
         check_plot_path(args.out)
-    scenarios = [load(arg, args.set) for arg in args.scenarios]
+    from sim.cli.common import resolve
+    from sim.engine import simulate
+    from sim.program import is_program_file, load_program
+    from sim.programrun import simulate_program
+
+    scenarios: list[Scenario] = []
+    timelines: list[Timeline] = []
+    labels: list[str] = []
+    for arg in args.scenarios:
+        path = resolve(arg)
+        if is_program_file(path):  # a program: its missions, on one clock (--set MISSION.KEY=VALUE)
+            program = load_program(path, args.set)
+            scenarios += program.missions
+            timelines += simulate_program(program)
+            labels += [f"{arg} ({m.id})" for m in program.missions]
+        else:
+            scenario = load(arg, args.set)
+            scenarios.append(scenario)
+            timelines.append(simulate(scenario))
+            labels.append(arg)
     seen: dict[str, str] = {}
-    for arg, s in zip(args.scenarios, scenarios, strict=True):
+    for arg, s in zip(labels, scenarios, strict=True):
         if s.id in seen:
             raise InputError(f"{arg}: mission id {s.id!r} is also the id of {seen[s.id]}; compare distinct missions")
         seen[s.id] = arg
 
     from sim.analysis import compare
-    from sim.engine import simulate
 
-    timelines = [simulate(s) for s in scenarios]
     comparison = compare(scenarios, timelines)
     if args.csv:
         emit_csv(args.csv, comparison.csv_rows())
