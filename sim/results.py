@@ -46,6 +46,17 @@ class PhaseRecord:
         """Time between being ready and starting, in seconds."""
         return self.start_s - self.ready_s
 
+    def wait_segments(self) -> list[tuple[str, float, float]]:
+        """The waits before the phase as ``(cause, from_s, to_s)``, in the order they happen:
+        window first, then resource."""
+        out = []
+        t = self.ready_s
+        for cause, wait in (("window", self.wait_window_s), ("resource", self.wait_resource_s)):
+            if wait > 0:
+                out.append((cause, t, t + wait))
+                t += wait
+        return out
+
 
 @dataclass(frozen=True)
 class Timeline:

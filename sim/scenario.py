@@ -35,32 +35,6 @@ from sim.errors import InputError
 from sim.timebase import format_utc, parse_duration, parse_utc
 from sim.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text, short_repr
 
-KINDS: tuple[str, ...] = (
-    "launch",
-    "transfer",
-    "tcm",
-    "loi",
-    "lunar_orbit",
-    "separation",
-    "descent",
-    "landing",
-    "surface_ops",
-    "sampling",
-    "ascent",
-    "rendezvous",
-    "docking",
-    "sample_transfer",
-    "lunar_orbit_wait",
-    "tei",
-    "earth_transfer",
-    "reentry",
-    "recovery",
-    "relay",
-    "payload_ops",
-    "rover_ops",
-    "hopper_ops",
-    "isru",
-)
 Kind = Literal[
     "launch",
     "transfer",
@@ -87,6 +61,7 @@ Kind = Literal[
     "hopper_ops",
     "isru",
 ]
+KINDS: tuple[str, ...] = get_args(Kind)  # the shared phase-kind vocabulary, in this order
 
 Duration = Annotated[
     Distribution,

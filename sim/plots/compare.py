@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from sim.analysis import Comparison, PhaseComparison
 from sim.plots.gantt import ACTUAL_COLOUR, KIND_COLOURS, WAIT_STYLES
-from sim.results import PhaseRecord, Timeline
+from sim.results import Timeline
 from sim.timebase import DAY_S, HOUR_S, format_duration
 
 if TYPE_CHECKING:
@@ -401,17 +401,6 @@ MARKED_KINDS: dict[str, str] = {"landing": "landing", "docking": "docking", "rec
 WAIT_LABEL_FRACTION = 0.06  # waits longer than this share of the span get a "waits 19d 16h" label
 
 
-def _wait_segments(p: PhaseRecord) -> list[tuple[str, float, float]]:
-    """The waits in front of a phase, in the order they happen (window first, then resource)."""
-    out = []
-    t = p.ready_s
-    for cause, wait in (("window", p.wait_window_s), ("resource", p.wait_resource_s)):
-        if wait > 0:
-            out.append((cause, t, t + wait))
-            t += wait
-    return out
-
-
 def compare_missions(
     timelines: Sequence[Timeline],
     *,
@@ -487,7 +476,7 @@ def compare_missions(
                 x0 = (p.start_s - off) / DAY_S
                 dur = p.duration_s / DAY_S
                 if p.wait_s > 0:
-                    for cause, a_s, b_s in _wait_segments(p):
+                    for cause, a_s, b_s in p.wait_segments():
                         hatch, edge = WAIT_STYLES[cause]
                         ax.barh(
                             y,

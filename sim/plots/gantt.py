@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import UTC
 from typing import TYPE_CHECKING, Literal
 
-from sim.results import PhaseRecord, Timeline
+from sim.results import Timeline
 from sim.timebase import DAY_S, HOUR_S, format_duration, format_utc
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ def gantt(
                 label_at, offset_pt = x(p.start_s + w), 4.0
                 text = format_duration(p.duration_s)
             if p.wait_s > 0:
-                for cause, a_s, b_s in _wait_segments(p):
+                for cause, a_s, b_s in p.wait_segments():
                     ax.barh(
                         y,
                         width(a_s, b_s),
@@ -267,14 +267,3 @@ def gantt(
         frameon=False,
     )
     return ax
-
-
-def _wait_segments(p: PhaseRecord) -> list[tuple[str, float, float]]:
-    """The waits in front of a bar, in the order they happen: window first, then resource."""
-    out = []
-    t = p.ready_s
-    for cause, wait in (("window", p.wait_window_s), ("resource", p.wait_resource_s)):
-        if wait > 0:
-            out.append((cause, t, t + wait))
-            t += wait
-    return out
