@@ -79,22 +79,26 @@ def as_model(model: Model | PhaseGraph) -> Model:
     return model if isinstance(model, Model) else Model(graph=model, windows=())
 
 
-def run_once(model: Model | PhaseGraph, durations_s: Sequence[float], fails: Sequence[int] | None = None) -> RunArrays:
-    """One replication on a fresh SimPy ``Environment``; arrays in file order.
+FIELDS = ("ready_s", "start_s", "end_s", "driver", "wait_window_s", "wait_resource_s", "failure_s",
+          "attempts", "status")
+_DTYPES = {"driver": np.int32, "attempts": np.int16, "status": np.int8}
 
-    Raises:
-        WindowNeverOpens: a phase's window has no suitable opening within the horizon.
+
+def _replicate(model: Model, dur: list[float], nfail: list[int] | None) -> tuple[list[Any], ...]:
+    """One replication on a fresh SimPy ``Environment``; per-field Python lists in FIELDS order.
+
+    The hot loop of the SimPy engine: plain lists and closures, no numpy and no model objects.
     """
-    model = as_model(model)
     g = model.graph
     tables = model.windows
     n = g.size
-    preds, lags, succs = g.preds, g.lags_s, g.succs
-    window, must_fit, uses = g.window, g.must_fit, g.resources
-    dur = list(durations_s)
-    nfail = list(fails) if fails is not None else [0] * n
+    plist, succs = g.pred_lags, g.succs
+    window = g.window or (-1,) * n
+    must_fit = g.must_fit or (False,) * n
+    uses = g.resources or ((),) * n
+    failure = g.failure or (None,) * n
     nan = float("nan")
-    remaining = [len(p) for p in preds]
+    remaining = [len(p) for p in g.preds]
     ready = [nan] * n
     start = [nan] * n
     end = [nan] * n
@@ -102,23 +106,22 @@ def run_once(model: Model | PhaseGraph, durations_s: Sequence[float], fails: Seq
     wait_w = [0.0] * n
     wait_r = [0.0] * n
     lost = [0.0] * n
-    attempts = [0] * n
-    status = [NOT_RUN] * n
+    attempts = [1] * n  # phases that never ran are marked after the run
+    status = [DONE] * n
     env = simpy.Environment()
     timeout = env.timeout
     resources = [simpy.Resource(env, capacity=c) for c in g.capacities]
-    held: list[list[Any]] = [[] for _ in range(n)] if g.capacities else []
+    held: list[list[Any]] = [[] for _ in range(n)] if resources else []
     last_release = [-1] * len(resources)
 
     def begin(i: int) -> None:
         best, who = 0.0, -1
-        for j, lag in zip(preds[i], lags[i], strict=True):
+        for j, lag in plist[i]:
             t = end[j] + lag
             if who < 0 or t > best:
                 best, who = t, j
-        ready[i] = best
-        t = best
-        w = window[i] if window else -1
+        ready[i] = t = best
+        w = window[i]
         if w >= 0:
             t = tables[w].next_start(best, dur[i], must_fit[i])
             if t == float("inf"):
@@ -127,16 +130,25 @@ def run_once(model: Model | PhaseGraph, durations_s: Sequence[float], fails: Seq
                 who = WINDOW_DRIVER
                 wait_w[i] = t - best
         driver[i] = who
-        if uses and uses[i]:
-            if t > env.now:
-                timeout(t - env.now, (i, t)).callbacks.append(acquire)
+        if resources and uses[i]:
+            if t > env._now:
+                timeout(t - env._now, (i, t)).callbacks.append(acquire)  # type: ignore[union-attr]
             else:
                 acquire_at(i, t)
+            return
+        # run(i, t) inlined: this is the path of almost every phase, once per replication
+        start[i] = t
+        if failure[i] is None or not nfail or nfail[i] <= 0:
+            end[i] = e = t + dur[i]
         else:
-            run(i, t)
+            total, attempts[i], status[i] = run_time(g, i, dur[i], nfail[i])
+            lost[i] = total - dur[i]
+            end[i] = e = t + total
+        delay = e - env._now
+        timeout(delay if delay > 0.0 else 0.0, i).callbacks.append(finish)  # type: ignore[union-attr]
 
     def acquire(ev: simpy.Timeout) -> None:
-        i, t = ev.value  # type: ignore[misc]
+        i, t = ev._value
         acquire_at(i, t)
 
     def acquire_at(i: int, t: float) -> None:
@@ -154,7 +166,7 @@ def run_once(model: Model | PhaseGraph, durations_s: Sequence[float], fails: Seq
                 return
             now = env.now
             wait_r[i] += now - t
-            w = window[i] if window else -1
+            w = window[i]
             if w >= 0:
                 again = tables[w].next_start(now, dur[i], must_fit[i])
                 if again > now:  # the window closed while the phase queued: give back, wait, ask again
@@ -164,24 +176,30 @@ def run_once(model: Model | PhaseGraph, durations_s: Sequence[float], fails: Seq
                         raise WindowNeverOpens(g.ids[i], g.window_names[w], now, tables[w].horizon_s)
                     wait_w[i] += again - now
                     driver[i] = WINDOW_DRIVER
-                    timeout(again - now, (i, again)).callbacks.append(acquire)
+                    timeout(again - now, (i, again)).callbacks.append(acquire)  # type: ignore[union-attr]
                     return
             blockers = [last_release[r] for r, q in zip(uses[i], requests, strict=True) if q in queued]
             driver[i] = max(blockers, key=lambda k: end[k] if k >= 0 else -1.0)
             run(i, now)
 
         for q in queued:
-            q.callbacks.append(granted)
+            q.callbacks.append(granted)  # type: ignore[union-attr]
 
     def run(i: int, t: float) -> None:
         start[i] = t
-        total, attempts[i], status[i] = run_time(g, i, dur[i], nfail[i])
-        lost[i] = total - dur[i]
-        end[i] = t + total
-        timeout(max(0.0, end[i] - env.now), i).callbacks.append(finish)  # never negative: the clock may drift an ulp
+        d = dur[i]
+        if failure[i] is None or not nfail or nfail[i] <= 0:
+            end[i] = e = t + d
+        else:
+            total, attempts[i], status[i] = run_time(g, i, d, nfail[i])
+            lost[i] = total - d
+            end[i] = e = t + total
+        delay = e - env._now
+        # never negative: the clock may have drifted an ulp past a computed end
+        timeout(delay if delay > 0.0 else 0.0, i).callbacks.append(finish)  # type: ignore[union-attr]
 
     def finish(ev: simpy.Timeout) -> None:
-        i: int = ev.value  # type: ignore[assignment]
+        i: int = ev._value
         if held and held[i]:
             for r, q in zip(uses[i], held[i], strict=True):
                 resources[r].release(q)
@@ -193,28 +211,112 @@ def run_once(model: Model | PhaseGraph, durations_s: Sequence[float], fails: Seq
             if remaining[k] == 0:
                 begin(k)
 
-    for i in g.order:
-        if not preds[i]:
-            begin(i)
+    for i in g.roots:
+        begin(i)
     env.run()
-    return RunArrays(
-        ready_s=np.array(ready),
-        start_s=np.array(start),
-        end_s=np.array(end),
-        driver=np.array(driver, dtype=np.int32),
-        wait_window_s=np.array(wait_w),
-        wait_resource_s=np.array(wait_r),
-        failure_s=np.array(lost),
-        attempts=np.array(attempts, dtype=np.int16),
-        status=np.array(status, dtype=np.int8),
-    )
+    if any(r > 0 for r in remaining):  # an abort left phases that never started
+        for i in range(n):
+            if start[i] != start[i]:  # NaN: not run
+                attempts[i] = 0
+                status[i] = NOT_RUN
+    return ready, start, end, driver, wait_w, wait_r, lost, attempts, status
+
+
+def _replicate_plain(model: Model, dur: list[float], nfail: list[int] | None) -> tuple[list[Any], ...]:
+    """``_replicate`` for a model without windows, resources or failures: the same event flow
+    (a ``Timeout`` per phase whose callback starts the successors it completes), minus the
+    checks and bookkeeping those features need. It is the common case and the hot loop."""
+    g = model.graph
+    n = g.size
+    plist, succs = g.pred_lags, g.succs
+    nan = float("nan")
+    remaining = [len(p) for p in g.preds]
+    ready = [nan] * n
+    end = [nan] * n
+    driver = [-1] * n
+    env = simpy.Environment()
+    timeout = env.timeout
+
+    def begin(i: int) -> None:
+        best, who = 0.0, -1
+        for j, lag in plist[i]:
+            t = end[j] + lag
+            if who < 0 or t > best:
+                best, who = t, j
+        ready[i] = best
+        driver[i] = who
+        end[i] = e = best + dur[i]
+        delay = e - env._now
+        timeout(delay if delay > 0.0 else 0.0, i).callbacks.append(finish)  # type: ignore[union-attr]
+
+    def finish(ev: simpy.Timeout) -> None:
+        for k in succs[ev._value]:
+            remaining[k] -= 1
+            if remaining[k] == 0:
+                begin(k)
+
+    for i in g.roots:
+        begin(i)
+    env.run()
+    zeros = [0.0] * n
+    return ready, ready, end, driver, zeros, zeros, zeros, [1] * n, [DONE] * n
+
+
+def _plain(g: PhaseGraph) -> bool:
+    """True when no phase has a window, a resource or a failure spec."""
+    return all(w < 0 for w in g.window) and not g.uses_resources and not g.failing
+
+
+def run_once(
+    model: Model | PhaseGraph, durations_s: Sequence[float], fails: Sequence[int] | None = None
+) -> RunArrays:
+    """One replication on a fresh SimPy ``Environment``; arrays in file order.
+
+    Raises:
+        WindowNeverOpens: a phase's window has no suitable opening within the horizon.
+    """
+    m = as_model(model)
+    replicate = _replicate_plain if _plain(m.graph) else _replicate
+    lists = replicate(m, list(durations_s), None if fails is None else list(fails))
+    return RunArrays(**{f: np.array(v, dtype=_DTYPES.get(f, float)) for f, v in zip(FIELDS, lists, strict=True)})
 
 
 def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndarray | None = None) -> RunArrays:
-    """Many replications, one Environment each; ``durations_s`` (and ``fails``) are ``(N, P)``."""
+    """Many replications, one Environment each; ``durations_s`` (and ``fails``) are ``(N, P)``.
+
+    Each replication's fields stay Python lists until the whole block is converted at once.
+    """
     model = as_model(model)
-    runs = [run_once(model, row, None if fails is None else fails[r]) for r, row in enumerate(durations_s.tolist())]
-    return RunArrays(**{f: np.stack([getattr(x, f) for x in runs]) for f in RunArrays.__dataclass_fields__})
+    g = model.graph
+    rows = durations_s.tolist()
+    frows = fails.tolist() if fails is not None else [None] * len(rows)
+    replicate = _replicate_plain if _plain(g) else _replicate
+    runs = [replicate(model, row, f) for row, f in zip(rows, frows, strict=True)]
+    shape = durations_s.shape
+    # fields that cannot differ from their defaults are not converted from the lists
+    windowed = any(w >= 0 for w in g.window)
+    failing = fails is not None and bool(g.failing)
+    live = {
+        "ready_s": True,
+        "start_s": windowed or g.uses_resources,
+        "end_s": True,
+        "driver": True,
+        "wait_window_s": windowed,
+        "wait_resource_s": g.uses_resources,
+        "failure_s": failing,
+        "attempts": failing,
+        "status": failing,
+    }
+    out: dict[str, np.ndarray] = {}
+    for k, f in enumerate(FIELDS):
+        dtype = _DTYPES.get(f, float)
+        if live[f]:
+            out[f] = np.array([r[k] for r in runs], dtype=dtype).reshape(shape)
+        elif f == "start_s":
+            out[f] = out["ready_s"]  # no window, no resource: every phase starts when ready
+        else:
+            out[f] = np.full(shape, 1 if f == "attempts" else 0, dtype=dtype)
+    return RunArrays(**out)
 
 
 def timeline_from(scenario: Scenario, arrays: RunArrays) -> Timeline:

@@ -9,6 +9,7 @@ lunar ephemeris).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -56,6 +57,16 @@ class PhaseGraph:
     def size(self) -> int:
         """Number of phases."""
         return len(self.ids)
+
+    @cached_property
+    def pred_lags(self) -> tuple[tuple[tuple[int, float], ...], ...]:
+        """Per phase, its ``(predecessor, lag_s)`` pairs (what the engine's inner loop reads)."""
+        return tuple(tuple(zip(p, lag, strict=True)) for p, lag in zip(self.preds, self.lags_s, strict=True))
+
+    @cached_property
+    def roots(self) -> tuple[int, ...]:
+        """Phases without predecessors, in topological order."""
+        return tuple(i for i in self.order if not self.preds[i])
 
     @property
     def uses_resources(self) -> bool:
