@@ -79,8 +79,17 @@ def as_model(model: Model | PhaseGraph) -> Model:
     return model if isinstance(model, Model) else Model(graph=model, windows=())
 
 
-FIELDS = ("ready_s", "start_s", "end_s", "driver", "wait_window_s", "wait_resource_s", "failure_s",
-          "attempts", "status")
+FIELDS = (
+    "ready_s",
+    "start_s",
+    "end_s",
+    "driver",
+    "wait_window_s",
+    "wait_resource_s",
+    "failure_s",
+    "attempts",
+    "status",
+)
 _DTYPES = {"driver": np.int32, "attempts": np.int16, "status": np.int8}
 
 
@@ -267,9 +276,7 @@ def _plain(g: PhaseGraph) -> bool:
     return all(w < 0 for w in g.window) and not g.uses_resources and not g.failing
 
 
-def run_once(
-    model: Model | PhaseGraph, durations_s: Sequence[float], fails: Sequence[int] | None = None
-) -> RunArrays:
+def run_once(model: Model | PhaseGraph, durations_s: Sequence[float], fails: Sequence[int] | None = None) -> RunArrays:
     """One replication on a fresh SimPy ``Environment``; arrays in file order.
 
     Raises:

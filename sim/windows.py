@@ -18,7 +18,9 @@ fits inside one opening. At run time this is a ``searchsorted``, scalar or vecto
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -70,10 +72,15 @@ class WindowTable:
         """The openings as a ``(k, 2)`` array."""
         return np.column_stack([self.starts, self.ends])
 
+    @cached_property
+    def _lists(self) -> tuple[list[float], list[float]]:
+        """The openings as Python lists: scalar queries (the SimPy engine's) bisect these."""
+        return self.starts.tolist(), self.ends.tolist()
+
     def next_start(self, t_s: float, duration_s: float = 0.0, must_fit: bool = False) -> float:
         """Earliest start >= ``t_s`` inside an opening (holding ``duration_s`` if ``must_fit``); inf if none."""
-        k = int(np.searchsorted(self.ends, t_s, side="right"))
-        starts, ends = self.starts, self.ends
+        starts, ends = self._lists
+        k = bisect_right(ends, t_s)  # the same index as np.searchsorted(ends, t_s, side="right")
         while k < len(starts):
             s = starts[k] if starts[k] > t_s else t_s
             if not must_fit or ends[k] - s >= duration_s:
