@@ -16,12 +16,40 @@ The pipeline for scripts and notebooks::
 Example scripts: ``scenarios/scripts/``.
 """
 
-from sim.analysis import Comparison
-from sim.api import compare_scenarios as compare
-from sim.engine import simulate
-from sim.errors import InputError, RunError
-from sim.results import PhaseRecord, Timeline
-from sim.scenario import Scenario, load_scenario
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sim.analysis import Comparison
+    from sim.api import compare_scenarios as compare
+    from sim.engine import simulate
+    from sim.errors import InputError, RunError
+    from sim.results import PhaseRecord, Timeline
+    from sim.scenario import Scenario, load_scenario
+
+# Exported names load their module on first use (PEP 562), so that `import sim.engine` or the
+# lunarsim command does not pay for the analysis and comparison modules it does not use.
+_EXPORTS = {
+    "Comparison": ("sim.analysis", "Comparison"),
+    "compare": ("sim.api", "compare_scenarios"),
+    "simulate": ("sim.engine", "simulate"),
+    "InputError": ("sim.errors", "InputError"),
+    "RunError": ("sim.errors", "RunError"),
+    "PhaseRecord": ("sim.results", "PhaseRecord"),
+    "Timeline": ("sim.results", "Timeline"),
+    "Scenario": ("sim.scenario", "Scenario"),
+    "load_scenario": ("sim.scenario", "load_scenario"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        module, attr = _EXPORTS[name]
+        return getattr(import_module(module), attr)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
 
 __version__ = "0.1.0"
 

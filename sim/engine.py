@@ -141,7 +141,7 @@ def _replicate(model: Model, dur: list[float], nfail: list[int] | None) -> tuple
         driver[i] = who
         if resources and uses[i]:
             if t > env._now:
-                timeout(t - env._now, (i, t)).callbacks.append(acquire)  # type: ignore[union-attr]
+                timeout(t - env._now, (i, t)).callbacks.append(acquire)
             else:
                 acquire_at(i, t)
             return
@@ -154,7 +154,7 @@ def _replicate(model: Model, dur: list[float], nfail: list[int] | None) -> tuple
             lost[i] = total - dur[i]
             end[i] = e = t + total
         delay = e - env._now
-        timeout(delay if delay > 0.0 else 0.0, i).callbacks.append(finish)  # type: ignore[union-attr]
+        timeout(delay if delay > 0.0 else 0.0, i).callbacks.append(finish)
 
     def acquire(ev: simpy.Timeout) -> None:
         i, t = ev._value
@@ -185,14 +185,14 @@ def _replicate(model: Model, dur: list[float], nfail: list[int] | None) -> tuple
                         raise WindowNeverOpens(g.ids[i], g.window_names[w], now, tables[w].horizon_s)
                     wait_w[i] += again - now
                     driver[i] = WINDOW_DRIVER
-                    timeout(again - now, (i, again)).callbacks.append(acquire)  # type: ignore[union-attr]
+                    timeout(again - now, (i, again)).callbacks.append(acquire)
                     return
             blockers = [last_release[r] for r, q in zip(uses[i], requests, strict=True) if q in queued]
             driver[i] = max(blockers, key=lambda k: end[k] if k >= 0 else -1.0)
             run(i, now)
 
         for q in queued:
-            q.callbacks.append(granted)  # type: ignore[union-attr]
+            q.callbacks.append(granted)
 
     def run(i: int, t: float) -> None:
         start[i] = t
@@ -205,7 +205,7 @@ def _replicate(model: Model, dur: list[float], nfail: list[int] | None) -> tuple
             end[i] = e = t + total
         delay = e - env._now
         # never negative: the clock may have drifted an ulp past a computed end
-        timeout(delay if delay > 0.0 else 0.0, i).callbacks.append(finish)  # type: ignore[union-attr]
+        timeout(delay if delay > 0.0 else 0.0, i).callbacks.append(finish)
 
     def finish(ev: simpy.Timeout) -> None:
         i: int = ev._value
@@ -256,7 +256,7 @@ def _replicate_plain(model: Model, dur: list[float], nfail: list[int] | None) ->
         driver[i] = who
         end[i] = e = best + dur[i]
         delay = e - env._now
-        timeout(delay if delay > 0.0 else 0.0, i).callbacks.append(finish)  # type: ignore[union-attr]
+        timeout(delay if delay > 0.0 else 0.0, i).callbacks.append(finish)
 
     def finish(ev: simpy.Timeout) -> None:
         for k in succs[ev._value]:
