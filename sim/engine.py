@@ -239,7 +239,7 @@ def _replicate_plain(model: Model, dur: list[float], nfail: list[int] | None) ->
     n = g.size
     plist, succs = g.pred_lags, g.succs
     nan = float("nan")
-    remaining = [len(p) for p in g.preds]
+    remaining = list(g.indegree)
     ready = [nan] * n
     end = [nan] * n
     driver = [-1] * n
@@ -247,11 +247,16 @@ def _replicate_plain(model: Model, dur: list[float], nfail: list[int] | None) ->
     timeout = env.timeout
 
     def begin(i: int) -> None:
-        best, who = 0.0, -1
-        for j, lag in plist[i]:
-            t = end[j] + lag
-            if who < 0 or t > best:
-                best, who = t, j
+        preds = plist[i]
+        if len(preds) == 1:  # most phases: released by their one predecessor
+            who, lag = preds[0]
+            best = end[who] + lag
+        else:
+            best, who = 0.0, -1
+            for j, lag in preds:
+                t = end[j] + lag
+                if who < 0 or t > best:
+                    best, who = t, j
         ready[i] = best
         driver[i] = who
         end[i] = e = best + dur[i]

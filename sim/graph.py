@@ -64,6 +64,11 @@ class PhaseGraph:
         return tuple(tuple(zip(p, lag, strict=True)) for p, lag in zip(self.preds, self.lags_s, strict=True))
 
     @cached_property
+    def indegree(self) -> tuple[int, ...]:
+        """Number of predecessors of each phase."""
+        return tuple(len(p) for p in self.preds)
+
+    @cached_property
     def roots(self) -> tuple[int, ...]:
         """Phases without predecessors, in topological order."""
         return tuple(i for i in self.order if not self.preds[i])
