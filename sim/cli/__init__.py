@@ -42,7 +42,13 @@ examples:
   lunarsim run scenarios/change5.yaml                phase table of the nominal run
   lunarsim run change5 --json                        the same as JSON (bundled id works too)
   lunarsim gantt scenarios/change5.yaml --out change5.png
+  lunarsim compare change5 change6                   planned vs flown vs simulated
+  lunarsim mc change6 -n 20000 --seed 1              Monte Carlo schedule risk
+  lunarsim sweep change7 --vary epoch=2026-08-01T00:00Z..2026-10-31T00:00Z/7d -n 1000
+  lunarsim sun --site change5 --at 2020-12-01T15:11Z
   lunarsim validate scenarios/*.yaml
+
+Run 'lunarsim COMMAND --help' for each command's options and examples.
 """
 
 
