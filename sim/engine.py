@@ -145,16 +145,7 @@ def _replicate(model: Model, dur: list[float], nfail: list[int] | None) -> tuple
             else:
                 acquire_at(i, t)
             return
-        # run(i, t) inlined: this is the path of almost every phase, once per replication
-        start[i] = t
-        if failure[i] is None or not nfail or nfail[i] <= 0:
-            end[i] = e = t + dur[i]
-        else:
-            total, attempts[i], status[i] = run_time(g, i, dur[i], nfail[i])
-            lost[i] = total - dur[i]
-            end[i] = e = t + total
-        delay = e - env._now
-        timeout(delay if delay > 0.0 else 0.0, i).callbacks.append(finish)
+        run(i, t)
 
     def acquire(ev: simpy.Timeout) -> None:
         i, t = ev._value
@@ -276,11 +267,6 @@ def _replicate_plain(model: Model, dur: list[float], nfail: list[int] | None) ->
     return ready, ready, end, driver, zeros, zeros, zeros, [1] * n, [DONE] * n
 
 
-def _plain(g: PhaseGraph) -> bool:
-    """True when no phase has a window, a resource or a failure spec."""
-    return all(w < 0 for w in g.window) and not g.uses_resources and not g.failing
-
-
 def run_once(model: Model | PhaseGraph, durations_s: Sequence[float], fails: Sequence[int] | None = None) -> RunArrays:
     """One replication on a fresh SimPy ``Environment``; arrays in file order.
 
@@ -288,7 +274,7 @@ def run_once(model: Model | PhaseGraph, durations_s: Sequence[float], fails: Seq
         WindowNeverOpens: a phase's window has no suitable opening within the horizon.
     """
     m = as_model(model)
-    replicate = _replicate_plain if _plain(m.graph) else _replicate
+    replicate = _replicate_plain if m.graph.plain else _replicate
     lists = replicate(m, list(durations_s), None if fails is None else list(fails))
     return RunArrays(**{f: np.array(v, dtype=_DTYPES.get(f, float)) for f, v in zip(FIELDS, lists, strict=True)})
 
@@ -302,11 +288,11 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
     g = model.graph
     rows = durations_s.tolist()
     frows = fails.tolist() if fails is not None else [None] * len(rows)
-    replicate = _replicate_plain if _plain(g) else _replicate
+    replicate = _replicate_plain if g.plain else _replicate
     runs = [replicate(model, row, f) for row, f in zip(rows, frows, strict=True)]
     shape = durations_s.shape
     # fields that cannot differ from their defaults are not converted from the lists
-    windowed = any(w >= 0 for w in g.window)
+    windowed = g.windowed
     failing = fails is not None and bool(g.failing)
     live = {
         "ready_s": True,

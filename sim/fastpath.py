@@ -33,7 +33,7 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
     failing = fails is not None and bool(g.failing)
     # column-major: every per-phase column is contiguous, which is what the loop below reads
     ready = np.empty((n, p), order="F")
-    windowed = any(w >= 0 for w in g.window)
+    windowed = g.windowed
     start = np.empty((n, p), order="F") if windowed else ready  # no windows: a phase starts when ready
     end = np.empty((n, p), order="F")
     driver = np.empty((n, p), dtype=np.int32, order="F")
@@ -101,7 +101,7 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
         np.add(t, total, out=end[:, i])
         driver[:, i] = who
         if dead is not None:
-            for arr in {id(a): a for a in (ready, start, end)}.values():
+            for arr in (ready, start, end) if windowed else (ready, end):  # start is ready when unwindowed
                 arr[dead, i] = np.nan
             wait_w[dead, i] = 0.0
             lost[dead, i] = 0.0

@@ -64,6 +64,16 @@ class PhaseGraph:
         return tuple(tuple(zip(p, lag, strict=True)) for p, lag in zip(self.preds, self.lags_s, strict=True))
 
     @cached_property
+    def windowed(self) -> bool:
+        """True if any phase waits for a window."""
+        return any(w >= 0 for w in self.window)
+
+    @cached_property
+    def plain(self) -> bool:
+        """True when no phase has a window, a resource or a failure spec."""
+        return not self.windowed and not self.uses_resources and not self.failing
+
+    @cached_property
     def indegree(self) -> tuple[int, ...]:
         """Number of predecessors of each phase."""
         return tuple(len(p) for p in self.preds)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import pairwise
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from typing import Literal
 
 import numpy as np
@@ -171,8 +171,7 @@ def _run_job(job: _Job, block: int, size: int) -> BlockResult:
         acc = x[rows].sum(axis=0)
         return acc - count * nominal if nominal is not None else acc
 
-    windowed = any(w >= 0 for w in g.window)
-    waits_w = a.wait_window_s if windowed else None
+    waits_w = a.wait_window_s if g.windowed else None
     waits_r = a.wait_resource_s if g.uses_resources else None
     sums = {
         "slip_overrun_s": total(d, g.nominal_s),
@@ -203,18 +202,12 @@ def _results(job: _Job, tasks: list[tuple[int, int]], workers: int) -> Iterator[
         for task in tasks:
             yield _run_job(job, *task)
         return
-    ctx = get_context("fork" if "fork" in _start_methods() else "spawn")
+    ctx = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     try:
         yield from pool.map(_run_task, [(job, k, size) for k, size in tasks])
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _start_methods() -> list[str]:
-    import multiprocessing
-
-    return multiprocessing.get_all_start_methods()
 
 
 def monte_carlo(

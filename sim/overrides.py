@@ -60,6 +60,21 @@ def apply_overrides(data: Any, sets: Sequence[str]) -> tuple[Any, dict[Loc, str]
     return data, origins
 
 
+def mark_problems(problems: list[str], origins: dict[Loc, str]) -> list[str]:
+    """Append ``(from --set ITEM)`` to the problem lines about fields that a ``--set`` wrote."""
+    if not origins:
+        return problems
+    from sim.scenario import format_loc
+
+    marks = {format_loc(loc): text for loc, text in origins.items()}
+    out = []
+    for line in problems:
+        fld = line.split(": ", 2)[1] if line.count(": ") >= 2 else ""
+        hit = next((t for f, t in marks.items() if fld == f or fld.startswith((f + ".", f + "["))), None)
+        out.append(f"{line} (from --set {hit})" if hit else line)
+    return out
+
+
 def _assign(data: Any, parts: list[str], value: Any, item: str) -> Loc:
     node = data
     loc: list[str | int] = []

@@ -30,7 +30,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from sim.errors import InputError
-from sim.overrides import apply_overrides
+from sim.overrides import apply_overrides, mark_problems
 from sim.scenario import (
     Ident,
     ResourceSpec,
@@ -39,7 +39,6 @@ from sim.scenario import (
     _clean_loc,
     _line,
     _message,
-    format_loc,
     scenario_from_document,
 )
 from sim.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text, short_repr
@@ -232,19 +231,6 @@ def _read(path: Path, including: tuple[str, str] | None) -> YamlDocument:
         raise InputError(f"{where}: {exc.message}") from None
 
 
-def _mark(problems: list[str], origins: dict[Loc, str]) -> list[str]:
-    """Append ``(from --set ITEM)`` to problems in fields that a ``--set`` wrote."""
-    if not origins:
-        return problems
-    marks = {format_loc(loc): text for loc, text in origins.items()}
-    out = []
-    for line in problems:
-        fld = line.split(": ", 2)[1] if line.count(": ") >= 2 else ""
-        hit = next((t for f, t in marks.items() if fld == f or fld.startswith((f + ".", f + "["))), None)
-        out.append(f"{line} (from --set {hit})" if hit else line)
-    return out
-
-
 class _Loader:
     """Walks includes depth first, collecting missions, resources and problems."""
 
@@ -290,7 +276,7 @@ class _Loader:
         try:
             pf = ProgramFile.model_validate(data)
         except ValidationError as exc:
-            self.problems += _mark(_program_problems(exc, YamlDocument(data, doc.lines), str(path)), origins)
+            self.problems += mark_problems(_program_problems(exc, YamlDocument(data, doc.lines), str(path)), origins)
             return None
         for name, spec in pf.resources.items():
             if name in self.resources and self.resources[name] != spec:
@@ -348,7 +334,7 @@ class _Loader:
         try:
             scenario = scenario_from_document(YamlDocument(data, doc.lines), str(path))
         except InputError as exc:
-            self.problems += _mark(exc.problems, origins)
+            self.problems += mark_problems(exc.problems, origins)
             return
         if scenario.id in self.first_use:
             first = self.first_use[scenario.id]

@@ -129,11 +129,8 @@ def summary(
         if dur.size:
             dq = np.percentile(dur, (10, 50, 90))
             eq = np.percentile(end, (10, 50, 90))
-            mean_s = (
-                ens.duration_s[:, i][ok].mean(dtype=np.float64)
-                if not all_ok
-                else ens.duration_s[:, i].mean(dtype=np.float64)
-            )
+            col = ens.duration_s[:, i]
+            mean_s = (col if all_ok else col[ok]).mean(dtype=np.float64)
             row["duration_h"] = {"mean": _h(mean_s), "p10": _h(dq[0]), "p50": _h(dq[1]), "p90": _h(dq[2])}
             row["end_h"] = {"p10": _h(eq[0]), "p50": _h(eq[1]), "p90": _h(eq[2])}
         else:

@@ -12,8 +12,8 @@ from typing import Any
 
 from sim.errors import InputError
 from sim.outputs import csv_text, write_csv
-from sim.overrides import apply_overrides
-from sim.scenario import Scenario, format_loc, load_scenario, scenario_from_document
+from sim.overrides import apply_overrides, mark_problems
+from sim.scenario import Scenario, load_scenario, scenario_from_document
 from sim.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text
 
 
@@ -74,13 +74,7 @@ def load_scenario_document(doc: YamlDocument, source: str, origins: dict[Loc, st
     try:
         return scenario_from_document(doc, source)
     except InputError as exc:
-        marks = {format_loc(loc): text for loc, text in origins.items()}
-        problems = []
-        for line in exc.problems:
-            field = line.split(": ", 2)[1] if line.count(": ") >= 2 else ""
-            hit = next((t for f, t in marks.items() if field == f or field.startswith((f + ".", f + "["))), None)
-            problems.append(f"{line} (from --set {hit})" if hit else line)
-        raise InputError(problems) from None
+        raise InputError(mark_problems(exc.problems, origins)) from None
 
 
 def add_set_arg(parser: argparse.ArgumentParser) -> None:
