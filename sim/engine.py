@@ -15,12 +15,20 @@ This is SimPy without the per-process lifecycle and ``AllOf`` costs (about 5x fa
 arithmetic (``start = max(pred end + lag)``, window openings, ``end = start + run time``) and the
 loop is advanced to those values, so the vectorized fast path (``sim.fastpath``) reproduces
 every time bit for bit on the same draws.
+
+The graph is compiled once per block into a runner (``runner``): closures over preallocated
+per-phase lists that each replication resets, then plays on its own ``Environment``. A phase
+released by its only predecessor is started inside that predecessor's end callback, and
+``run_block`` keeps, per replication, only the entries that can vary (``start_s`` only where a
+window or resource may delay the start, waits only where their cause exists).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -91,55 +99,108 @@ FIELDS = (
     "status",
 )
 _DTYPES = {"driver": np.int32, "attempts": np.int16, "status": np.int8}
+_TYPECODES = {"driver": "i", "attempts": "h", "status": "b"}  # array.array codes of _DTYPES
 
 
-def _replicate(model: Model, dur: list[float], nfail: list[int] | None) -> tuple[list[Any], ...]:
-    """One replication on a fresh SimPy ``Environment``; per-field Python lists in FIELDS order.
+Runner = Callable[[list[float], "list[int] | None"], tuple[list[Any], ...]]
+Next = tuple[int, float | None, bool]  # successor, lag if this phase is its only predecessor, is it simple
 
-    The hot loop of the SimPy engine: plain lists and closures, no numpy and no model objects.
+
+def _nexts(g: PhaseGraph, simple: Sequence[bool]) -> tuple[tuple[Next, ...], ...]:
+    """Per phase, its successors in order: ``(k, lag, simple[k])`` where the phase is ``k``'s only
+    predecessor (the phase's end releases ``k`` directly), ``(k, None, False)`` for a join."""
+    out = []
+    for i in range(g.size):
+        row: list[Next] = []
+        for k in g.succs[i]:
+            if g.indegree[k] == 1:
+                row.append((k, g.lags_s[k][0], simple[k]))
+            else:
+                row.append((k, None, False))
+        out.append(tuple(row))
+    return tuple(out)
+
+
+def _general_runner(model: Model) -> Runner:
+    """A function that plays one replication on a fresh SimPy ``Environment``.
+
+    It returns per-field Python lists in FIELDS order. The lists belong to the runner and are
+    overwritten by its next call: copy them first. The graph is read once, here; per call only
+    the state is reset, so the hot loop touches plain lists and closures, no numpy and no model
+    objects. A phase without a window, resource or failure spec is "simple": its end is
+    scheduled as soon as it is ready; a phase released by its only predecessor is started in
+    that predecessor's end callback.
     """
     g = model.graph
     tables = model.windows
     n = g.size
-    plist, succs = g.pred_lags, g.succs
+    plist = g.pred_lags
     window = g.window or (-1,) * n
     must_fit = g.must_fit or (False,) * n
     uses = g.resources or ((),) * n
     failure = g.failure or (None,) * n
-    nan = float("nan")
-    remaining = [len(p) for p in g.preds]
-    ready = [nan] * n
-    start = [nan] * n
-    end = [nan] * n
+    simple = tuple(window[i] < 0 and not uses[i] and failure[i] is None for i in range(n))
+    nexts = _nexts(g, simple)
+    holds = tuple(bool(u) for u in uses)
+    used = {r for u in uses for r in u}
+    capacities = tuple((c if r in used else 0) for r, c in enumerate(g.capacities))
+    can_abort = any(f is not None for f in failure)
+    indegree = list(g.indegree)
+    roots = g.roots
+    inf = float("inf")
+    remaining = indegree.copy()
+    nans = [float("nan")] * n
+    ready, start, end = nans.copy(), nans.copy(), nans.copy()
     driver = [-1] * n
-    wait_w = [0.0] * n
-    wait_r = [0.0] * n
-    lost = [0.0] * n
-    attempts = [1] * n  # phases that never ran are marked after the run
+    wait_w, wait_r, lost = [0.0] * n, [0.0] * n, [0.0] * n
+    attempts = [1] * n
     status = [DONE] * n
+    held: list[tuple[Any, ...]] = [() for _ in range(n)]
+    last_release = [-1] * len(capacities)
+    out = (ready, start, end, driver, wait_w, wait_r, lost, attempts, status)
+    # Without aborts every phase runs and overwrites its times, driver and waits (a window or
+    # resource wait is set, not added to, on the phase's first arrival); after an abort the
+    # phases that never ran must go back to their defaults.
+    resets: list[tuple[list[Any], list[Any]]] = [(remaining, indegree)]
+    if can_abort:
+        resets += [(x, nans) for x in (ready, start, end)]
+        resets += [(driver, [-1] * n), (lost, [0.0] * n), (attempts, [1] * n), (status, [DONE] * n)]
+        resets += [(wait_w, [0.0] * n), (wait_r, [0.0] * n)]
+    # rebound by every call (one replication): its Environment, resources and draws
     env = simpy.Environment()
     timeout = env.timeout
-    resources = [simpy.Resource(env, capacity=c) for c in g.capacities]
-    held: list[list[Any]] = [[] for _ in range(n)] if resources else []
-    last_release = [-1] * len(resources)
+    resources: list[simpy.Resource | None] = []
+    dur: list[float] = []
+    nfail: list[int] | None = None
 
-    def begin(i: int) -> None:
+    def begin(i: int) -> None:  # a root, or a phase whose last predecessor just ended
         best, who = 0.0, -1
         for j, lag in plist[i]:
             t = end[j] + lag
-            if who < 0 or t > best:
+            if who < 0 or t > best:  # ties: the first in ``after`` order
                 best, who = t, j
-        ready[i] = t = best
+        ready[i] = best
+        driver[i] = who
+        if simple[i]:
+            start[i] = best
+            end[i] = e = best + dur[i]
+            delay = e - env._now
+            timeout(delay if delay > 0.0 else 0.0, i).callbacks.append(finish)
+        else:
+            gate(i, best)
+
+    def gate(i: int, best: float) -> None:  # a ready phase with a window, resources or a failure spec
+        t = best
         w = window[i]
         if w >= 0:
             t = tables[w].next_start(best, dur[i], must_fit[i])
-            if t == float("inf"):
+            if t == inf:
                 raise WindowNeverOpens(g.ids[i], g.window_names[w], best, tables[w].horizon_s)
+            wait_w[i] = t - best
             if t > best:
-                who = WINDOW_DRIVER
-                wait_w[i] = t - best
-        driver[i] = who
-        if resources and uses[i]:
+                driver[i] = WINDOW_DRIVER
+        if holds[i]:
+            wait_r[i] = 0.0
             if t > env._now:
                 timeout(t - env._now, (i, t)).callbacks.append(acquire)
             else:
@@ -152,9 +213,15 @@ def _replicate(model: Model, dur: list[float], nfail: list[int] | None) -> tuple
         acquire_at(i, t)
 
     def acquire_at(i: int, t: float) -> None:
-        requests = [resources[r].request() for r in uses[i]]
+        rs = uses[i]
+        if len(rs) == 1:
+            q = resources[rs[0]].request()  # type: ignore[union-attr]
+            requests: tuple[Any, ...] = (q,)
+            queued = () if q.triggered else requests
+        else:
+            requests = tuple(resources[r].request() for r in rs)  # type: ignore[union-attr]
+            queued = tuple(q for q in requests if not q.triggered)
         held[i] = requests
-        queued = [q for q in requests if not q.triggered]
         if not queued:
             run(i, t)
             return
@@ -170,16 +237,19 @@ def _replicate(model: Model, dur: list[float], nfail: list[int] | None) -> tuple
             if w >= 0:
                 again = tables[w].next_start(now, dur[i], must_fit[i])
                 if again > now:  # the window closed while the phase queued: give back, wait, ask again
-                    for r, q in zip(uses[i], requests, strict=True):
-                        resources[r].release(q)
-                    if again == float("inf"):
+                    for r, q in zip(rs, requests, strict=True):
+                        resources[r].release(q)  # type: ignore[union-attr]
+                    if again == inf:
                         raise WindowNeverOpens(g.ids[i], g.window_names[w], now, tables[w].horizon_s)
                     wait_w[i] += again - now
                     driver[i] = WINDOW_DRIVER
                     timeout(again - now, (i, again)).callbacks.append(acquire)
                     return
-            blockers = [last_release[r] for r, q in zip(uses[i], requests, strict=True) if q in queued]
-            driver[i] = max(blockers, key=lambda k: end[k] if k >= 0 else -1.0)
+            if len(rs) == 1:
+                driver[i] = last_release[rs[0]]
+            else:  # the holder whose release came last
+                blockers = [last_release[r] for r, q in zip(rs, requests, strict=True) if q in queued]
+                driver[i] = max(blockers, key=lambda k: end[k] if k >= 0 else -1.0)
             run(i, now)
 
         for q in queued:
@@ -195,59 +265,81 @@ def _replicate(model: Model, dur: list[float], nfail: list[int] | None) -> tuple
             lost[i] = total - d
             end[i] = e = t + total
         delay = e - env._now
-        # never negative: the clock may have drifted an ulp past a computed end
         timeout(delay if delay > 0.0 else 0.0, i).callbacks.append(finish)
 
     def finish(ev: simpy.Timeout) -> None:
         i: int = ev._value
-        if held and held[i]:
+        if holds[i]:
             for r, q in zip(uses[i], held[i], strict=True):
-                resources[r].release(q)
+                resources[r].release(q)  # type: ignore[union-attr]
                 last_release[r] = i
         if status[i] == ABORTED:
             return
-        for k in succs[i]:
-            remaining[k] -= 1
-            if remaining[k] == 0:
-                begin(k)
+        e_i = end[i]
+        for k, lag, fast in nexts[i]:
+            if lag is None:  # a join: starts when its last predecessor ends
+                remaining[k] -= 1
+                if remaining[k] == 0:
+                    begin(k)
+                continue
+            ready[k] = best = e_i + lag
+            driver[k] = i
+            if fast:
+                start[k] = best
+                end[k] = e = best + dur[k]
+                delay = e - env._now
+                # never negative: the clock may have drifted an ulp past a computed end
+                timeout(delay if delay > 0.0 else 0.0, k).callbacks.append(finish)
+            else:
+                gate(k, best)
 
-    for i in g.roots:
-        begin(i)
-    env.run()
-    if any(r > 0 for r in remaining):  # an abort left phases that never started
-        for i in range(n):
-            if start[i] != start[i]:  # NaN: not run
-                attempts[i] = 0
-                status[i] = NOT_RUN
-    return ready, start, end, driver, wait_w, wait_r, lost, attempts, status
+    def replicate(row: list[float], fails: list[int] | None) -> tuple[list[Any], ...]:
+        nonlocal env, timeout, resources, dur, nfail
+        dur, nfail = row, fails
+        for state, initial in resets:
+            state[:] = initial
+        env = simpy.Environment()
+        timeout = env.timeout
+        resources = [simpy.Resource(env, capacity=c) if c else None for c in capacities]
+        for i in roots:
+            begin(i)
+        env.run()
+        if can_abort and ABORTED in status:  # phases after the abort never started
+            for i in range(n):
+                if start[i] != start[i]:  # NaN: not run
+                    attempts[i] = 0
+                    status[i] = NOT_RUN
+        return out
+
+    return replicate
 
 
-def _replicate_plain(model: Model, dur: list[float], nfail: list[int] | None) -> tuple[list[Any], ...]:
-    """``_replicate`` for a model without windows, resources or failures: the same event flow
-    (a ``Timeout`` per phase whose callback starts the successors it completes), minus the
+def _plain_runner(model: Model) -> Runner:
+    """``_general_runner`` for a model without windows, resources or failures: the same event
+    flow (a ``Timeout`` per phase whose callback starts the successors it releases), minus the
     checks and bookkeeping those features need. It is the common case and the hot loop."""
     g = model.graph
     n = g.size
-    plist, succs = g.pred_lags, g.succs
-    nan = float("nan")
-    remaining = list(g.indegree)
-    ready = [nan] * n
-    end = [nan] * n
+    plist = g.pred_lags
+    nexts = _nexts(g, (True,) * n)
+    indegree = list(g.indegree)
+    roots = g.roots
+    remaining = indegree.copy()
+    ready = [0.0] * n
+    end = [0.0] * n
     driver = [-1] * n
+    zeros = [0.0] * n
+    out = (ready, ready, end, driver, zeros, zeros, zeros, [1] * n, [DONE] * n)
     env = simpy.Environment()
     timeout = env.timeout
+    dur: list[float] = []
 
     def begin(i: int) -> None:
-        preds = plist[i]
-        if len(preds) == 1:  # most phases: released by their one predecessor
-            who, lag = preds[0]
-            best = end[who] + lag
-        else:
-            best, who = 0.0, -1
-            for j, lag in preds:
-                t = end[j] + lag
-                if who < 0 or t > best:
-                    best, who = t, j
+        best, who = 0.0, -1
+        for j, lag in plist[i]:
+            t = end[j] + lag
+            if who < 0 or t > best:
+                best, who = t, j
         ready[i] = best
         driver[i] = who
         end[i] = e = best + dur[i]
@@ -255,16 +347,37 @@ def _replicate_plain(model: Model, dur: list[float], nfail: list[int] | None) ->
         timeout(delay if delay > 0.0 else 0.0, i).callbacks.append(finish)
 
     def finish(ev: simpy.Timeout) -> None:
-        for k in succs[ev._value]:
-            remaining[k] -= 1
-            if remaining[k] == 0:
-                begin(k)
+        i: int = ev._value
+        e_i = end[i]
+        for k, lag, _ in nexts[i]:
+            if lag is None:
+                remaining[k] -= 1
+                if remaining[k] == 0:
+                    begin(k)
+                continue
+            ready[k] = best = e_i + lag
+            driver[k] = i
+            end[k] = e = best + dur[k]
+            delay = e - env._now
+            timeout(delay if delay > 0.0 else 0.0, k).callbacks.append(finish)
 
-    for i in g.roots:
-        begin(i)
-    env.run()
-    zeros = [0.0] * n
-    return ready, ready, end, driver, zeros, zeros, zeros, [1] * n, [DONE] * n
+    def replicate(row: list[float], fails: list[int] | None) -> tuple[list[Any], ...]:
+        nonlocal env, timeout, dur
+        dur = row
+        remaining[:] = indegree
+        env = simpy.Environment()  # every phase runs, so every time is overwritten
+        timeout = env.timeout
+        for i in roots:
+            begin(i)
+        env.run()
+        return out
+
+    return replicate
+
+
+def runner(model: Model) -> Runner:
+    """The replication function for ``model``: the plain one when the model allows it."""
+    return _plain_runner(model) if model.graph.plain else _general_runner(model)
 
 
 def run_once(model: Model | PhaseGraph, durations_s: Sequence[float], fails: Sequence[int] | None = None) -> RunArrays:
@@ -274,46 +387,80 @@ def run_once(model: Model | PhaseGraph, durations_s: Sequence[float], fails: Seq
         WindowNeverOpens: a phase's window has no suitable opening within the horizon.
     """
     m = as_model(model)
-    replicate = _replicate_plain if m.graph.plain else _replicate
-    lists = replicate(m, list(durations_s), None if fails is None else list(fails))
+    lists = runner(m)(list(durations_s), None if fails is None else list(fails))
     return RunArrays(**{f: np.array(v, dtype=_DTYPES.get(f, float)) for f, v in zip(FIELDS, lists, strict=True)})
+
+
+def _columns(g: PhaseGraph, failing: bool) -> dict[str, tuple[int, ...]]:
+    """Per field, the phases whose value can differ from the field's default in some replication.
+
+    Times and drivers vary everywhere; ``start_s`` only where a window or a resource may delay
+    the start (elsewhere it is ``ready_s``); waits only where their cause exists; failure fields
+    only with failure draws (attempts and status also mark the phases an abort left unrun).
+    """
+    n = g.size
+    every = tuple(range(n))
+    window = g.window or (-1,) * n
+    uses = g.resources or ((),) * n
+    waits_w = tuple(i for i in every if window[i] >= 0)
+    waits_r = tuple(i for i in every if uses[i])
+    return {
+        "ready_s": every,
+        "start_s": tuple(sorted(set(waits_w) | set(waits_r))),
+        "end_s": every,
+        "driver": every,
+        "wait_window_s": waits_w,
+        "wait_resource_s": waits_r,
+        "failure_s": g.failing if failing else (),
+        "attempts": every if failing else (),
+        "status": every if failing else (),
+    }
+
+
+def _recorder(buf: array[Any], cols: tuple[int, ...], n: int) -> Callable[[list[Any]], None]:
+    """Appends the ``cols`` entries of a replication's list to ``buf``."""
+    if len(cols) == n:
+        return buf.extend
+    if len(cols) == 1:
+        (c,) = cols
+        return lambda values: buf.append(values[c])
+    take = itemgetter(*cols)
+    return lambda values: buf.extend(take(values))
 
 
 def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndarray | None = None) -> RunArrays:
     """Many replications, one Environment each; ``durations_s`` (and ``fails``) are ``(N, P)``.
 
-    Each replication's fields stay Python lists until the whole block is converted at once.
+    Per replication, only the entries that can differ from their defaults are appended to flat
+    typed buffers (``array.array``: compact, and invisible to the cyclic garbage collector); the
+    block's arrays are built from them at the end.
     """
     model = as_model(model)
     g = model.graph
+    shape = durations_s.shape
     rows = durations_s.tolist()
     frows = fails.tolist() if fails is not None else [None] * len(rows)
-    replicate = _replicate_plain if g.plain else _replicate
-    runs = [replicate(model, row, f) for row, f in zip(rows, frows, strict=True)]
-    shape = durations_s.shape
-    # fields that cannot differ from their defaults are not converted from the lists
-    windowed = g.windowed
-    failing = fails is not None and bool(g.failing)
-    live = {
-        "ready_s": True,
-        "start_s": windowed or g.uses_resources,
-        "end_s": True,
-        "driver": True,
-        "wait_window_s": windowed,
-        "wait_resource_s": g.uses_resources,
-        "failure_s": failing,
-        "attempts": failing,
-        "status": failing,
-    }
+    columns = _columns(g, fails is not None and bool(g.failing))
+    recorded = [(k, f, columns[f], array(_TYPECODES.get(f, "d"))) for k, f in enumerate(FIELDS) if columns[f]]
+    recorders = [(k, _recorder(buf, cols, g.size)) for k, _, cols, buf in recorded]
+    replicate = runner(model)
+    for row, f in zip(rows, frows, strict=True):
+        lists = replicate(row, f)
+        for k, record in recorders:
+            record(lists[k])
     out: dict[str, np.ndarray] = {}
-    for k, f in enumerate(FIELDS):
-        dtype = _DTYPES.get(f, float)
-        if live[f]:
-            out[f] = np.array([r[k] for r in runs], dtype=dtype).reshape(shape)
-        elif f == "start_s":
-            out[f] = out["ready_s"]  # no window, no resource: every phase starts when ready
+    for _, f, cols, buf in recorded:
+        values = np.frombuffer(buf, dtype=_DTYPES.get(f, float)).reshape(shape[0], len(cols))
+        if len(cols) == g.size:
+            out[f] = values
         else:
-            out[f] = np.full(shape, 1 if f == "attempts" else 0, dtype=dtype)
+            out[f] = out["ready_s"].copy() if f == "start_s" else np.zeros(shape, dtype=_DTYPES.get(f, float))
+            out[f][:, cols] = values
+    for f in FIELDS:
+        if f == "start_s" and f not in out:
+            out[f] = out["ready_s"]  # no window, no resource: every phase starts when ready
+        elif f not in out:
+            out[f] = np.full(shape, 1 if f == "attempts" else 0, dtype=_DTYPES.get(f, float))
     return RunArrays(**out)
 
 

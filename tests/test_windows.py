@@ -257,3 +257,36 @@ def test_resource_wait_rechecks_the_window() -> None:
     assert (b.ready_s, b.start_s) == (11 * H, 34 * H)
     assert b.wait_resource_s == 2 * H and b.wait_window_s == 21 * H
     assert b.wait_cause == "window+resource"
+
+
+def test_block_equals_its_replications_one_by_one() -> None:
+    """run_block reuses one runner across replications: every field of every row equals a fresh
+    run_once of that row, through windows, resource queues, retries, holds and aborts."""
+    from sim.engine import FIELDS, run_block, run_once
+    from sim.montecarlo import draw_block, draw_failures
+
+    s = scenario(
+        RELAY + "resources: {ant: {capacity: 1}}\n",
+        "  - {id: a, kind: launch, element: x, duration: {dist: uniform, low: 1h, high: 30h},"
+        " failure: {probability: 0.1, on_fail: abort}}\n"
+        "  - {id: b, kind: relay, element: x, duration: {dist: uniform, low: 1h, high: 3h}, resources: [ant],"
+        " after: [a], window: {name: relay, must_fit: true},"
+        " failure: {probability: 0.3, on_fail: retry, delay: 2h, max_attempts: 2}}\n"
+        "  - {id: c, kind: relay, element: y, duration: {dist: uniform, low: 1h, high: 5h}, resources: [ant],"
+        " after: [a], failure: {probability: 0.2, on_fail: hold, delay: 3h}}\n"
+        "  - {id: d, kind: tcm, element: y, duration: 1h, after: [b, c],"
+        " failure: {probability: 0.2, on_fail: abort}}\n"
+        "  - {id: e, kind: tcm, element: x, duration: 1h, after: [d]}\n",
+    )
+    model = build_model(s)
+    n = 400
+    dur = draw_block(tuple(p.duration for p in s.phases), 3, 0, n)
+    fails = draw_failures(model.graph, 3, 0, n)
+    block = run_block(model, dur, fails)
+    status = block.status
+    assert (status == 2).any() and (status == 3).any() and (block.wait_resource_s > 0).any()  # aborts, not-run, queues
+    assert (block.wait_window_s > 0).any()
+    for r in range(n):
+        one = run_once(model, dur[r].tolist(), fails[r].tolist())
+        for f in FIELDS:
+            np.testing.assert_array_equal(getattr(block, f)[r], getattr(one, f), err_msg=f"row {r}, {f}")
