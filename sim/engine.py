@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 import simpy
+from simpy.events import NORMAL
 
 from sim.graph import ABORT, HOLD, RETRY, SKIP, Model, PhaseGraph, build_model
 from sim.results import PhaseRecord, Timeline
@@ -63,6 +64,21 @@ class RunArrays:
     failure_s: np.ndarray
     attempts: np.ndarray
     status: np.ndarray
+
+
+class At(simpy.Event):
+    """A ``Timeout`` born with its callback: fires ``delay`` seconds from now with ``value``.
+
+    The engine's only event type besides resource requests: one per phase end (and per delayed
+    resource request). It skips ``Timeout``'s argument check and the extra ``callbacks.append``.
+    """
+
+    def __init__(self, env: simpy.Environment, delay: float, value: Any, callback: Callable[[Any], None]) -> None:
+        self.env = env
+        self.callbacks = [callback]
+        self._value = value
+        self._ok = True
+        env.schedule(self, NORMAL, delay)
 
 
 def run_time(graph: PhaseGraph, i: int, d: float, fails: int) -> tuple[float, int, int]:
@@ -168,7 +184,6 @@ def _general_runner(model: Model) -> Runner:
         resets += [(wait_w, [0.0] * n), (wait_r, [0.0] * n)]
     # rebound by every call (one replication): its Environment, resources and draws
     env = simpy.Environment()
-    timeout = env.timeout
     resources: list[simpy.Resource | None] = []
     dur: list[float] = []
     nfail: list[int] | None = None
@@ -185,7 +200,7 @@ def _general_runner(model: Model) -> Runner:
             start[i] = best
             end[i] = e = best + dur[i]
             delay = e - env._now
-            timeout(delay if delay > 0.0 else 0.0, i).callbacks.append(finish)
+            At(env, delay if delay > 0.0 else 0.0, i, finish)
         else:
             gate(i, best)
 
@@ -202,7 +217,7 @@ def _general_runner(model: Model) -> Runner:
         if holds[i]:
             wait_r[i] = 0.0
             if t > env._now:
-                timeout(t - env._now, (i, t)).callbacks.append(acquire)
+                At(env, t - env._now, (i, t), acquire)
             else:
                 acquire_at(i, t)
             return
@@ -243,7 +258,7 @@ def _general_runner(model: Model) -> Runner:
                         raise WindowNeverOpens(g.ids[i], g.window_names[w], now, tables[w].horizon_s)
                     wait_w[i] += again - now
                     driver[i] = WINDOW_DRIVER
-                    timeout(again - now, (i, again)).callbacks.append(acquire)
+                    At(env, again - now, (i, again), acquire)
                     return
             if len(rs) == 1:
                 driver[i] = last_release[rs[0]]
@@ -265,7 +280,7 @@ def _general_runner(model: Model) -> Runner:
             lost[i] = total - d
             end[i] = e = t + total
         delay = e - env._now
-        timeout(delay if delay > 0.0 else 0.0, i).callbacks.append(finish)
+        At(env, delay if delay > 0.0 else 0.0, i, finish)
 
     def finish(ev: simpy.Timeout) -> None:
         i: int = ev._value
@@ -289,17 +304,16 @@ def _general_runner(model: Model) -> Runner:
                 end[k] = e = best + dur[k]
                 delay = e - env._now
                 # never negative: the clock may have drifted an ulp past a computed end
-                timeout(delay if delay > 0.0 else 0.0, k).callbacks.append(finish)
+                At(env, delay if delay > 0.0 else 0.0, k, finish)
             else:
                 gate(k, best)
 
     def replicate(row: list[float], fails: list[int] | None) -> tuple[list[Any], ...]:
-        nonlocal env, timeout, resources, dur, nfail
+        nonlocal env, resources, dur, nfail
         dur, nfail = row, fails
         for state, initial in resets:
             state[:] = initial
         env = simpy.Environment()
-        timeout = env.timeout
         resources = [simpy.Resource(env, capacity=c) if c else None for c in capacities]
         for i in roots:
             begin(i)
@@ -331,7 +345,6 @@ def _plain_runner(model: Model) -> Runner:
     zeros = [0.0] * n
     out = (ready, ready, end, driver, zeros, zeros, zeros, [1] * n, [DONE] * n)
     env = simpy.Environment()
-    timeout = env.timeout
     dur: list[float] = []
 
     def begin(i: int) -> None:
@@ -344,7 +357,7 @@ def _plain_runner(model: Model) -> Runner:
         driver[i] = who
         end[i] = e = best + dur[i]
         delay = e - env._now
-        timeout(delay if delay > 0.0 else 0.0, i).callbacks.append(finish)
+        At(env, delay if delay > 0.0 else 0.0, i, finish)
 
     def finish(ev: simpy.Timeout) -> None:
         i: int = ev._value
@@ -359,14 +372,13 @@ def _plain_runner(model: Model) -> Runner:
             driver[k] = i
             end[k] = e = best + dur[k]
             delay = e - env._now
-            timeout(delay if delay > 0.0 else 0.0, k).callbacks.append(finish)
+            At(env, delay if delay > 0.0 else 0.0, k, finish)
 
     def replicate(row: list[float], fails: list[int] | None) -> tuple[list[Any], ...]:
-        nonlocal env, timeout, dur
+        nonlocal env, dur
         dur = row
         remaining[:] = indegree
         env = simpy.Environment()  # every phase runs, so every time is overwritten
-        timeout = env.timeout
         for i in roots:
             begin(i)
         env.run()

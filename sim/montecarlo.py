@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import pairwise
-from multiprocessing import get_all_start_methods, get_context
 from typing import Literal
 
 import numpy as np
@@ -202,6 +200,10 @@ def _results(job: _Job, tasks: list[tuple[int, int]], workers: int) -> Iterator[
         for task in tasks:
             yield _run_job(job, *task)
         return
+    # imported here: a one-worker run (the default) does not pay for the multiprocessing modules
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_all_start_methods, get_context
+
     ctx = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     try:
