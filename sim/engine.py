@@ -10,7 +10,7 @@ wait is recorded with its cause. One ``Environment`` per run; no module state; n
 Design choice (docs/design.md, "Engine"): a phase is a small event-driven state machine on the
 SimPy event loop, not a generator process: its end is a ``Timeout`` whose callback counts down
 its successors' unfinished predecessors and starts each successor whose count reaches zero.
-This is SimPy without the per-process lifecycle and ``AllOf`` costs (about 5x faster, see
+This is SimPy without the per-process lifecycle and ``AllOf`` costs (see
 ``benchmarks/RESULTS.md``), with the same semantics. Times are computed as exact float
 arithmetic (``start = max(pred end + lag)``, window openings, ``end = start + run time``) and the
 loop is advanced to those values, so the vectorized fast path (``sim.fastpath``) reproduces
