@@ -6,8 +6,11 @@ durations, vectorized, from its own generator
 the seed and its block, never on how many workers ran or in what order they finished. Blocks
 run on the vectorized fast path (``engine="vector"``, any scenario without shared resources)
 or on the SimPy engine (``engine="des"``); both give identical times on identical draws.
-Each block is reduced at once to what the statistics need (mission end, per-phase durations
-and ends as float32, criticality counts and slip sums), and blocks are combined in block order.
+Each block is reduced at once to what the statistics need (mission end, criticality counts,
+slip and duration sums) and blocks are combined in block order. Per-phase durations and ends
+(float32) are kept for the first ``PHASE_ROWS`` replications only, unless the caller asks for
+every replication (``per_replication=True``, as ``lunarsim mc --csv`` does): a million
+replications then stay in a few hundred MB.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from sim import engine as des
 from sim import fastpath
 from sim.distributions import Distribution
 from sim.graph import Model, PhaseGraph, build_model
-from sim.results import Ensemble
+from sim.results import PHASE_ROWS, Ensemble
 from sim.scenario import Scenario
 
 BLOCK = 8192
@@ -93,6 +96,7 @@ SUM_FIELDS = (
     "slip_upstream_s",
     "wait_window_s",
     "wait_resource_s",
+    "duration_s",
 )
 
 
@@ -116,6 +120,7 @@ class _Job:
     seed: int
     engine: Literal["des", "vector"]
     nominal: des.RunArrays
+    per_replication: bool = False  # keep per-phase rows of every block, not only of the first PHASE_ROWS
 
 
 def critical_counts(driver: np.ndarray, end_s: np.ndarray, graph: PhaseGraph) -> np.ndarray:
@@ -179,13 +184,15 @@ def _run_job(job: _Job, block: int, size: int) -> BlockResult:
         "slip_upstream_s": total(a.ready_s, nom.ready_s),
         "wait_window_s": total(waits_w),
         "wait_resource_s": total(waits_r),
+        "duration_s": total(run_s := end - a.start_s),
     }
+    keep = job.per_replication or block * BLOCK < PHASE_ROWS
     return BlockResult(
         block=block,
         end_s=mission_end,
         success=ok,
-        duration_s=(end - a.start_s).astype(np.float32),
-        phase_end_s=end.astype(np.float32),
+        duration_s=run_s.astype(np.float32) if keep else np.empty((0, p), dtype=np.float32),
+        phase_end_s=end.astype(np.float32) if keep else np.empty((0, p), dtype=np.float32),
         critical_count=critical_counts(a.driver[rows], end[rows], g),
         sums=sums,
     )
@@ -222,6 +229,7 @@ def monte_carlo(
     progress: Progress | None = None,
     until_stable: bool = False,
     max_n: int = 2_000_000,
+    per_replication: bool = False,
 ) -> Ensemble:
     """Run N replications (or, with ``until_stable``, at least N, until P80 settles).
 
@@ -235,6 +243,8 @@ def monte_carlo(
         until_stable: keep adding batches of N until the P80 of the mission duration changes by
             less than ``STABLE_REL`` over ``STABLE_BATCHES`` consecutive batches (or ``max_n``).
         max_n: the cap for ``until_stable``.
+        per_replication: keep each phase's duration and end for every replication (for a
+            per-replication export); by default only for the first ``PHASE_ROWS`` or so.
     """
     if n < 1:
         raise ValueError("n must be >= 1")
@@ -246,6 +256,7 @@ def monte_carlo(
         seed=seed,
         engine=chosen,
         nominal=des.run_once(model, model.graph.nominal_s.tolist()),
+        per_replication=per_replication,
     )
     workers = max(1, min(workers, os.cpu_count() or 1, (n + BLOCK - 1) // BLOCK))
     parts: dict[int, BlockResult] = {}  # block index -> result; a grown last block is rerun
@@ -293,10 +304,11 @@ def _combine(scenario: Scenario, seed: int, engine: str, parts: list[BlockResult
         return np.concatenate([getattr(p, name) for p in parts])
 
     def columns(name: str) -> np.ndarray:
-        """Per-phase blocks stacked into one ``(N, P)`` array, written block by block (row-major:
-        measured several times faster to fill than a column-major target or ``np.concatenate``)."""
+        """The kept per-phase rows stacked into one ``(rows, P)`` array, written block by block
+        (row-major: measured several times faster to fill than a column-major target or
+        ``np.concatenate``). Blocks keep rows from the first on, so the rows are a prefix."""
         first = getattr(parts[0], name)
-        out = np.empty((sum(p.end_s.shape[0] for p in parts), first.shape[1]), dtype=first.dtype)
+        out = np.empty((sum(getattr(p, name).shape[0] for p in parts), first.shape[1]), dtype=first.dtype)
         row = 0
         for p in parts:
             block = getattr(p, name)

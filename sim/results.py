@@ -146,15 +146,21 @@ def hours(t_s: float) -> float:
     return round(t_s / HOUR_S, HOURS_DECIMALS)
 
 
+PHASE_ROWS = 200_000  # per-phase arrays of an ensemble cover at least its first PHASE_ROWS replications
+
+
 @dataclass(frozen=True)
 class Ensemble:
     """N replications of a scenario, as numpy arrays (replications in seed-stream order).
 
-    Per-phase arrays are float32 (seconds) to keep a million replications in memory;
-    mission-level arrays are float64. ``critical_count`` and ``sums`` (slip parts
-    ``slip_{overrun,failure,window,resource,upstream}_s`` against the nominal run, and waits
-    ``wait_{window,resource}_s``) are sums over the successful replications, accumulated block
-    by block in a fixed order so that they do not depend on the number of workers.
+    Mission-level arrays (``end_s``, ``success``, ``block_ids``) cover all N replications, in
+    float64. The per-phase arrays ``duration_s`` and ``phase_end_s`` (float32 seconds) cover a
+    prefix: every replication when the run asked for them all (``per_replication``), otherwise
+    the first ``min(N, PHASE_ROWS)`` or a little more (whole blocks); ``rows`` says how many.
+    ``critical_count`` and ``sums`` (slip parts ``slip_{overrun,failure,window,resource,upstream}_s``
+    against the nominal run, waits ``wait_{window,resource}_s`` and run times ``duration_s``) are
+    sums over all successful replications, accumulated block by block in a fixed order so that
+    they do not depend on the number of workers.
     """
 
     scenario_id: str
@@ -165,8 +171,8 @@ class Ensemble:
     phase_ids: tuple[str, ...]
     end_s: np.ndarray  # (N,) float64, mission end (last phase end) per replication
     success: np.ndarray  # (N,) bool
-    duration_s: np.ndarray  # (N, P) float32, each phase's run time (its sampled duration)
-    phase_end_s: np.ndarray  # (N, P) float32
+    duration_s: np.ndarray  # (rows, P) float32, each phase's run time (duration, plus retries and holds)
+    phase_end_s: np.ndarray  # (rows, P) float32
     critical_count: np.ndarray  # (P,) int64, successful replications with the phase on the critical chain
     sums: dict[str, np.ndarray]  # (P,) sums over successful replications: slip parts and waits (seconds)
     block_ids: np.ndarray  # (N,) int32, the seed stream (block) index of each replication
@@ -175,6 +181,11 @@ class Ensemble:
     def replications(self) -> int:
         """Number of replications N."""
         return int(self.end_s.shape[0])
+
+    @property
+    def rows(self) -> int:
+        """How many replications, from the first, the per-phase arrays cover."""
+        return int(self.duration_s.shape[0])
 
     @property
     def successes(self) -> int:

@@ -13,12 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from sim.results import Ensemble
+from sim.results import PHASE_ROWS, Ensemble
 from sim.timebase import HOUR_S, format_utc, to_utc
 
 PERCENTILES = (10, 50, 80, 90)
 SENSITIVITY_SAMPLE = 100_000  # Spearman on the first replications: standard error ~ 1/sqrt(n) ~ 0.003
-PHASE_SAMPLE = 200_000  # per-phase percentiles on the first replications (see summary)
+PHASE_SAMPLE = PHASE_ROWS  # per-phase percentiles on the first replications (see summary)
 
 
 def _h(x: float) -> float:
@@ -81,7 +81,6 @@ def summary(
     """The JSON object of ``lunarsim mc --json`` (DESIGN.md "Outputs", extended)."""
     n = ens.replications
     ok = ens.success
-    all_ok = bool(ok.all())
     ends = ens.end_s[ok]
     out: dict[str, Any] = {
         "scenario": ens.scenario_id,
@@ -129,8 +128,7 @@ def summary(
         if dur.size:
             dq = np.percentile(dur, (10, 50, 90))
             eq = np.percentile(end, (10, 50, 90))
-            col = ens.duration_s[:, i]
-            mean_s = (col if all_ok else col[ok]).mean(dtype=np.float64)
+            mean_s = ens.sums["duration_s"][i] / ens.successes  # over all successful replications
             row["duration_h"] = {"mean": _h(mean_s), "p10": _h(dq[0]), "p50": _h(dq[1]), "p90": _h(dq[2])}
             row["end_h"] = {"p10": _h(eq[0]), "p50": _h(eq[1]), "p90": _h(eq[2])}
         else:

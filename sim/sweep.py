@@ -474,7 +474,7 @@ def run_variant(
         scenario = load_variant(document, source, sets)
         if milestone is not None and milestone not in {p.id for p in scenario.phases}:
             raise InputError(f"this variant has no phase {milestone!r} (--milestone)")
-        ens = monte_carlo(scenario, replications, seed)
+        ens = monte_carlo(scenario, replications, seed, per_replication=milestone is not None)
     except InputError as exc:
         return failed_row("; ".join(exc.problems), milestone, deadline)
     except (RunError, ValueError) as exc:

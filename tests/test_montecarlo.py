@@ -27,7 +27,7 @@ from sim import engine, fastpath
 from sim.engine import ABORTED, NOT_RUN, RunArrays
 from sim.graph import ABORT, HOLD, RETRY, SKIP, FailureSpec, Model, PhaseGraph, build_model
 from sim.montecarlo import BLOCK, blocks, draw_block, draw_failures, monte_carlo
-from sim.results import Ensemble
+from sim.results import PHASE_ROWS, Ensemble
 from sim.risk import actual_percentile, summary
 from sim.scenario import Scenario, load_scenario_text
 from sim.timebase import HOUR_S
@@ -326,6 +326,25 @@ def test_prefix_stability(n: int) -> None:
     np.testing.assert_array_equal(long.phase_end_s[:n], short.phase_end_s, strict=True)
     np.testing.assert_array_equal(long.duration_s[:n], short.duration_s, strict=True)
     np.testing.assert_array_equal(long.block_ids[:n], short.block_ids, strict=True)
+
+
+def test_per_phase_rows_kept_for_a_prefix_unless_asked() -> None:
+    """Per-phase arrays cover the first PHASE_ROWS replications (whole blocks) unless every
+    replication is asked for; the summary is the same either way, and the per-phase mean
+    duration (from the block sums) is the mean over every successful replication."""
+    n = PHASE_ROWS + 2 * BLOCK + 5
+    short = monte_carlo(SMALL, n, SEED)
+    full = monte_carlo(SMALL, n, SEED, per_replication=True)
+    assert full.rows == n and full.phase_end_s.shape == (n, 6)
+    assert PHASE_ROWS <= short.rows < PHASE_ROWS + BLOCK and short.rows % BLOCK == 0
+    np.testing.assert_array_equal(short.phase_end_s, full.phase_end_s[: short.rows], strict=True)
+    np.testing.assert_array_equal(short.end_s, full.end_s, strict=True)
+    assert summary(short) == summary(full)
+    ok = full.success
+    assert 0 < ok.sum() < n  # the retry of descent aborts some replications
+    means_h = full.duration_s[ok].mean(axis=0, dtype=np.float64) / HOUR_S  # from the float32 columns
+    reported = [row["duration_h"]["mean"] for row in summary(short)["phases"]]
+    np.testing.assert_allclose(reported, means_h, atol=0.0011)  # rounded to 0.001 h
 
 
 # ---------------------------------------------------------------- statistics against integrated answers

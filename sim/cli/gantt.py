@@ -57,7 +57,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=int,
         metavar="N",
         default=0,
-        help="single scenario: run N Monte Carlo replications and draw P10-P90 whiskers on every phase end",
+        help="single scenario: run N Monte Carlo replications and draw P10-P90 whiskers on every phase end"
+        " (from the first 200,000 when N is larger)",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the --mc replications (default 0)")
     p.add_argument("--dpi", type=int, default=150, help="resolution of PNG output (default 150)")
@@ -128,8 +129,8 @@ def _end_spread(scenario: Scenario, n: int, seed: int) -> dict[str, tuple[float,
 
     from sim.montecarlo import monte_carlo
 
-    ens = monte_carlo(scenario, n, seed)
-    ends = ens.phase_end_s[ens.success].astype(np.float64)
+    ens = monte_carlo(scenario, n, seed)  # per-phase ends of the first PHASE_ROWS replications
+    ends = ens.phase_end_s[ens.success[: ens.rows]].astype(np.float64)
     if ends.size == 0:
         return {}
     lo, hi = np.percentile(ends, [10, 90], axis=0)

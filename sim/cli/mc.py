@@ -88,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
             engine=args.engine,
             progress=progress,
             until_stable=args.until_stable,
+            per_replication=bool(args.csv),  # only the CSV needs every replication's phase ends
         )
     actual = {pid: e - s for pid, (s, e) in actual_times(scenario).items() if s is not None and e is not None}
     result = summary(ens, deadline=deadline, actual_durations_s=actual)
