@@ -10,7 +10,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -78,3 +78,13 @@ def csv_text(rows: Iterable[Mapping[str, Any]]) -> str:
 def write_csv(path: str | Path, rows: Iterable[Mapping[str, Any]]) -> Path:
     """Write rows as CSV atomically."""
     return write_text(path, csv_text(rows))
+
+
+def write_csv_rows(path: str | Path, rows: Iterable[Sequence[Any]]) -> Path:
+    """Stream rows (lists; the first is the header) to a CSV file atomically."""
+
+    def write(p: Path) -> None:
+        with p.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows(rows)
+
+    return write_atomic(path, write)

@@ -7,13 +7,14 @@ float seconds since the scenario epoch; helpers give UTC and hours for output.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 
-from sim.timebase import HOUR_S, format_met, format_utc, to_utc
+from sim.timebase import HOUR_S, format_met, format_utc, format_utc_many, to_utc
 
 HOURS_DECIMALS = 3
 
@@ -191,3 +192,36 @@ class Ensemble:
     def successes(self) -> int:
         """Number of replications in which the mission did not abort."""
         return int(self.success.sum())
+
+    def replication_rows(self, chunk: int = 8192) -> Iterator[list[Any]]:
+        """The table of ``lunarsim mc --csv``: a header, then one row per replication.
+
+        Columns: ``replication``, ``seed_stream`` (its block), ``outcome`` (success or aborted),
+        ``end`` (UTC), ``duration_h`` (hours after the epoch) and ``<phase>_end_h`` per phase,
+        empty where an abort left the phase unrun. Rows are built ``chunk`` at a time, so a
+        million of them stream to a file without a million dicts in memory. Needs every
+        replication's per-phase ends (``monte_carlo(..., per_replication=True)``).
+
+        Raises:
+            ValueError: the ensemble kept per-phase ends for a prefix only.
+        """
+        n = self.replications
+        if self.rows != n:
+            raise ValueError("per-replication rows need monte_carlo(..., per_replication=True)")
+        yield ["replication", "seed_stream", "outcome", "end", "duration_h", *(f"{p}_end_h" for p in self.phase_ids)]
+        for lo in range(0, n, chunk):
+            hi = min(n, lo + chunk)
+            ok = self.success[lo:hi]
+            end = self.end_s[lo:hi]
+            phases = np.round((self.phase_end_s[lo:hi] / HOUR_S).astype(np.float64), 4).tolist()
+            for r in np.flatnonzero(~ok).tolist():  # only an aborted replication has unrun phases (NaN)
+                phases[r] = ["" if v != v else v for v in phases[r]]
+            columns = (
+                self.block_ids[lo:hi].tolist(),
+                np.where(ok, "success", "aborted").tolist(),
+                format_utc_many(self.epoch, end),
+                np.round(end / HOUR_S, 4).tolist(),
+                phases,
+            )
+            for k, (block, outcome, utc, duration_h, ends_h) in enumerate(zip(*columns, strict=True)):
+                yield [lo + k, block, outcome, utc, duration_h, *ends_h]

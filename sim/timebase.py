@@ -20,6 +20,8 @@ import math
 import re
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
+
 SECOND_S = 1.0
 MINUTE_S = 60.0
 HOUR_S = 3600.0
@@ -151,6 +153,14 @@ def format_utc(dt: datetime, *, seconds: bool = True) -> str:
         return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     dt = (dt + timedelta(seconds=30)).replace(second=0, microsecond=0)
     return dt.strftime("%Y-%m-%dT%H:%MZ")
+
+
+def format_utc_many(epoch: datetime, t_s: np.ndarray) -> list[str]:
+    """``format_utc(to_utc(epoch, t))`` for every ``t`` of an array, vectorized (to the second)."""
+    base = np.datetime64(epoch.astimezone(UTC).replace(tzinfo=None), "us")
+    micro = np.rint(np.asarray(t_s, dtype=np.float64) * 1e6).astype("timedelta64[us]")  # as timedelta() rounds
+    seconds = (base + micro + np.timedelta64(500_000, "us")).astype("datetime64[s]")  # half up, as format_utc
+    return [s + "Z" for s in np.datetime_as_string(seconds, unit="s").tolist()]
 
 
 def format_duration(duration_s: float) -> str:

@@ -79,6 +79,34 @@ def test_csv_rows_and_plots(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "per phase" in capsys.readouterr().out
 
 
+def test_csv_marks_aborts_and_unrun_phases(tmp_path: Path) -> None:
+    """An aborted replication's row says so, keeps its end (the last phase that ran) and leaves
+    the unrun phases' ends empty; ends are UTC and agree with the hours column."""
+    from datetime import UTC, datetime, timedelta
+
+    scenario = tmp_path / "abort.yaml"
+    scenario.write_text(
+        "id: ab\nname: Abort\nepoch: 2024-05-03T09:27:00Z\nelements: [x]\nphases:\n"
+        "  - {id: a, kind: launch, element: x, duration: {dist: uniform, low: 1h, high: 2h},"
+        " failure: {probability: 0.3, on_fail: abort}}\n"
+        "  - {id: b, kind: transfer, element: x, duration: 3h, after: [a]}\n"
+    )
+    out = tmp_path / "runs.csv"
+    assert main(["mc", str(scenario), "-n", "400", "--seed", "3", "--csv", str(out), "--quiet", "--json"]) == 0
+    rows = list(csv.DictReader(out.read_text().splitlines()))
+    assert len(rows) == 400 and [r["replication"] for r in rows] == [str(k) for k in range(400)]
+    aborted = [r for r in rows if r["outcome"] == "aborted"]
+    assert 80 < len(aborted) < 160  # 30 % of 400
+    epoch = datetime(2024, 5, 3, 9, 27, tzinfo=UTC)
+    for r in rows:
+        end = datetime.fromisoformat(r["end"])  # to the second; duration_h to 0.0001 h (0.36 s)
+        assert abs((end - (epoch + timedelta(hours=float(r["duration_h"])))).total_seconds()) <= 0.5 + 0.18
+        if r["outcome"] == "aborted":
+            assert r["b_end_h"] == "" and float(r["a_end_h"]) == pytest.approx(float(r["duration_h"]), abs=2e-4)
+        else:
+            assert float(r["b_end_h"]) == pytest.approx(float(r["a_end_h"]) + 3, abs=2e-4) == float(r["duration_h"])
+
+
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [

@@ -117,3 +117,15 @@ def test_format_met_and_utc() -> None:
     epoch = datetime(2020, 11, 23, 20, 30, 12, 600_000, tzinfo=UTC)
     assert format_utc(epoch) == "2020-11-23T20:30:13Z"
     assert format_utc(epoch + timedelta(seconds=20), seconds=False) == "2020-11-23T20:31Z"
+
+
+def test_format_utc_many_matches_format_utc() -> None:
+    """The vectorized UTC formatting (CSV export) gives format_utc's text, half-seconds included."""
+    import numpy as np
+
+    from sim.timebase import format_utc_many
+
+    epoch = datetime(2020, 11, 23, 20, 30, 12, tzinfo=UTC)
+    t = np.random.default_rng(0).uniform(-1e6, 5e7, 20_000)
+    t[:6] = [0.0, 0.5, 1.4999999, 2.5, -0.5, 59.5]
+    assert format_utc_many(epoch, t) == [format_utc(to_utc(epoch, float(x))) for x in t]

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError
-from sim.outputs import csv_text, write_csv
+from sim.outputs import csv_text, write_csv, write_csv_rows
 from sim.overrides import apply_overrides, mark_problems
 from sim.scenario import Scenario, load_scenario, scenario_from_document
 from sim.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text
@@ -101,6 +102,14 @@ def emit_csv(path: str, rows: list[dict[str, Any]]) -> None:
         sys.stdout.write(csv_text(rows))
     else:
         write_csv(path, rows)
+
+
+def emit_csv_rows(path: str, rows: Iterable[Sequence[Any]]) -> None:
+    """Stream CSV rows (lists, header first) to ``path`` atomically, or to stdout when ``path`` is ``-``."""
+    if path == "-":
+        csv.writer(sys.stdout, lineterminator="\n").writerows(rows)
+    else:
+        write_csv_rows(path, rows)
 
 
 PLOT_FORMATS = (".png", ".svg", ".pdf")

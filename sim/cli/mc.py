@@ -7,7 +7,7 @@ import sys
 import time
 from typing import Any
 
-from sim.cli.common import add_scenario_arg, add_set_arg, check_plot_path, emit_csv, load_any, print_json
+from sim.cli.common import add_scenario_arg, add_set_arg, check_plot_path, emit_csv_rows, load_any, print_json
 from sim.errors import InputError
 
 HELP = "Monte Carlo schedule risk: percentiles, S-curve, criticality, sensitivity, deadline odds"
@@ -54,7 +54,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="keep adding batches of N until P80 of the duration changes < 0.1%% over 3 batches",
     )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
-    p.add_argument("--csv", metavar="PATH", help="write one row per replication ('-' for stdout)")
+    p.add_argument(
+        "--csv",
+        metavar="PATH",
+        help="write one row per replication: seed stream, outcome, UTC end, hours, each phase's end in hours"
+        " (empty where an abort left it unrun); '-' for stdout",
+    )
     p.add_argument("--out", metavar="PATH", help="S-curve of the mission end (.png, .svg, .pdf)")
     p.add_argument("--tornado", metavar="PATH", help="tornado chart of sensitivities")
     p.add_argument("--criticality", metavar="PATH", help="criticality index bars")
@@ -93,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     actual = {pid: e - s for pid, (s, e) in actual_times(scenario).items() if s is not None and e is not None}
     result = summary(ens, deadline=deadline, actual_durations_s=actual)
     if args.csv:
-        emit_csv(args.csv, _replication_rows(ens))
+        emit_csv_rows(args.csv, ens.replication_rows())
     if plots:
         _draw(ens, result, scenario, plots, deadline)
     if args.json:
@@ -120,25 +125,6 @@ def _deadline(args: argparse.Namespace, epoch: Any) -> Any:
     if args.deadline_h is not None:
         return epoch + timedelta(hours=args.deadline_h)
     return None
-
-
-def _replication_rows(ens: Any) -> list[dict[str, Any]]:
-    from sim.timebase import HOUR_S, format_utc, to_utc
-
-    rows = []
-    ends_h = ens.phase_end_s / HOUR_S
-    for r in range(ens.replications):
-        row: dict[str, Any] = {
-            "replication": r,
-            "seed_stream": int(ens.block_ids[r]),
-            "outcome": "success" if ens.success[r] else "aborted",
-            "end": format_utc(to_utc(ens.epoch, float(ens.end_s[r]))),
-            "duration_h": round(float(ens.end_s[r]) / HOUR_S, 4),
-        }
-        for i, pid in enumerate(ens.phase_ids):
-            row[f"{pid}_end_h"] = round(float(ends_h[r, i]), 4)
-        rows.append(row)
-    return rows
 
 
 def _draw(ens: Any, result: dict[str, Any], scenario: Any, plots: dict[str, str], deadline: Any) -> None:
