@@ -137,7 +137,7 @@ def _nexts(g: PhaseGraph, simple: Sequence[bool]) -> tuple[tuple[Next, ...], ...
     return tuple(out)
 
 
-def _general_runner(model: Model) -> Runner:
+def runner(model: Model) -> Runner:
     """A function that plays one replication on a fresh SimPy ``Environment``.
 
     It returns per-field Python lists in FIELDS order. The lists belong to the runner and are
@@ -326,70 +326,6 @@ def _general_runner(model: Model) -> Runner:
         return out
 
     return replicate
-
-
-def _plain_runner(model: Model) -> Runner:
-    """``_general_runner`` for a model without windows, resources or failures: the same event
-    flow (a ``Timeout`` per phase whose callback starts the successors it releases), minus the
-    checks and bookkeeping those features need. It is the common case and the hot loop."""
-    g = model.graph
-    n = g.size
-    plist = g.pred_lags
-    nexts = _nexts(g, (True,) * n)
-    indegree = list(g.indegree)
-    roots = g.roots
-    remaining = indegree.copy()
-    ready = [0.0] * n
-    end = [0.0] * n
-    driver = [-1] * n
-    zeros = [0.0] * n
-    out = (ready, ready, end, driver, zeros, zeros, zeros, [1] * n, [DONE] * n)
-    env = simpy.Environment()
-    dur: list[float] = []
-
-    def begin(i: int) -> None:
-        best, who = 0.0, -1
-        for j, lag in plist[i]:
-            t = end[j] + lag
-            if who < 0 or t > best:
-                best, who = t, j
-        ready[i] = best
-        driver[i] = who
-        end[i] = e = best + dur[i]
-        delay = e - env._now
-        At(env, delay if delay > 0.0 else 0.0, i, finish)
-
-    def finish(ev: simpy.Timeout) -> None:
-        i: int = ev._value
-        e_i = end[i]
-        for k, lag, _ in nexts[i]:
-            if lag is None:
-                remaining[k] -= 1
-                if remaining[k] == 0:
-                    begin(k)
-                continue
-            ready[k] = best = e_i + lag
-            driver[k] = i
-            end[k] = e = best + dur[k]
-            delay = e - env._now
-            At(env, delay if delay > 0.0 else 0.0, k, finish)
-
-    def replicate(row: list[float], fails: list[int] | None) -> tuple[list[Any], ...]:
-        nonlocal env, dur
-        dur = row
-        remaining[:] = indegree
-        env = simpy.Environment()  # every phase runs, so every time is overwritten
-        for i in roots:
-            begin(i)
-        env.run()
-        return out
-
-    return replicate
-
-
-def runner(model: Model) -> Runner:
-    """The replication function for ``model``: the plain one when the model allows it."""
-    return _plain_runner(model) if model.graph.plain else _general_runner(model)
 
 
 def run_once(model: Model | PhaseGraph, durations_s: Sequence[float], fails: Sequence[int] | None = None) -> RunArrays:

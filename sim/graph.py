@@ -69,11 +69,6 @@ class PhaseGraph:
         return any(w >= 0 for w in self.window)
 
     @cached_property
-    def plain(self) -> bool:
-        """True when no phase has a window, a resource or a failure spec."""
-        return not self.windowed and not self.uses_resources and not self.failing
-
-    @cached_property
     def indegree(self) -> tuple[int, ...]:
         """Number of predecessors of each phase."""
         return tuple(len(p) for p in self.preds)
