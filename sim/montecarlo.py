@@ -230,6 +230,7 @@ def monte_carlo(
     until_stable: bool = False,
     max_n: int = 2_000_000,
     per_replication: bool = False,
+    model: Model | None = None,
 ) -> Ensemble:
     """Run N replications (or, with ``until_stable``, at least N, until P80 settles).
 
@@ -245,10 +246,11 @@ def monte_carlo(
         max_n: the cap for ``until_stable``.
         per_replication: keep each phase's duration and end for every replication (for a
             per-replication export); by default only for the first ``PHASE_ROWS`` or so.
+        model: the scenario's compiled model, if the caller has built it already.
     """
     if n < 1:
         raise ValueError("n must be >= 1")
-    model = build_model(scenario)
+    model = model or build_model(scenario)
     chosen = choose_engine(model, engine)
     job = _Job(
         model=model,

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from sim.cli.common import add_set_arg, check_plot_path, load, resolve
 from sim.errors import InputError
 from sim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from sim.graph import Model
 
 HELP = "draw a scenario's nominal timeline as a Gantt chart (png, svg, pdf); several: a program chart"
 EPILOG = """\
@@ -80,10 +84,12 @@ def run(args: argparse.Namespace) -> int:
     from sim.analysis import actual_times
     from sim.engine import simulate
     from sim.figures import save_figure
+    from sim.graph import build_model
     from sim.plots import gantt
 
-    timeline = simulate(scenario)
-    spread = _end_spread(scenario, args.mc, args.seed) if args.mc else None
+    model = build_model(scenario)  # window tables (lunar daylight) computed once, for both runs
+    timeline = simulate(scenario, model=model)
+    spread = _end_spread(scenario, model, args.mc, args.seed) if args.mc else None
     ax = gantt(
         timeline,
         axis=args.axis or "utc",
@@ -123,13 +129,13 @@ def _program_chart(args: argparse.Namespace) -> int:
     return 0
 
 
-def _end_spread(scenario: Scenario, n: int, seed: int) -> dict[str, tuple[float, float]]:
+def _end_spread(scenario: Scenario, model: Model, n: int, seed: int) -> dict[str, tuple[float, float]]:
     """P10 and P90 of each phase's end over ``n`` replications, seconds since the epoch."""
     import numpy as np
 
     from sim.montecarlo import monte_carlo
 
-    ens = monte_carlo(scenario, n, seed)  # per-phase ends of the first PHASE_ROWS replications
+    ens = monte_carlo(scenario, n, seed, model=model)  # per-phase ends of the first PHASE_ROWS replications
     ends = ens.phase_end_s[ens.success[: ens.rows]].astype(np.float64)
     if ends.size == 0:
         return {}
