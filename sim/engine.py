@@ -38,7 +38,7 @@ from simpy.events import NORMAL
 from sim.graph import ABORT, HOLD, RETRY, SKIP, Model, PhaseGraph, build_model
 from sim.results import PhaseRecord, Timeline
 from sim.scenario import Scenario
-from sim.windows import WindowNeverOpens
+from sim.windows import WindowNeverOpens, WindowTable
 
 DONE, SKIPPED, ABORTED, NOT_RUN = 0, 1, 2, 3
 STATUS = ("done", "skipped", "aborted", "not_run")
@@ -96,6 +96,16 @@ def run_time(graph: PhaseGraph, i: int, d: float, fails: int) -> tuple[float, in
         return d, 1, ABORTED
     assert spec.mode == SKIP
     return d, 1, SKIPPED
+
+
+def retry_end(table: WindowTable, t: float, d: float, delay: float, attempts: int, must_fit: bool) -> float:
+    """End of a windowed phase's last attempt, the first starting at ``t``: attempt ``k + 1`` is
+    ready ``delay`` after attempt ``k`` ends and starts at the window's next suitable opening
+    (inf when none is left). The fast path computes the same floats (``sim.fastpath``)."""
+    s = t
+    for _ in range(attempts - 1):
+        s = table.next_start(s + d + delay, d, must_fit)
+    return s + d
 
 
 def as_model(model: Model | PhaseGraph) -> Model:
@@ -273,12 +283,21 @@ def runner(model: Model) -> Runner:
     def run(i: int, t: float) -> None:
         start[i] = t
         d = dur[i]
-        if failure[i] is None or not nfail or nfail[i] <= 0:
+        spec = failure[i]
+        if spec is None or not nfail or nfail[i] <= 0:
             end[i] = e = t + d
         else:
             total, attempts[i], status[i] = run_time(g, i, d, nfail[i])
-            lost[i] = total - d
-            end[i] = e = t + total
+            w = window[i]
+            if w >= 0 and attempts[i] > 1:  # each retry waits for a suitable opening too
+                e = retry_end(tables[w], t, d, spec.delay_s, attempts[i], must_fit[i])
+                if e == inf:
+                    raise WindowNeverOpens(g.ids[i], g.window_names[w], t, tables[w].horizon_s)
+                lost[i] = (e - t) - d
+                end[i] = e
+            else:
+                lost[i] = total - d
+                end[i] = e = t + total
         delay = e - env._now
         At(env, delay if delay > 0.0 else 0.0, i, finish)
 

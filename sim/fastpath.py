@@ -78,6 +78,7 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
             who = np.where(t > best, np.int32(WINDOW_DRIVER), who)
             wait_w[:, i] = t - best
         total = d
+        retried = None  # rows whose retries wait for the window again
         spec = g.failure[i] if failing else None
         if spec is not None:
             assert fails is not None
@@ -88,6 +89,8 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
                 total = np.where(failed, att * d + (att - 1) * spec.delay_s, d)
                 attempts[:, i] = att
                 status[failed & (f >= spec.max_attempts), i] = ABORTED
+                if w >= 0:
+                    retried = np.flatnonzero((att > 1) & ~dead) if dead is not None else np.flatnonzero(att > 1)
             elif spec.mode == HOLD:
                 total = np.where(failed, d + spec.delay_s, d)
             elif spec.mode == ABORT:
@@ -99,6 +102,9 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
         if windowed:
             start[:, i] = t
         np.add(t, total, out=end[:, i])
+        if retried is not None and retried.size:
+            assert spec is not None
+            _retry_in_window(model, i, retried, t, d, spec.delay_s, attempts[:, i], end, lost)
         driver[:, i] = who
         if dead is not None:
             for arr in (ready, start, end) if windowed else (ready, end):  # start is ready when unwindowed
@@ -119,3 +125,34 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
         attempts=attempts,
         status=status,
     )
+
+
+def _retry_in_window(
+    model: Model,
+    i: int,
+    rows: np.ndarray,
+    t: np.ndarray,
+    d: np.ndarray,
+    delay_s: float,
+    attempts: np.ndarray,
+    end: np.ndarray,
+    lost: np.ndarray,
+) -> None:
+    """``sim.engine.retry_end`` over ``rows``: each retry of windowed phase ``i`` waits for the
+    next suitable opening; writes the phase's end and lost time for those rows."""
+    g = model.graph
+    w = g.window[i]
+    table = model.windows[w]
+    first = t[rows]
+    s = first.copy()
+    dd = d[rows]
+    att = attempts[rows]
+    for k in range(1, int(att.max())):
+        more = att > k
+        s[more] = table.next_start_many(s[more] + dd[more] + delay_s, dd[more], g.must_fit[i])
+    e = s + dd
+    if np.isinf(e).any():
+        k = int(np.flatnonzero(np.isinf(e))[0])
+        raise WindowNeverOpens(g.ids[i], g.window_names[w], float(first[k]), table.horizon_s)
+    end[rows, i] = e
+    lost[rows, i] = (e - first) - dd

@@ -35,7 +35,7 @@ class PhaseRecord:
     outcome: str = "done"  # done, skipped, aborted (the mission stopped here) or not_run
     wait_window_s: float = 0.0
     wait_resource_s: float = 0.0
-    failure_s: float = 0.0  # run time lost to failed attempts and holds
+    failure_s: float = 0.0  # run time lost to failed attempts (their delays and window waits) and holds
 
     @property
     def duration_s(self) -> float:

@@ -259,6 +259,37 @@ def test_resource_wait_rechecks_the_window() -> None:
     assert b.wait_cause == "window+resource"
 
 
+@pytest.mark.parametrize(("must_fit", "end_h"), [(True, 36.0), (False, 15.0)])
+def test_retry_waits_for_the_window_again(must_fit: bool, end_h: float) -> None:
+    """A failed attempt's retry is ready ``delay`` after it and starts at the window's next suitable
+    opening: 2 h attempts in a 10-14 h daily pass; the first fails at 12 h, the retry is ready at
+    13 h, where 2 h no longer fit (must_fit: the next pass, 34 h) or may start at once. Both engines."""
+    from sim import fastpath
+    from sim.engine import run_once
+
+    s = scenario(
+        RELAY,
+        "  - {id: a, kind: relay, element: x, duration: 2h,"
+        f" window: {{name: relay, must_fit: {str(must_fit).lower()}}},"
+        " failure: {probability: 0.5, on_fail: retry, delay: 1h, max_attempts: 3}}\n"
+        "  - {id: b, kind: tcm, element: x, duration: 1h, after: [a]}\n",
+    )
+    model = build_model(s)
+    t = simulate(s, fails=[1, 0], model=model)
+    a = t.phase("a")
+    assert (a.start_s, a.end_s, a.attempts, a.outcome) == (10 * H, end_h * H, 2, "done")
+    assert a.failure_s == (end_h - 10 - 2) * H and a.wait_window_s == 10 * H
+    assert t.phase("b").start_s == end_h * H
+    fails = np.array([[1, 0], [2, 0], [0, 0], [3, 0]])
+    durations = np.tile(model.graph.nominal_s, (4, 1))
+    vec = fastpath.run_block(model, durations, fails)
+    for r in range(4):
+        one = run_once(model, durations[r].tolist(), fails[r].tolist())
+        np.testing.assert_array_equal(vec.end_s[r], one.end_s)
+        np.testing.assert_array_equal(vec.failure_s[r], one.failure_s)
+    assert vec.status[3, 0] == 2  # three failed attempts: the mission aborts after the third
+
+
 def test_block_equals_its_replications_one_by_one() -> None:
     """run_block reuses one runner across replications: every field of every row equals a fresh
     run_once of that row, through windows, resource queues, retries, holds and aborts."""
