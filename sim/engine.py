@@ -170,7 +170,7 @@ def runner(model: Model) -> Runner:
     holds = tuple(bool(u) for u in uses)
     used = {r for u in uses for r in u}
     capacities = tuple((c if r in used else 0) for r, c in enumerate(g.capacities))
-    can_abort = any(f is not None for f in failure)
+    can_fail = any(f is not None for f in failure)
     indegree = list(g.indegree)
     roots = g.roots
     inf = float("inf")
@@ -184,11 +184,12 @@ def runner(model: Model) -> Runner:
     held: list[tuple[Any, ...]] = [() for _ in range(n)]
     last_release = [-1] * len(capacities)
     out = (ready, start, end, driver, wait_w, wait_r, lost, attempts, status)
-    # Without aborts every phase runs and overwrites its times, driver and waits (a window or
-    # resource wait is set, not added to, on the phase's first arrival); after an abort the
-    # phases that never ran must go back to their defaults.
+    # Without failure specs every phase runs and overwrites its times, driver and waits (a window
+    # or resource wait is set, not added to, on the phase's first arrival). With them, a failure
+    # sets attempts, status and lost time that the next replication may not overwrite, and after
+    # an abort the phases that never ran must go back to their defaults: reset everything.
     resets: list[tuple[list[Any], list[Any]]] = [(remaining, indegree)]
-    if can_abort:
+    if can_fail:
         resets += [(x, nans) for x in (ready, start, end)]
         resets += [(driver, [-1] * n), (lost, [0.0] * n), (attempts, [1] * n), (status, [DONE] * n)]
         resets += [(wait_w, [0.0] * n), (wait_r, [0.0] * n)]
@@ -337,7 +338,7 @@ def runner(model: Model) -> Runner:
         for i in roots:
             begin(i)
         env.run()
-        if can_abort and ABORTED in status:  # phases after the abort never started
+        if can_fail and ABORTED in status:  # phases after the abort never started
             for i in range(n):
                 if start[i] != start[i]:  # NaN: not run
                     attempts[i] = 0
