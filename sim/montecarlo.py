@@ -31,6 +31,7 @@ from sim.results import PHASE_ROWS, Ensemble
 from sim.scenario import Scenario
 
 BLOCK = 8192
+MAX_REPLICATIONS = 50_000_000  # mission-level arrays keep ~13 bytes per replication: ~650 MB at most
 Engine = Literal["auto", "des", "vector"]
 Progress = Callable[[int], None]
 
@@ -251,8 +252,10 @@ def monte_carlo(
             per-replication export); by default only for the first ``PHASE_ROWS`` or so.
         model: the scenario's compiled model, if the caller has built it already.
     """
-    if n < 1:
-        raise ValueError("n must be >= 1")
+    if n < 1 or n > MAX_REPLICATIONS:
+        raise ValueError(f"n must be between 1 and {MAX_REPLICATIONS:,}")
+    if seed < 0:
+        raise ValueError("seed must be >= 0")
     model = model or build_model(scenario)
     chosen = choose_engine(model, engine)
     job = _Job(

@@ -158,6 +158,12 @@ def test_gantt_mc_whiskers(tmp_path: Path) -> None:
     assert out.read_bytes().startswith(b"\x89PNG")
     res = run_cli("gantt", "change5", "change6", "--mc", "10", "--out", str(tmp_path / "x.png"))
     assert res.returncode == 2 and "single scenario" in res.stderr
+    for args, fragment in (
+        (["--mc", "-3"], "--mc -3: the number of replications must be >= 1"),
+        (["--mc", "10", "--seed", "-2"], "--seed -2"),
+    ):
+        res = run_cli("gantt", "change5", *args, "--out", str(tmp_path / "y.png"))
+        assert res.returncode == 2 and fragment in res.stderr and "Traceback" not in res.stderr
 
 
 def test_gantt_end_spread_values() -> None:

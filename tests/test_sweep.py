@@ -505,6 +505,7 @@ def test_every_variant_failing_exits_1(capsys: pytest.CaptureFixture[str], windo
         ),
         (("--vary", "phases.landing.duration=1h", "-n", "0"), "must be >= 1"),
         (("--vary", "phases.landing.duration=1h", "--workers", "0"), "must be >= 1"),
+        (("--vary", "phases.landing.duration=1h", "--seed", "-5"), "--seed -5: must be a whole number >= 0"),
         ((), "nothing to vary"),
     ],
 )

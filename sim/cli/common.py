@@ -104,6 +104,21 @@ def emit_csv(path: str, rows: list[dict[str, Any]]) -> None:
         write_csv(path, rows)
 
 
+def check_replications(n: int, seed: int, option: str = "-n") -> None:
+    """Reject a replication count or seed that Monte Carlo cannot take, naming the option."""
+    from sim.montecarlo import MAX_REPLICATIONS
+
+    if n < 1:
+        raise InputError(f"{option} {n}: the number of replications must be >= 1")
+    if n > MAX_REPLICATIONS:
+        raise InputError(
+            f"{option} {n}: at most {MAX_REPLICATIONS:,} replications in one run (each keeps about 13 bytes "
+            "in memory); use fewer (a million already gives percentiles to a few hundredths of a percent)"
+        )
+    if seed < 0:
+        raise InputError(f"--seed {seed}: must be a whole number >= 0 (the root of numpy's SeedSequence)")
+
+
 def emit_csv_rows(path: str, rows: Iterable[Sequence[Any]]) -> None:
     """Stream CSV rows (lists, header first) to ``path`` atomically, or to stdout when ``path`` is ``-``."""
     if path == "-":

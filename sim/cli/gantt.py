@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from sim.cli.common import add_set_arg, check_plot_path, load, resolve
+from sim.cli.common import add_set_arg, check_plot_path, check_replications, load, resolve
 from sim.errors import InputError
 from sim.scenario import Scenario
 
@@ -74,8 +74,8 @@ def run(args: argparse.Namespace) -> int:
     check_plot_path(args.out)
     from sim.program import is_program_file
 
-    if args.mc < 0:
-        raise InputError(f"--mc {args.mc}: the number of replications must be >= 1")
+    if args.mc:  # 0: no Monte Carlo
+        check_replications(args.mc, args.seed, "--mc")
     if len(args.scenarios) > 1 or is_program_file(resolve(args.scenarios[0])):
         if args.mc:
             raise InputError("--mc draws whiskers on a single scenario's chart; name one scenario")

@@ -7,7 +7,15 @@ import sys
 import time
 from typing import Any
 
-from sim.cli.common import add_scenario_arg, add_set_arg, check_plot_path, emit_csv_rows, load_any, print_json
+from sim.cli.common import (
+    add_scenario_arg,
+    add_set_arg,
+    check_plot_path,
+    check_replications,
+    emit_csv_rows,
+    load_any,
+    print_json,
+)
 from sim.errors import InputError
 
 HELP = "Monte Carlo schedule risk: percentiles, S-curve, criticality, sensitivity, deadline odds"
@@ -70,8 +78,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load, replicate, summarise, print and write."""
-    if args.replications < 1:
-        raise InputError(f"-n {args.replications}: the number of replications must be >= 1")
+    check_replications(args.replications, args.seed)
     if args.workers < 1:
         raise InputError(f"--workers {args.workers}: must be >= 1")
     plots = {k: getattr(args, k) for k in ("out", "tornado", "criticality", "histogram") if getattr(args, k)}

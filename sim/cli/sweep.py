@@ -8,7 +8,15 @@ import sys
 import time
 from typing import Any
 
-from sim.cli.common import add_scenario_arg, add_set_arg, check_plot_path, emit_csv, print_json, resolve
+from sim.cli.common import (
+    add_scenario_arg,
+    add_set_arg,
+    check_plot_path,
+    check_replications,
+    emit_csv,
+    print_json,
+    resolve,
+)
 from sim.errors import EXIT_RUNTIME, InputError
 
 HELP = "what-if study: a Monte Carlo run per variant over ranges of scenario values, locally or on Dask"
@@ -101,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         raise InputError(f"--workers {args.workers}: must be >= 1")
+    check_replications(args.replications, args.seed)
     executor = args.executor or ("dask" if args.scheduler else "local")
     if args.scheduler and executor != "dask":
         raise InputError(f"--scheduler {args.scheduler}: a scheduler address needs --executor dask")
