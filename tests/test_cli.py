@@ -178,3 +178,18 @@ def test_gantt_end_spread_values() -> None:
     assert lo == hi
     lo, hi = spread["capsule_landing"]
     assert hi - lo > 3600
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["gantt", "change5", "--out", "x.png", "--dpi", "0"],
+        ["gantt", "change5", "--out", "x.png", "--dpi", "100000"],
+        ["compare", "change5", "change6", "--out", "x.png", "--dpi", "5"],
+    ],
+)
+def test_dpi_out_of_range_is_input_error(args: list[str], tmp_path: Path) -> None:
+    """A --dpi matplotlib cannot render (0) or would exhaust memory on (100000) exits 2, one line."""
+    res = run_cli(*args, cwd=tmp_path)
+    assert res.returncode == 2 and "must be between 30 and 1200" in res.stderr and "Traceback" not in res.stderr
+    assert not (tmp_path / "x.png").exists()

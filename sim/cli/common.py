@@ -137,6 +137,22 @@ def check_plot_path(path: str) -> None:
         raise InputError(f"--out {path}: unsupported format {suffix or '(none)'!r}; use .png, .svg or .pdf")
 
 
+DPI_RANGE = (30, 1200)
+
+
+def add_dpi_arg(parser: argparse.ArgumentParser) -> None:
+    """The --dpi option of the commands that draw."""
+    lo, hi = DPI_RANGE
+    parser.add_argument("--dpi", type=int, default=150, help=f"resolution of PNG output, {lo} to {hi} (default 150)")
+
+
+def check_dpi(dpi: int) -> None:
+    """Reject a resolution matplotlib cannot render (or would exhaust memory on)."""
+    lo, hi = DPI_RANGE
+    if not lo <= dpi <= hi:
+        raise InputError(f"--dpi {dpi}: must be between {lo} and {hi} (150 suits screens, 300 print)")
+
+
 def add_scenario_arg(parser: argparse.ArgumentParser) -> None:
     """The positional SCENARIO argument."""
     parser.add_argument(

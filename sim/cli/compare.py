@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sim.cli.common import add_set_arg, check_plot_path, emit_csv, load, print_json
+from sim.cli.common import add_dpi_arg, add_set_arg, check_dpi, check_plot_path, emit_csv, load, print_json
 
 if TYPE_CHECKING:
     from sim.analysis import Comparison
@@ -73,7 +73,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="also draw a chart (.png, .svg, .pdf): grouped bars for one mission, "
         "the missions aligned at launch for several",
     )
-    p.add_argument("--dpi", type=int, default=150, help="resolution of PNG output (default 150)")
+    add_dpi_arg(p)
     p.set_defaults(func=run)
 
 
@@ -83,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.out:
         check_plot_path(args.out)
+        check_dpi(args.dpi)
     from sim.cli.common import resolve
     from sim.engine import simulate
     from sim.program import is_program_file, load_program

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from sim.cli.common import add_set_arg, check_plot_path, check_replications, load, resolve
+from sim.cli.common import add_dpi_arg, add_set_arg, check_dpi, check_plot_path, check_replications, load, resolve
 from sim.errors import InputError
 from sim.scenario import Scenario
 
@@ -65,13 +65,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         " (from the first 200,000 when N is larger)",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the --mc replications (default 0)")
-    p.add_argument("--dpi", type=int, default=150, help="resolution of PNG output (default 150)")
+    add_dpi_arg(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Load, simulate, draw, save atomically."""
     check_plot_path(args.out)
+    check_dpi(args.dpi)
     from sim.program import is_program_file
 
     if args.mc:  # 0: no Monte Carlo
