@@ -52,7 +52,7 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sim.sweep import NO_DASHBOARD, Study, load_document, prepare, run_study  # noqa: E402
+from sim.sweep import Study, load_document, local_cluster, prepare, run_study  # noqa: E402
 
 RESULTS = HERE / "RESULTS-sweep.md"
 WORKERS = 2
@@ -123,20 +123,9 @@ class DaskCluster:
     """A running LocalCluster of WORKERS single-threaded processes, warmed up; ``close`` stops it."""
 
     def __init__(self) -> None:
-        import logging
+        from distributed import Client
 
-        import dask
-        from distributed import Client, LocalCluster
-
-        with dask.config.set({"distributed.worker.profile.enabled": False}):  # as run_study's own LocalCluster
-            self.cluster = LocalCluster(
-                n_workers=WORKERS,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                scheduler_kwargs=NO_DASHBOARD,
-                silence_logs=logging.ERROR,
-            )
+        self.cluster = local_cluster(WORKERS)  # the cluster run_study starts itself
         self.executor = Client(self.cluster)
         self.executor.run(warm_up)
 

@@ -175,6 +175,7 @@ def _run_job(job: _Job, block: int, size: int) -> BlockResult:
         acc = x[rows].sum(axis=0)
         return acc - count * nominal if nominal is not None else acc
 
+    run_s = end - a.start_s  # each phase's run time (duration, retries, holds)
     waits_w = a.wait_window_s if g.windowed else None
     waits_r = a.wait_resource_s if g.uses_resources else None
     sums = {
@@ -185,7 +186,7 @@ def _run_job(job: _Job, block: int, size: int) -> BlockResult:
         "slip_upstream_s": total(a.ready_s, nom.ready_s),
         "wait_window_s": total(waits_w),
         "wait_resource_s": total(waits_r),
-        "duration_s": total(run_s := end - a.start_s),
+        "duration_s": total(run_s),
     }
     keep = job.per_replication or block * BLOCK < PHASE_ROWS
     return BlockResult(

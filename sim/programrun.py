@@ -12,11 +12,12 @@ time base.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sim.distributions import Fixed
 from sim.program import Program
-from sim.results import PhaseRecord, Timeline
+from sim.results import Timeline
 from sim.scenario import (
     CombinedWindow,
     DaylightWindow,
@@ -129,20 +130,13 @@ def split_timeline(program: Program, merged: Timeline) -> list[Timeline]:
             if not p.id.startswith(prefix):
                 continue
             records.append(
-                PhaseRecord(
+                replace(
+                    p,
                     id=p.id[len(prefix) :],
-                    name=p.name,
-                    kind=p.kind,
                     element=p.element[len(prefix) :],
                     ready_s=p.ready_s - shift,
                     start_s=p.start_s - shift,
                     end_s=p.end_s - shift,
-                    wait_cause=p.wait_cause,
-                    attempts=p.attempts,
-                    outcome=p.outcome,
-                    wait_window_s=p.wait_window_s,
-                    wait_resource_s=p.wait_resource_s,
-                    failure_s=p.failure_s,
                 )
             )
         aborted = any(r.outcome == "aborted" for r in records)

@@ -18,9 +18,9 @@ from sim.cli import main
 from sim.errors import InputError
 from sim.sweep import (
     MAX_VARIANTS,
-    NO_DASHBOARD,
     grid,
     load_document,
+    local_cluster,
     parse_spec,
     parse_vary,
     prepare,
@@ -81,9 +81,7 @@ def windowed(tmp_path: Path) -> Path:
 def dask_client() -> Iterator[Any]:
     """One 2-worker Dask LocalCluster (processes, one thread each) for the whole module."""
     distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, scheduler_kwargs=NO_DASHBOARD
-    )
+    cluster = local_cluster(2)  # as run_study starts its own
     client = distributed.Client(cluster)
     yield client
     client.close()

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from sim.analysis import Comparison, PhaseComparison
-from sim.plots.gantt import ACTUAL_COLOUR, KIND_COLOURS, WAIT_STYLES
+from sim.plots.gantt import ACTUAL_COLOUR, KIND_COLOURS, WAIT_STYLES, legend_handles
 from sim.results import Timeline
 from sim.timebase import DAY_S, HOUR_S, format_duration
 
@@ -428,7 +428,6 @@ def compare_missions(
     the long ones are labelled with their length.
     """
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
 
     actuals = actuals or {}
     lanes = lanes or {}
@@ -582,14 +581,7 @@ def compare_missions(
     names = " vs ".join(t.name for t in timelines)
     ax.set_title(title or f"{names}: nominal timelines aligned at launch", fontsize=11, loc="left")
 
-    handles: list[Patch | Line2D] = [
-        Patch(facecolor=KIND_COLOURS.get(k, "#7f7f7f"), label=k.replace("_", " ")) for k in kinds_seen
-    ]
-    if has_milestone:
-        handles.append(Line2D([], [], marker="D", ls="", color="#888888", mec="black", label="milestone (0 s)"))
-    for cause in waits_seen:
-        hatch, edge = WAIT_STYLES[cause]
-        handles.append(Patch(facecolor="white", edgecolor=edge, hatch=hatch, label=f"wait for {cause}"))
+    handles = legend_handles(kinds_seen, waits_seen, "milestone (0 s)" if has_milestone else None)
     if has_actual:
         handles.append(Line2D([], [], color=ACTUAL_COLOUR, marker="|", lw=1.2, label="flown (actual)"))
     ax.legend(

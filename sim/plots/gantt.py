@@ -7,7 +7,7 @@ except to create a figure when no ``ax`` is given.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC
 from typing import TYPE_CHECKING, Literal
 
@@ -16,6 +16,8 @@ from sim.timebase import DAY_S, HOUR_S, format_duration, format_utc
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
 # Colours by phase kind, in families: cruise blues, lunar-orbit purples, descent/landing
 # oranges, surface greens, ascent/docking reds, return browns, relay and payloads greys/teals.
@@ -55,6 +57,23 @@ Axis = Literal["utc", "met"]
 Actuals = Mapping[str, tuple[float | None, float | None]]
 
 
+def legend_handles(kinds: Iterable[str], waits: Iterable[str], milestone: str | None) -> list[Patch | Line2D]:
+    """Legend entries the timeline charts share: a patch per phase kind drawn, the milestone
+    marker (labelled ``milestone``; none when None) and a hatched patch per wait cause drawn."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles: list[Patch | Line2D] = [
+        Patch(facecolor=KIND_COLOURS.get(k, "#7f7f7f"), label=k.replace("_", " ")) for k in kinds
+    ]
+    if milestone is not None:
+        handles.append(Line2D([], [], marker="D", ls="", color="#888888", mec="black", label=milestone))
+    for cause in waits:
+        hatch, edge = WAIT_STYLES[cause]
+        handles.append(Patch(facecolor="white", edgecolor=edge, hatch=hatch, label=f"wait for {cause}"))
+    return handles
+
+
 def gantt(
     timeline: Timeline,
     *,
@@ -83,7 +102,6 @@ def gantt(
     """
     import matplotlib.dates as mdates
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
 
     actuals = actuals or {}
     order = lanes or list(timeline.elements) or list(dict.fromkeys(p.element for p in timeline.phases))
@@ -238,22 +256,7 @@ def gantt(
         loc="left",
     )
 
-    handles: list[Patch | Line2D] = [
-        Patch(facecolor=KIND_COLOURS.get(k, "#7f7f7f"), label=k.replace("_", " ")) for k in kinds_seen
-    ]
-    if has_milestone:
-        handles.append(
-            Line2D([], [], marker="D", ls="", color="#888888", mec="black", label="milestone (0 s), UTC time")
-        )
-    for cause in waits_seen:
-        handles.append(
-            Patch(
-                facecolor="white",
-                edgecolor=WAIT_STYLES[cause][1],
-                hatch=WAIT_STYLES[cause][0],
-                label=f"wait for {cause}",
-            )
-        )
+    handles = legend_handles(kinds_seen, waits_seen, "milestone (0 s), UTC time" if has_milestone else None)
     if has_spread:
         handles.append(Line2D([], [], color=SPREAD_COLOUR, marker="|", ms=9, lw=1.2, label="end P10-P90 (Monte Carlo)"))
     if has_actual:
