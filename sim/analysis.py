@@ -691,8 +691,9 @@ def compare(
     for i, s in enumerate(scenarios):
         t: Timeline | None = timelines[i] if timelines is not None else None
         mine = spreads.get(s.id, {})
-        phases += compare_phases(s, t, mine)
-        summaries.append(mission_summary(s, t, mine.get("mission")))
+        run_waits = waits(s, t) if t is not None else None
+        phases += compare_phases(s, t, mine, run_waits=run_waits)
+        summaries.append(mission_summary(s, t, mine.get("mission"), run_waits=run_waits))
     return Comparison(
         missions=tuple(ids),
         names={s.id: s.name for s in scenarios},
@@ -741,9 +742,17 @@ def releasing_phase(phase: Phase, records: Mapping[str, PhaseRecord]) -> str | N
 
 
 def compare_phases(
-    scenario: Scenario, timeline: Timeline | None = None, spreads: Mapping[str, SimulatedSpread] | None = None
+    scenario: Scenario,
+    timeline: Timeline | None = None,
+    spreads: Mapping[str, SimulatedSpread] | None = None,
+    *,
+    run_waits: Sequence[Wait] | None = None,
 ) -> list[PhaseComparison]:
-    """The per-phase rows of one mission (see the notes above ``compare``)."""
+    """The per-phase rows of one mission (see the notes above ``compare``).
+
+    ``run_waits`` is ``waits(scenario, timeline)`` when the caller has it already; computed
+    when omitted.
+    """
     spreads = spreads or {}
     epoch = scenario.epoch
     flown: dict[str, tuple[float | None, float | None, str]] = {}
@@ -756,10 +765,12 @@ def compare_phases(
                 a.precision,
             )
     sim: dict[str, tuple[float, float]] = {}
-    run_waits: list[Wait] = []
-    if timeline is not None:
+    if timeline is None:
+        run_waits = []
+    else:
         sim = {r.id: (r.start_s, r.end_s) for r in timeline.phases if r.outcome == "done"}
-        run_waits = waits(scenario, timeline)
+        if run_waits is None:
+            run_waits = waits(scenario, timeline)
     waited = {w.phase: w for w in run_waits}
     caused: dict[str, list[Wait]] = {}
     for w in run_waits:
@@ -924,9 +935,21 @@ def _span(
 
 
 def mission_summary(
-    scenario: Scenario, timeline: Timeline | None = None, spread: SimulatedSpread | None = None
+    scenario: Scenario,
+    timeline: Timeline | None = None,
+    spread: SimulatedSpread | None = None,
+    *,
+    run_waits: Sequence[Wait] | None = None,
 ) -> MissionSummary:
-    """Mission duration planned / flown / simulated (hours), sample mass (grams), the run's waits."""
+    """Mission duration planned / flown / simulated (hours), sample mass (grams), the run's waits.
+
+    ``run_waits`` is ``waits(scenario, timeline)`` when the caller has it already; computed
+    when omitted.
+    """
+    if timeline is None:
+        run_waits = ()
+    elif run_waits is None:
+        run_waits = waits(scenario, timeline)
     planned = scenario.planned
     actual = scenario.actual
     actual_h = None
@@ -948,7 +971,7 @@ def mission_summary(
         planned_sample_mass_g=planned.sample_mass_g if planned else None,
         actual_sample_mass_g=actual.sample_mass_g if actual else None,
         spread=spread,
-        waits=tuple(waits(scenario, timeline)) if timeline is not None else (),
+        waits=tuple(run_waits),
     )
 
 

@@ -83,7 +83,7 @@ class At(simpy.Event):
 
 def run_time(graph: PhaseGraph, i: int, d: float, fails: int) -> tuple[float, int, int]:
     """Run time, attempts and status of phase ``i`` with duration ``d`` and ``fails`` drawn failures."""
-    spec = graph.failure[i] if graph.failure else None
+    spec = graph.failure[i]
     if spec is None or fails <= 0:
         return d, 1, DONE
     if spec.mode == RETRY:
@@ -161,10 +161,7 @@ def runner(model: Model) -> Runner:
     tables = model.windows
     n = g.size
     plist = g.pred_lags
-    window = g.window or (-1,) * n
-    must_fit = g.must_fit or (False,) * n
-    uses = g.resources or ((),) * n
-    failure = g.failure or (None,) * n
+    window, must_fit, uses, failure = g.window, g.must_fit, g.resources, g.failure
     simple = tuple(window[i] < 0 and not uses[i] and failure[i] is None for i in range(n))
     nexts = _nexts(g, simple)
     holds = tuple(bool(u) for u in uses)
@@ -368,10 +365,8 @@ def _columns(g: PhaseGraph, failing: bool) -> dict[str, tuple[int, ...]]:
     """
     n = g.size
     every = tuple(range(n))
-    window = g.window or (-1,) * n
-    uses = g.resources or ((),) * n
-    waits_w = tuple(i for i in every if window[i] >= 0)
-    waits_r = tuple(i for i in every if uses[i])
+    waits_w = tuple(i for i in every if g.window[i] >= 0)
+    waits_r = tuple(i for i in every if g.resources[i])
     return {
         "ready_s": every,
         "start_s": tuple(sorted(set(waits_w) | set(waits_r))),

@@ -37,10 +37,11 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import threading
 import warnings
 import weakref
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -49,7 +50,7 @@ from numpy.typing import ArrayLike, NDArray
 from skyfield.api import Loader
 from skyfield.timelib import Time, Timescale
 
-from sim.timebase import DAY_S, HOUR_S, format_utc
+from sim.timebase import DAY_S, HOUR_S, format_utc, to_utc
 
 __all__ = [
     "DE421_FILENAME",
@@ -74,6 +75,10 @@ TIME_TOL_S = 0.01
 
 REPORT_SEARCH_S = 45.0 * DAY_S
 """How far ``sun_report`` looks back for a sunrise and forward for a sunset."""
+
+SCAN_CACHE_SIZE = 16
+"""Coarse scans an ``Ephemeris`` keeps (oldest dropped first): a scenario's daylight windows at
+one site share a scan, whatever their elevation bounds or part of the day."""
 
 _J2000_TDB_JD = 2451545.0
 _DAYS_PER_CENTURY = 36525.0
@@ -168,7 +173,7 @@ def _format_or_none(epoch: datetime, t_s: float | None) -> str | None:
     """``format_utc`` of ``epoch + t_s``, or ``None``."""
     if t_s is None:
         return None
-    return format_utc(epoch + timedelta(seconds=float(t_s)))
+    return format_utc(to_utc(epoch, t_s))
 
 
 def skyfield_data_dir() -> Path:
@@ -187,12 +192,13 @@ def skyfield_data_dir() -> Path:
 class Ephemeris:
     """Sun elevation at selenographic sites, sunrise/sunset and daylight intervals.
 
-    Read-only once built; the caller owns it (the CLI builds one per run). Use
+    Read-only once built, apart from a small bounded cache of coarse elevation scans (at most
+    ``SCAN_CACHE_SIZE``, guarded by a lock); the caller owns it (the CLI builds one per run). Use
     :meth:`offline` to build it from the bundled data, or :func:`default_ephemeris` for a shared
     cached instance.
     """
 
-    __slots__ = ("__weakref__", "_close_kernel", "_kernel", "_moon", "_sun", "_ts")
+    __slots__ = ("__weakref__", "_close_kernel", "_kernel", "_moon", "_scan_lock", "_scans", "_sun", "_ts")
 
     def __init__(self, timescale: Timescale, kernel: Any) -> None:
         """Wrap a skyfield timescale and a loaded SPK kernel that holds the Sun and the Moon.
@@ -205,6 +211,8 @@ class Ephemeris:
         self._kernel = kernel
         self._sun = kernel["sun"]
         self._moon = kernel["moon"]
+        self._scans: dict[tuple[Any, ...], _Scan] = {}
+        self._scan_lock = threading.Lock()
         # Close the ephemeris file when this object is collected (or at exit) so that it never
         # leaks as an unclosed-file ResourceWarning; ``close()`` does it at once.
         self._close_kernel = weakref.finalize(self, kernel.close)
@@ -327,6 +335,41 @@ class Ephemeris:
 
         return elevation
 
+    def _scan(
+        self,
+        f: Callable[[FloatArray], FloatArray],
+        lat_deg: float,
+        lon_deg: float,
+        epoch: datetime,
+        start_s: float,
+        end_s: float,
+        step_s: float,
+    ) -> _Scan:
+        """``_Scan.run(f, start_s, end_s, step_s)`` for ``f = self._elevation_fn(lat_deg, lon_deg, epoch)``,
+        reused from the cache when the same site, epoch, span and step were scanned before.
+
+        The scan does not depend on elevation levels, so every window and event search over one
+        site and span shares it. The key holds the UTC epoch (``_times`` reads nothing else of
+        it) and the exact bits of the floats (``-0.0`` is not ``0.0``).
+        """
+        key = (
+            epoch.astimezone(UTC),
+            float(lat_deg).hex(),
+            float(lon_deg).hex(),
+            float(start_s).hex(),
+            float(end_s).hex(),
+            step_s,
+        )
+        with self._scan_lock:
+            scan = self._scans.get(key)
+        if scan is None:
+            scan = _Scan.run(f, start_s, end_s, step_s)
+            with self._scan_lock:
+                while len(self._scans) >= SCAN_CACHE_SIZE:
+                    del self._scans[next(iter(self._scans))]
+                self._scans[key] = scan
+        return scan
+
     def sun_events(
         self,
         lat_deg: float,
@@ -354,7 +397,7 @@ class Ephemeris:
             alternate. Empty if the Sun never crosses (polar day or night).
         """
         f = self._elevation_fn(lat_deg, lon_deg, epoch)
-        scan = _Scan.run(f, float(start_s), float(end_s), step_s)
+        scan = self._scan(f, lat_deg, lon_deg, epoch, float(start_s), float(end_s), step_s)
         times_s, rising = scan.crossings(f, elevation_deg)
         return [(float(t), "rise" if r else "set") for t, r in zip(times_s, rising, strict=True)]
 
@@ -396,7 +439,7 @@ class Ephemeris:
             raise ValueError(f"max_elevation_deg {max_elevation_deg} is below min_elevation_deg {min_elevation_deg}")
         start_s, end_s = float(start_s), float(end_s)
         f = self._elevation_fn(lat_deg, lon_deg, epoch)
-        scan = _Scan.run(f, start_s, end_s, step_s)
+        scan = self._scan(f, lat_deg, lon_deg, epoch, start_s, end_s, step_s)
         cuts = [np.array([start_s, end_s]), scan.crossings(f, min_elevation_deg)[0]]
         if max_elevation_deg is not None:
             cuts.append(scan.crossings(f, max_elevation_deg)[0])
@@ -531,26 +574,20 @@ class _Scan:
 
     Between consecutive points of ``(t, e)`` the elevation is monotonic (up to wiggles shorter
     than the scan step, which the Sun's motion does not have), so each level crossing lies in a
-    bracket where ``e - level`` changes sign.
+    bracket where ``e - level`` changes sign. Its arrays are read-only: an ``Ephemeris`` caches
+    and shares scans.
     """
 
-    __slots__ = ("e", "end_s", "ext_is_max", "ext_t", "start_s", "t")
+    __slots__ = ("e", "end_s", "ext_t", "start_s", "t")
 
-    def __init__(
-        self,
-        start_s: float,
-        end_s: float,
-        t: FloatArray,
-        e: FloatArray,
-        ext_t: FloatArray,
-        ext_is_max: NDArray[np.bool_],
-    ) -> None:
+    def __init__(self, start_s: float, end_s: float, t: FloatArray, e: FloatArray, ext_t: FloatArray) -> None:
         self.start_s = start_s
         self.end_s = end_s
         self.t = t
         self.e = e
         self.ext_t = ext_t
-        self.ext_is_max = ext_is_max
+        for a in (t, e, ext_t):
+            a.flags.writeable = False
 
     @classmethod
     def run(cls, f: Callable[[FloatArray], FloatArray], start_s: float, end_s: float, step_s: float) -> _Scan:
@@ -575,7 +612,7 @@ class _Scan:
         order = np.argsort(np.concatenate([grid, ext_t]), kind="stable")
         t_all = np.concatenate([grid, ext_t])[order]
         e_all = np.concatenate([e, ext_e])[order]
-        return cls(start_s, end_s, t_all, e_all, ext_t, is_max)
+        return cls(start_s, end_s, t_all, e_all, ext_t)
 
     def crossings(
         self, f: Callable[[FloatArray], FloatArray], level_deg: float

@@ -67,7 +67,7 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
             best = zero
             who = np.full(n, -1, dtype=np.int32)
         t = best
-        w = g.window[i] if g.window else -1
+        w = g.window[i]
         if w >= 0:
             live = ~dead if dead is not None else slice(None)
             t = best.copy()

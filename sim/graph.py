@@ -37,7 +37,12 @@ class FailureSpec:
 
 @dataclass(frozen=True)
 class PhaseGraph:
-    """Phases in file order: predecessors, lags, topological order, windows, resources, failures."""
+    """Phases in file order: predecessors, lags, topological order, windows, resources, failures.
+
+    ``window``, ``must_fit``, ``resources`` and ``failure`` may be left out (empty): they are
+    then filled to one entry per phase with -1, False, ``()`` and None (no window, no shared
+    resource, no failure spec), so readers can index them without a guard.
+    """
 
     ids: tuple[str, ...]
     preds: tuple[tuple[int, ...], ...]
@@ -52,6 +57,12 @@ class PhaseGraph:
     resource_names: tuple[str, ...] = ()
     capacities: tuple[int, ...] = ()
     failure: tuple[FailureSpec | None, ...] = ()
+
+    def __post_init__(self) -> None:
+        n = len(self.ids)
+        for name, empty in (("window", -1), ("must_fit", False), ("resources", ()), ("failure", None)):
+            if not getattr(self, name):
+                object.__setattr__(self, name, (empty,) * n)  # frozen: set once, before any use
 
     @property
     def size(self) -> int:
@@ -87,10 +98,6 @@ class PhaseGraph:
     def failing(self) -> tuple[int, ...]:
         """Indices of phases with a failure spec, in file order."""
         return tuple(i for i, f in enumerate(self.failure) if f is not None)
-
-    def index(self, phase_id: str) -> int:
-        """File-order index of a phase id."""
-        return self.ids.index(phase_id)
 
 
 @dataclass(frozen=True, eq=False)

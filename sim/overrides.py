@@ -15,7 +15,6 @@ like the file itself, so an override cannot produce a scenario the file could no
 from __future__ import annotations
 
 import copy
-import difflib
 from collections.abc import Sequence
 from typing import Any
 
@@ -111,6 +110,7 @@ def _list_index(node: list[Any], part: str, item: str, where: str) -> int:
     for i, entry in enumerate(node):
         if isinstance(entry, dict) and entry.get("id") == part:
             return i
-    close = difflib.get_close_matches(part, [str(x) for x in ids if x is not None], n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    from sim.scenario import _suggest
+
+    hint = _suggest(part, [str(x) for x in ids if x is not None])
     raise InputError(f"--set {item}: no entry with id {part!r} in {where}{hint}")

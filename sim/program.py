@@ -20,7 +20,6 @@ that every phase of any mission that uses, say, ``queqiao2`` contends for the sa
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,6 +38,8 @@ from sim.scenario import (
     _clean_loc,
     _line,
     _message,
+    _suggest,
+    read_document,
     scenario_from_document,
 )
 from sim.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text, short_repr
@@ -224,11 +225,7 @@ def _read(path: Path, including: tuple[str, str] | None) -> YamlDocument:
         raise InputError(
             f"{where}: {fld}: {what}: {str(path)!r} (include paths are relative to the including file); check the path"
         )
-    try:
-        return parse_yaml(read_text(path))
-    except YamlProblem as exc:
-        where = f"{path}:{exc.line}" if exc.line else str(path)
-        raise InputError(f"{where}: {exc.message}") from None
+    return read_document(path)
 
 
 class _Loader:
@@ -253,8 +250,7 @@ class _Loader:
         for head, items in self.sets.items():
             if head in self.used:
                 continue
-            close = difflib.get_close_matches(head, known, n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = _suggest(head, known)
             for _, item in items:
                 self.problems.append(
                     f"--set {item}: no mission {head!r}{hint}; missions here: {', '.join(known) or 'none'} "
@@ -369,9 +365,7 @@ def _program_problems(exc: ValidationError, doc: YamlDocument, source: str) -> l
             model: type[StrictModel] = SharedResource if len(loc) == 3 and loc[0] == "resources" else ProgramFile
             key = str(loc[-1])
             allowed = sorted(model.model_fields)
-            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            msg = f"unknown key {short_repr(key)}{hint}; allowed here: {', '.join(allowed)}"
+            msg = f"unknown key {short_repr(key)}{_suggest(key, allowed)}; allowed here: {', '.join(allowed)}"
         elif loc[-1:] == ("capacity",) and err["type"] == "int_type":
             msg = f"expected a whole number >= 1, got {short_repr(err.get('input'))}"
         else:

@@ -28,7 +28,7 @@ from sim.scenario import (
     Scenario,
     WindowRef,
 )
-from sim.timebase import from_utc
+from sim.timebase import from_utc, to_utc
 
 SEP = "__"
 START = "program_start"
@@ -109,9 +109,7 @@ def merge_program(program: Program) -> Scenario:
 def _rebase_window(m: Scenario, spec: Any) -> Any:
     """A mission's window expressed against the composite epoch (anchored on the mission's own)."""
     if isinstance(spec, PeriodicWindow) and spec.anchor is None:
-        from datetime import timedelta
-
-        return spec.model_copy(update={"anchor": m.epoch + timedelta(seconds=spec.offset or 0.0), "offset": None})
+        return spec.model_copy(update={"anchor": to_utc(m.epoch, spec.offset or 0.0), "offset": None})
     if isinstance(spec, DaylightWindow) and spec.site is None:
         return spec.model_copy(update={"site": m.site})
     if isinstance(spec, CombinedWindow):

@@ -5,27 +5,36 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.results import Timeline
-from sim.timebase import format_duration, format_met, format_utc
+from sim.timebase import HOUR_S, format_duration, format_met, format_utc
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 
+def wide_console(console: Console | None = None) -> Console:
+    """``console`` if given, else a new rich console: 200 columns wide when piped or redirected.
+
+    A wide console does not squeeze the tables' columns into a pipe's default 80 columns.
+    """
+    from rich.console import Console
+
+    if console is not None:
+        return console
+    console = Console()
+    return console if console.is_terminal else Console(width=200)
+
+
 def timeline_table(timeline: Timeline, console: Console | None = None) -> None:
     """Print the phase table of one run: phase, element, kind, start/end UTC, duration, MET."""
-    from rich.console import Console
     from rich.table import Table
 
-    if console is None:
-        console = Console()
-        if not console.is_terminal:
-            console = Console(width=200)  # piped or redirected: do not squeeze the columns
+    console = wide_console(console)
     epoch = format_utc(timeline.epoch).replace("T", " ").replace("Z", " UTC")
     table = Table(
         title=f"{timeline.name} ({timeline.scenario_id}), T0 {epoch}",
         caption=(
             f"outcome {timeline.outcome}; ends {format_utc(timeline.utc(timeline.end_s))}, "
-            f"{format_met(timeline.end_s)} ({timeline.duration_s / 3600:.1f} h)"
+            f"{format_met(timeline.end_s)} ({timeline.duration_s / HOUR_S:.1f} h)"
         ),
         title_justify="left",
         caption_justify="left",
@@ -63,13 +72,9 @@ def _utc(timeline: Timeline, t_s: float) -> str:
 
 def mc_tables(summary: dict[str, Any], names: dict[str, str], console: Console | None = None) -> None:
     """Print the Monte Carlo summary and the per-phase table of ``lunarsim mc``."""
-    from rich.console import Console
     from rich.table import Table
 
-    if console is None:
-        console = Console()
-        if not console.is_terminal:
-            console = Console(width=200)
+    console = wide_console(console)
     head = Table(
         title=f"{summary['scenario']}: {summary['replications']:,} replications, seed {summary['seed']}, "
         f"{summary['engine']} engine",

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sim.analysis import Comparison, PhaseComparison, Wait, percent_delta
+from sim.report import wide_console
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -30,16 +31,6 @@ WAIT_CAPTION = (
     "= rows the elapsed time, run + wait (flown: from the phase's start to the released phase's "
     "flown start); a plan for such a phase is compared there."
 )
-
-
-def _console(console: Console | None) -> Console:
-    from rich.console import Console
-
-    if console is None:
-        console = Console()
-        if not console.is_terminal:
-            console = Console(width=200)  # piped or redirected: do not squeeze the columns
-    return console
 
 
 def fmt_h(value: float | None) -> str:
@@ -112,7 +103,7 @@ def _why(w: Wait) -> str:
     return (w.cause or "") + (f" {w.window}" if w.window else "")
 
 
-def phase_table(comparison: Comparison, mission: str, *, summary: bool = True) -> Table:
+def phase_table(comparison: Comparison, mission: str) -> Table:
     """Per-phase table of one mission, with the mission summary as its last row.
 
     A phase that released a phase after a wait gets two sub-rows: ``↳`` the wait (simulated,
@@ -174,18 +165,17 @@ def phase_table(comparison: Comparison, mission: str, *, summary: bool = True) -
             fmt_delta(p.planned_h, p.simulated_elapsed_h),
             fmt_delta(p.actual_elapsed_h, p.simulated_elapsed_h),
         )
-    if summary:
-        table.add_section()
-        table.add_row(
-            "[bold]Mission: launch epoch to end[/bold]",
-            "",
-            fmt_h(s.planned_h),
-            fmt_h(s.actual_h),
-            fmt_h(s.simulated_h),
-            fmt_delta(s.planned_h, s.actual_h),
-            fmt_delta(s.planned_h, s.simulated_h),
-            fmt_delta(s.actual_h, s.simulated_h),
-        )
+    table.add_section()
+    table.add_row(
+        "[bold]Mission: launch epoch to end[/bold]",
+        "",
+        fmt_h(s.planned_h),
+        fmt_h(s.actual_h),
+        fmt_h(s.simulated_h),
+        fmt_delta(s.planned_h, s.actual_h),
+        fmt_delta(s.planned_h, s.simulated_h),
+        fmt_delta(s.actual_h, s.simulated_h),
+    )
     return table
 
 
@@ -280,7 +270,7 @@ def waits_text(waits: Sequence[Wait]) -> str:
 
 def print_comparison(comparison: Comparison, console: Console | None = None) -> None:
     """One mission: its phase table. Several: by-kind table, mission table, then phase tables."""
-    console = _console(console)
+    console = wide_console(console)
     if len(comparison.missions) > 1:
         console.print(kind_table(comparison))
         console.print(summary_table(comparison))

@@ -143,8 +143,8 @@ class Timeline:
 
 
 def hours(t_s: float) -> float:
-    """Seconds to hours, rounded for output."""
-    return round(t_s / HOUR_S, HOURS_DECIMALS)
+    """Seconds to hours, rounded for output (a numpy scalar is converted to ``float`` first)."""
+    return round(float(t_s) / HOUR_S, HOURS_DECIMALS)
 
 
 PHASE_ROWS = 200_000  # per-phase arrays of an ensemble cover at least its first PHASE_ROWS replications

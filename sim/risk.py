@@ -13,16 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from sim.results import PHASE_ROWS, Ensemble
-from sim.timebase import HOUR_S, format_utc, to_utc
+from sim.results import PHASE_ROWS, Ensemble, hours
+from sim.timebase import format_utc, to_utc
 
 PERCENTILES = (10, 50, 80, 90)
 SENSITIVITY_SAMPLE = 100_000  # Spearman on the first replications: standard error ~ 1/sqrt(n) ~ 0.003
 PHASE_SAMPLE = PHASE_ROWS  # per-phase percentiles on the first replications (see summary)
-
-
-def _h(x: float) -> float:
-    return round(float(x) / HOUR_S, 3)
 
 
 def average_ranks(x: np.ndarray) -> np.ndarray:
@@ -92,9 +88,9 @@ def summary(
     if ends.size:
         pct = np.percentile(ends, PERCENTILES)
         out["duration_h"] = {
-            "mean": _h(ends.mean()),
-            "std": _h(ends.std()),
-            **{f"p{q}": _h(v) for q, v in zip(PERCENTILES, pct, strict=True)},
+            "mean": hours(ends.mean()),
+            "std": hours(ends.std()),
+            **{f"p{q}": hours(v) for q, v in zip(PERCENTILES, pct, strict=True)},
         }
         out["end"] = {f"p{q}": format_utc(to_utc(ens.epoch, v)) for q, v in zip(PERCENTILES, pct, strict=True)}
     else:
@@ -104,7 +100,7 @@ def summary(
         deadline_s = (deadline - ens.epoch).total_seconds()
         out["deadline"] = {
             "at": format_utc(deadline),
-            "hours_after_epoch": _h(deadline_s),
+            "hours_after_epoch": hours(deadline_s),
             "probability": round(deadline_probability(ens, deadline_s), 6),
         }
     sens = sensitivities(ens)
@@ -120,6 +116,8 @@ def summary(
             "replications": int(prefix_ok.sum()),
             "note": "first successful replications; mission-level figures use all of them",
         }
+    successes = ens.successes
+    ok_n = max(successes, 1)
     phases = []
     for i, pid in enumerate(ens.phase_ids):
         dur = ens.duration_s[:, i][rows]  # float32 columns, contiguous
@@ -128,24 +126,23 @@ def summary(
         if dur.size:
             dq = np.percentile(dur, (10, 50, 90))
             eq = np.percentile(end, (10, 50, 90))
-            mean_s = ens.sums["duration_s"][i] / ens.successes  # over all successful replications
-            row["duration_h"] = {"mean": _h(mean_s), "p10": _h(dq[0]), "p50": _h(dq[1]), "p90": _h(dq[2])}
-            row["end_h"] = {"p10": _h(eq[0]), "p50": _h(eq[1]), "p90": _h(eq[2])}
+            mean_s = ens.sums["duration_s"][i] / successes  # over all successful replications
+            row["duration_h"] = {"mean": hours(mean_s), "p10": hours(dq[0]), "p50": hours(dq[1]), "p90": hours(dq[2])}
+            row["end_h"] = {"p10": hours(eq[0]), "p50": hours(eq[1]), "p90": hours(eq[2])}
         else:
             row["duration_h"] = row["end_h"] = None
-        ok_n = max(ens.successes, 1)
         row["criticality"] = round(float(ens.critical_count[i]) / ok_n, 4)
         row["sensitivity"] = round(float(sens[i]), 4)
         mean = {k: float(v[i]) / ok_n for k, v in ens.sums.items()}
         row["wait_h"] = {
-            "mean": _h(mean["wait_window_s"] + mean["wait_resource_s"]),
-            "window": _h(mean["wait_window_s"]),
-            "resource": _h(mean["wait_resource_s"]),
+            "mean": hours(mean["wait_window_s"] + mean["wait_resource_s"]),
+            "window": hours(mean["wait_window_s"]),
+            "resource": hours(mean["wait_resource_s"]),
         }
         parts = {k: mean[f"slip_{k}_s"] for k in ("overrun", "failure", "window", "resource", "upstream")}
-        row["slip_h"] = {**{k: _h(v) for k, v in parts.items()}, "total": _h(sum(parts.values()))}
+        row["slip_h"] = {**{k: hours(v) for k, v in parts.items()}, "total": hours(sum(parts.values()))}
         if pid in actual_durations_s and dur.size:
-            row["actual_h"] = _h(actual_durations_s[pid])
+            row["actual_h"] = hours(actual_durations_s[pid])
             if dur.min() < dur.max():  # a percentile of a fixed duration says nothing
                 row["actual_percentile"] = actual_percentile(dur, actual_durations_s[pid])
         phases.append(row)

@@ -30,7 +30,17 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from sim.distributions import DURATION_JSON_SCHEMA, Distribution, parse_distribution
+from sim.distributions import (
+    DURATION_JSON_SCHEMA,
+    Distribution,
+    Empirical,
+    Fixed,
+    Lognormal,
+    Pert,
+    Triangular,
+    Uniform,
+    parse_distribution,
+)
 from sim.errors import InputError
 from sim.timebase import format_utc, parse_duration, parse_utc
 from sim.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text, short_repr
@@ -72,7 +82,7 @@ Duration = Annotated[
 UTCTime = Annotated[
     datetime,
     PlainValidator(parse_utc),
-    PlainSerializer(lambda d: format_utc(d)),
+    PlainSerializer(format_utc),
     WithJsonSchema({"type": "string", "format": "date-time", "examples": ["2020-11-23T20:30:12Z"]}),
 ]
 Ident = Annotated[
@@ -90,14 +100,10 @@ def seconds_text(value: float) -> str:
     return f"{value:.6f}".rstrip("0").rstrip(".") + "s"
 
 
-def _lag_seconds(value: Any) -> float:
-    return parse_duration(value)
-
-
 LagDuration = Annotated[
     float,
-    PlainValidator(_lag_seconds),
-    PlainSerializer(lambda v: seconds_text(v)),
+    PlainValidator(parse_duration),
+    PlainSerializer(seconds_text),
     WithJsonSchema({"type": "string", "description": "lag with units, e.g. '1h'", "examples": ["1h"]}),
 ]
 
@@ -149,8 +155,8 @@ AfterEntry = Annotated[
 
 SecondsDuration = Annotated[
     float,
-    PlainValidator(_lag_seconds),
-    PlainSerializer(lambda v: seconds_text(v)),
+    PlainValidator(parse_duration),
+    PlainSerializer(seconds_text),
     WithJsonSchema({"type": "string", "description": "duration with units, e.g. '24h'", "examples": ["24h"]}),
 ]
 
@@ -324,22 +330,20 @@ class Scenario(StrictModel):
 
 def _dist_spec(d: Distribution) -> Any:
     """Inverse of ``parse_distribution`` for dumping a scenario back to YAML/JSON."""
-    from sim import distributions as D
-
     s = seconds_text
 
     spec: dict[str, Any]
-    if isinstance(d, D.Fixed) and d.min_s is None and d.max_s is None:
+    if isinstance(d, Fixed) and d.min_s is None and d.max_s is None:
         return s(d.value_s)
-    if isinstance(d, D.Fixed):
+    if isinstance(d, Fixed):
         spec = {"dist": "fixed", "value": s(d.value_s)}
-    elif isinstance(d, D.Uniform):
+    elif isinstance(d, Uniform):
         spec = {"dist": "uniform", "low": s(d.low_s), "high": s(d.high_s)}
-    elif isinstance(d, (D.Triangular, D.Pert)):
+    elif isinstance(d, (Triangular, Pert)):
         spec = {"dist": d.name, "low": s(d.low_s), "mode": s(d.mode_s), "high": s(d.high_s)}
-    elif isinstance(d, D.Lognormal):
+    elif isinstance(d, Lognormal):
         spec = {"dist": "lognormal", "median": s(d.median_s), "sigma": d.sigma}
-    elif isinstance(d, D.Empirical):
+    elif isinstance(d, Empirical):
         spec = {"dist": "empirical", "values": [s(v) for v in d.values_s]}
     else:  # pragma: no cover - every Distribution subclass is listed above
         raise TypeError(type(d))
@@ -360,11 +364,20 @@ def load_scenario(path: str | Path) -> Scenario:
         InputError: with one ``file:line: field: message`` line per problem.
     """
     p = Path(path)
+    return scenario_from_document(read_document(p), str(p))
+
+
+def read_document(path: str | Path) -> YamlDocument:
+    """Read and parse a YAML file into a line-numbered document.
+
+    Raises:
+        InputError: ``file:line: message`` when the file cannot be read or is not YAML.
+    """
+    p = Path(path)
     try:
-        text = read_text(p)
+        return parse_yaml(read_text(p))
     except YamlProblem as exc:
         raise InputError(_line(str(p), exc.line, None, exc.message)) from None
-    return load_scenario_text(text, str(p))
 
 
 def load_scenario_text(text: str, source: str = "<scenario>") -> Scenario:

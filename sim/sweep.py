@@ -31,7 +31,6 @@ an unknown key or an invalid first variant is an ``InputError`` before any work 
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import logging
 import math
@@ -50,9 +49,10 @@ import numpy as np
 
 from sim.errors import InputError, RunError
 from sim.overrides import apply_overrides, parse_value
-from sim.scenario import format_loc, scenario_from_document
-from sim.timebase import DAY_S, HOUR_S, MINUTE_S, bare_number, format_utc, parse_duration, parse_utc, to_utc
-from sim.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text
+from sim.risk import PERCENTILES, deadline_probability
+from sim.scenario import _suggest, format_loc, read_document, scenario_from_document, seconds_text
+from sim.timebase import DAY_S, HOUR_S, MINUTE_S, bare_number, format_utc, from_utc, parse_duration, parse_utc, to_utc
+from sim.yamlsource import Loc, YamlDocument
 
 if TYPE_CHECKING:
     from sim.results import Ensemble
@@ -63,7 +63,6 @@ Progress = Callable[[int, int], None]
 """Called with (variants done, variants in the study)."""
 
 MAX_VARIANTS = 100_000
-PERCENTILES = (10, 50, 80, 90)
 NO_DASHBOARD = {"dashboard_address": ":0"}  # LocalCluster: no dashboard, its HTTP server on a free port (not 8787)
 DASK_MISSING = "--executor dask needs Dask: pip install 'lunar-timeline[dask]'"
 
@@ -226,7 +225,7 @@ def _duration_text(us: int) -> str:
             parts.append(f"{us // size}{unit}")
             us %= size
     if us or not parts:
-        parts.append(f"{us / _US:.6f}".rstrip("0").rstrip(".") + "s")
+        parts.append(seconds_text(us / _US))
     return " ".join(parts)
 
 
@@ -339,10 +338,7 @@ def load_document(path: str | Path, sets: Sequence[str] = ()) -> YamlDocument:
     from sim.program import is_program_data
 
     p = Path(path)
-    try:
-        doc = parse_yaml(read_text(p))
-    except YamlProblem as exc:
-        raise InputError(f"{p}:{exc.line}: {exc.message}" if exc.line else f"{p}: {exc.message}") from None
+    doc = read_document(p)
     if is_program_data(doc.data):
         raise InputError(
             f"{p}: a program file (include:); a sweep varies one mission scenario, sweep one of the files it includes"
@@ -396,8 +392,7 @@ def prepare(
     if milestone is not None:
         ids = [p.id for p in scenario.phases]
         if milestone not in ids:
-            close = difflib.get_close_matches(milestone, ids, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else f"; phases: {', '.join(ids)}"
+            hint = _suggest(milestone, ids) or f"; phases: {', '.join(ids)}"
             raise InputError(f"--milestone {milestone}: no phase with this id in {source}{hint}")
     return Study(
         document=document,
@@ -502,7 +497,7 @@ def variant_stats(ens: Ensemble, milestone: str | None = None, deadline: datetim
     ok = ens.success
     duration_h, end = _percentiles(ens, ens.end_s[ok].astype(np.float64))
     row: dict[str, Any] = {"success_probability": round(float(ok.mean()), 6), "duration_h": duration_h, "end": end}
-    deadline_s = (deadline - ens.epoch).total_seconds() if deadline is not None else None
+    deadline_s = from_utc(ens.epoch, deadline) if deadline is not None else None
     if milestone is not None:
         m_end = ens.phase_end_s[:, ens.phase_ids.index(milestone)].astype(np.float64)
         end_h, m_utc = _percentiles(ens, m_end[ok])
@@ -511,7 +506,7 @@ def variant_stats(ens: Ensemble, milestone: str | None = None, deadline: datetim
             block["deadline_probability"] = round(float(np.mean(ok & (m_end <= deadline_s))), 6)
         row["milestone"] = block
     if deadline_s is not None:
-        row["deadline"] = {"probability": round(float(np.mean(ok & (ens.end_s <= deadline_s))), 6)}
+        row["deadline"] = {"probability": round(deadline_probability(ens, deadline_s), 6)}
     row["error"] = None
     return row
 

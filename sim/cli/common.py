@@ -6,6 +6,7 @@ import argparse
 import csv
 import json
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
@@ -15,7 +16,8 @@ from sim.errors import InputError
 from sim.outputs import csv_text, write_csv, write_csv_rows
 from sim.overrides import apply_overrides, mark_problems
 from sim.scenario import Scenario, load_scenario, scenario_from_document
-from sim.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text
+from sim.scenario import read_document as parse_document
+from sim.yamlsource import Loc, YamlDocument
 
 
 def bundled_dir() -> Path:
@@ -61,11 +63,7 @@ def load_any(arg: str, sets: Sequence[str] = ()) -> Scenario:
 
 def read_document(path: Path, sets: Sequence[str] = ()) -> tuple[YamlDocument, str, dict[Loc, str]]:
     """Read a YAML file into a line-numbered document and apply ``--set`` overrides to it."""
-    try:
-        doc = parse_yaml(read_text(path))
-    except YamlProblem as exc:
-        where = f"{path}:{exc.line}" if exc.line else str(path)
-        raise InputError(f"{where}: {exc.message}") from None
+    doc = parse_document(path)
     data, origins = apply_overrides(doc.data, sets)
     return YamlDocument(data, doc.lines), str(path), origins
 
@@ -158,3 +156,43 @@ def add_scenario_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "scenario", metavar="SCENARIO", help="scenario file, or the id of a bundled one (see 'lunarsim list')"
     )
+
+
+class ProgressBar:
+    """A rich progress bar on stderr: only on a terminal, after one second, not with --json or --quiet.
+
+    ``with ProgressBar(args, "replications", n) as progress:`` gives ``update`` to pass as the
+    run's progress callback, or ``None`` when the bar is off. ``update(done)`` counts against
+    ``total`` (raised to ``done`` if the run goes past it); ``update(done, total)`` takes the
+    run's own total.
+    """
+
+    def __init__(self, args: argparse.Namespace, label: str, total: int) -> None:
+        self.enabled = sys.stderr.isatty() and not args.quiet and not args.json
+        self.label = label
+        self.total = total
+        self.started = time.monotonic()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Any:
+        return self.update if self.enabled else None
+
+    def update(self, done: int, total: int | None = None) -> None:
+        """Show ``done`` of ``total`` (of ``max(self.total, done)`` when ``total`` is not given)."""
+        if total is None:
+            total = max(self.total, done)
+        if self.bar is None:
+            if time.monotonic() - self.started < 1.0:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(self.label, total=total)
+        self.bar.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from typing import Any
 
 from sim.cli.common import (
+    ProgressBar,
     add_scenario_arg,
     add_set_arg,
     check_plot_path,
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.montecarlo import monte_carlo
     from sim.risk import summary
 
-    with _progress(args) as progress:
+    with ProgressBar(args, "replications", args.replications) as progress:
         ens = monte_carlo(
             scenario,
             args.replications,
@@ -153,33 +153,3 @@ def _draw(ens: Any, result: dict[str, Any], scenario: Any, plots: dict[str, str]
             ax = risk.histogram(ens)
         save_figure(ax.figure, path)
         print(f"wrote {path}", file=sys.stderr)
-
-
-class _progress:
-    """A rich progress bar on stderr, shown only on a terminal, after one second, and not with --json."""
-
-    def __init__(self, args: argparse.Namespace) -> None:
-        self.enabled = sys.stderr.isatty() and not args.quiet and not args.json
-        self.total = args.replications
-        self.started = time.monotonic()
-        self.bar: Any = None
-        self.task: Any = None
-
-    def __enter__(self) -> Any:
-        return self.update if self.enabled else None
-
-    def update(self, done: int) -> None:
-        if self.bar is None:
-            if time.monotonic() - self.started < 1.0:
-                return
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self.bar = Progress(console=Console(stderr=True), transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task("replications", total=max(self.total, done))
-        self.bar.update(self.task, completed=done, total=max(self.total, done))
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()

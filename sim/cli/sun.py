@@ -12,7 +12,6 @@ from sim.cli.common import print_json
 from sim.errors import InputError, RunError
 
 if TYPE_CHECKING:
-    from rich.console import Console
     from rich.table import Table
 
     from sim.ephemeris import Ephemeris
@@ -228,14 +227,6 @@ def _rising(eph: Ephemeris, lat_deg: float, lon_deg: float, times: list[datetime
 # -- tables --------------------------------------------------------------------------------------
 
 
-def _console() -> Console:
-    """A rich console; wide when piped so that columns are not squeezed."""
-    from rich.console import Console
-
-    console = Console()
-    return console if console.is_terminal else Console(width=200)
-
-
 def _site_title(lat_deg: float, lon_deg: float, name: str | None) -> str:
     """``43.0576° N, 51.9161° W (name)``; longitude shown in (-180, 180]."""
     lon = (lon_deg + 180.0) % 360.0 - 180.0
@@ -316,7 +307,9 @@ def _periods_table(doc: dict[str, Any], name: str | None, elevation_deg: float) 
 
 def _print(title: str, table: Table, caption: str) -> None:
     """Title line, table, caption line (not squeezed to the table's width)."""
-    console = _console()
+    from sim.report import wide_console
+
+    console = wide_console()
     console.print(title, style="bold", highlight=False)
     console.print(table)
     console.print(caption, style="dim", highlight=False)

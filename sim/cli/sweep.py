@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from typing import Any
 
 from sim.cli.common import (
+    ProgressBar,
     add_scenario_arg,
     add_set_arg,
     check_plot_path,
@@ -135,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
     if executor == "dask":
         _check_dask()
 
-    with _progress(args, study.size) as progress:
+    with ProgressBar(args, "variants", study.size) as progress:
         result = run_study(study, executor=executor, workers=args.workers, scheduler=args.scheduler, progress=progress)
 
     data = result.to_dict()
@@ -243,33 +243,3 @@ def _table(data: dict[str, Any]) -> None:
             row.append(r["error"] or "")
         table.add_row(*row)
     console.print(table)
-
-
-class _progress:
-    """A rich progress bar over variants on stderr: only on a terminal, after one second, not with --json."""
-
-    def __init__(self, args: argparse.Namespace, total: int) -> None:
-        self.enabled = sys.stderr.isatty() and not args.quiet and not args.json
-        self.total = total
-        self.started = time.monotonic()
-        self.bar: Any = None
-        self.task: Any = None
-
-    def __enter__(self) -> Any:
-        return self.update if self.enabled else None
-
-    def update(self, done: int, total: int) -> None:
-        if self.bar is None:
-            if time.monotonic() - self.started < 1.0:
-                return
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self.bar = Progress(console=Console(stderr=True), transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task("variants", total=total)
-        self.bar.update(self.task, completed=done, total=total)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()

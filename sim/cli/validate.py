@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from sim.cli.common import resolve
-from sim.errors import EXIT_INPUT, InputError
+from sim.errors import EXIT_INPUT, EXIT_OK, InputError
 from sim.program import is_program_file, load_program
 from sim.scenario import load_scenario
 
@@ -48,4 +48,4 @@ def run(args: argparse.Namespace) -> int:
                 print(line, file=sys.stderr)
         else:
             print(f"OK {path}")
-    return EXIT_INPUT if bad else 0
+    return EXIT_INPUT if bad else EXIT_OK

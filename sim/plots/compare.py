@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from sim.analysis import Comparison, PhaseComparison
-from sim.plots.gantt import ACTUAL_COLOUR, KIND_COLOURS, WAIT_STYLES, legend_handles
+from sim.plots.gantt import ACTUAL_COLOUR, KIND_COLOURS, WAIT_STYLES, Actuals, legend_handles
 from sim.results import Timeline
 from sim.timebase import DAY_S, HOUR_S, format_duration
 
@@ -53,8 +53,6 @@ HOUR_TICKS: tuple[tuple[float, str], ...] = (
     (17532, "2 yr"),
     (43830, "5 yr"),
 )
-
-Actuals = Mapping[str, tuple[float | None, float | None]]
 
 
 def _positive(*values: float | None) -> list[float]:
@@ -406,7 +404,6 @@ def compare_missions(
     *,
     ax: Axes | None = None,
     actuals: Mapping[str, Actuals] | None = None,
-    lanes: Mapping[str, Sequence[str]] | None = None,
     title: str | None = None,
 ) -> Axes:
     """Several missions aligned at launch: one band of element lanes per mission, days since launch.
@@ -416,7 +413,6 @@ def compare_missions(
         ax: where to draw; a new figure sized to the number of lanes when omitted.
         actuals: per mission id, flown ``(start_s, end_s)`` per phase id (seconds since that
             mission's epoch; ``sim.analysis.actual_times``), drawn as a black line under the bars.
-        lanes: per mission id, element order; the timeline's order when omitted.
         title: figure title; a default naming the missions when omitted.
 
     Returns:
@@ -430,10 +426,9 @@ def compare_missions(
     from matplotlib.lines import Line2D
 
     actuals = actuals or {}
-    lanes = lanes or {}
     bands: list[tuple[Timeline, list[str], float]] = []
     for t in timelines:
-        order = list(lanes.get(t.scenario_id, ())) or list(getattr(t, "elements", ()))
+        order = list(t.elements)
         order = order or list(dict.fromkeys(p.element for p in t.phases))
         used = {p.element for p in t.phases if p.outcome == "done"}
         bands.append((t, [lane for lane in order if lane in used], launch_offset_s(t)))

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.plots.sweep import _axes, _date_axis
 from sim.results import Ensemble
-from sim.timebase import HOUR_S, format_utc, to_utc
+from sim.risk import deadline_probability
+from sim.timebase import DAY_S, format_utc, to_utc
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-
-
-def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    return plt.figure(figsize=size).add_subplot()
 
 
 def _title(ens: Ensemble, what: str) -> str:
@@ -58,7 +52,7 @@ def s_curve(ens: Ensemble, *, ax: Axes | None = None, deadline: datetime | None 
     if deadline is not None:
         dx = mdates.date2num(deadline)
         d_s = (deadline - ens.epoch).total_seconds()
-        p = float(np.mean(ens.success & (ens.end_s <= d_s)))
+        p = deadline_probability(ens, d_s)
         ax.axvline(dx, color="#a50f15", lw=1.5)
         ax.annotate(
             f"deadline {format_utc(deadline, seconds=False).replace('T', ' ')}\nP(on time) = {p:.1%}",
@@ -68,9 +62,7 @@ def s_curve(ens: Ensemble, *, ax: Axes | None = None, deadline: datetime | None 
             color="#a50f15",
             fontsize=9,
         )
-    locator = mdates.AutoDateLocator(tz=UTC)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=UTC))
+    _date_axis(ax.xaxis)
     ax.set_xlabel("mission end (UTC)")
     ax.set_ylabel("cumulative probability")
     ax.set_ylim(0, 1.02)
@@ -144,7 +136,7 @@ def criticality(ens: Ensemble, *, ax: Axes | None = None, labels: Sequence[str] 
 def histogram(ens: Ensemble, *, ax: Axes | None = None, bins: int = 60) -> Axes:
     """Histogram of the mission duration in days with P10/P50/P90 marked."""
     ax = _axes(ax, (10, 5))
-    days = ens.end_s[ens.success] / (24 * HOUR_S)
+    days = ens.end_s[ens.success] / DAY_S
     if days.size == 0:
         return ax
     ax.hist(days, bins=bins, color="#6baed6", edgecolor="white")
