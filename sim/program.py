@@ -110,19 +110,20 @@ def is_program_file(path: str | Path) -> bool:
     return is_program_data(doc.data)
 
 
-def load_program(path: str | Path, sets: Sequence[str] = ()) -> Program:
+def load_program(path: str | Path, sets: Sequence[str] = (), *, doc: YamlDocument | None = None) -> Program:
     """Read and validate a program file and every file it includes.
 
     Args:
         path: the program file.
         sets: ``--set`` items; ``MISSION.KEY=VALUE`` for a mission, ``KEY=VALUE`` for a program field.
+        doc: the file already parsed (by a caller that looked at it first), to not read it twice.
 
     Raises:
         InputError: one ``file:line: field: message`` line per problem, from all files.
     """
     p = Path(path)
     routed = _route_sets(sets)
-    doc = _read(p, None)
+    doc = doc or _read(p, None)
     if not is_program_data(doc.data):
         raise InputError(
             f"{p}:{doc.line_of(()) or 1}: not a program file (a program has a top-level 'include' list "

@@ -10,14 +10,17 @@ import time
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.errors import InputError
 from sim.outputs import csv_text, write_csv, write_csv_rows
 from sim.overrides import apply_overrides, mark_problems
-from sim.scenario import Scenario, load_scenario, scenario_from_document
+from sim.scenario import Scenario, scenario_from_document
 from sim.scenario import read_document as parse_document
-from sim.yamlsource import Loc, YamlDocument
+from sim.yamlsource import YamlDocument
+
+if TYPE_CHECKING:
+    from sim.program import Program
 
 
 def bundled_dir() -> Path:
@@ -45,33 +48,34 @@ def resolve(arg: str) -> Path:
 def load(arg: str, sets: Sequence[str] = ()) -> Scenario:
     """Load a scenario named on the command line (path or bundled id), with ``--set`` overrides."""
     path = resolve(arg)
-    if not sets:
-        return load_scenario(path)
-    return load_scenario_document(*read_document(path, sets))
+    return _scenario(path, parse_document(path), sets)
+
+
+def load_file(arg: str, sets: Sequence[str] = ()) -> Scenario | Program:
+    """A scenario or a program file named on the command line, parsed once (``--set`` applied)."""
+    from sim.program import is_program_data, load_program
+
+    path = resolve(arg)
+    doc = parse_document(path)
+    if is_program_data(doc.data):
+        return load_program(path, sets, doc=doc)
+    return _scenario(path, doc, sets)
 
 
 def load_any(arg: str, sets: Sequence[str] = ()) -> Scenario:
     """A scenario, or a program file merged into one composite scenario (missions on one clock)."""
-    from sim.program import is_program_file, load_program
     from sim.programrun import merge_program
 
-    path = resolve(arg)
-    if is_program_file(path):
-        return merge_program(load_program(path, sets))
-    return load(arg, sets)
+    loaded = load_file(arg, sets)
+    return loaded if isinstance(loaded, Scenario) else merge_program(loaded)
 
 
-def read_document(path: Path, sets: Sequence[str] = ()) -> tuple[YamlDocument, str, dict[Loc, str]]:
-    """Read a YAML file into a line-numbered document and apply ``--set`` overrides to it."""
-    doc = parse_document(path)
+def _scenario(path: Path, doc: YamlDocument, sets: Sequence[str]) -> Scenario:
+    """Validate a parsed scenario file after ``--set``; problems in overridden fields say which
+    ``--set`` caused them."""
     data, origins = apply_overrides(doc.data, sets)
-    return YamlDocument(data, doc.lines), str(path), origins
-
-
-def load_scenario_document(doc: YamlDocument, source: str, origins: dict[Loc, str]) -> Scenario:
-    """Validate a document; problems in overridden fields say which ``--set`` caused them."""
     try:
-        return scenario_from_document(doc, source)
+        return scenario_from_document(YamlDocument(data, doc.lines), str(path))
     except InputError as exc:
         raise InputError(mark_problems(exc.problems, origins)) from None
 

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sim.cli.common import add_dpi_arg, add_set_arg, check_dpi, check_plot_path, emit_csv, load, print_json
+from sim.cli.common import add_dpi_arg, add_set_arg, check_dpi, check_plot_path, emit_csv, load_file, print_json
 
 if TYPE_CHECKING:
     from sim.analysis import Comparison
@@ -84,23 +84,21 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         check_plot_path(args.out)
         check_dpi(args.dpi)
-    from sim.cli.common import resolve
     from sim.engine import simulate
-    from sim.program import is_program_file, load_program
+    from sim.program import Program
     from sim.programrun import simulate_program
 
     scenarios: list[Scenario] = []
     timelines: list[Timeline] = []
     labels: list[str] = []
     for arg in args.scenarios:
-        path = resolve(arg)
-        if is_program_file(path):  # a program: its missions, on one clock (--set MISSION.KEY=VALUE)
-            program = load_program(path, args.set)
-            scenarios += program.missions
-            timelines += simulate_program(program)
-            labels += [f"{arg} ({m.id})" for m in program.missions]
+        loaded = load_file(arg, args.set)
+        if isinstance(loaded, Program):  # a program: its missions, on one clock (--set MISSION.KEY=VALUE)
+            scenarios += loaded.missions
+            timelines += simulate_program(loaded)
+            labels += [f"{arg} ({m.id})" for m in loaded.missions]
         else:
-            scenario = load(arg, args.set)
+            scenario = loaded
             scenarios.append(scenario)
             timelines.append(simulate(scenario))
             labels.append(arg)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from sim.cli.common import add_dpi_arg, add_set_arg, check_dpi, check_plot_path, check_replications, load, resolve
+from sim.cli.common import add_dpi_arg, add_set_arg, check_dpi, check_plot_path, check_replications, load_file, resolve
 from sim.errors import InputError
 from sim.scenario import Scenario
 
 if TYPE_CHECKING:
     from sim.graph import Model
+    from sim.program import Program
 
 HELP = "draw a scenario's nominal timeline as a Gantt chart (png, svg, pdf); several: a program chart"
 EPILOG = """\
@@ -73,15 +74,16 @@ def run(args: argparse.Namespace) -> int:
     """Load, simulate, draw, save atomically."""
     check_plot_path(args.out)
     check_dpi(args.dpi)
-    from sim.program import is_program_file
 
     if args.mc:  # 0: no Monte Carlo
         check_replications(args.mc, args.seed, "--mc")
-    if len(args.scenarios) > 1 or is_program_file(resolve(args.scenarios[0])):
+    single = len(args.scenarios) == 1
+    loaded = load_file(args.scenarios[0], args.set) if single else None
+    if not isinstance(loaded, Scenario):  # several files, or a program file
         if args.mc:
             raise InputError("--mc draws whiskers on a single scenario's chart; name one scenario")
-        return _program_chart(args)
-    scenario = load(args.scenarios[0], args.set)
+        return _program_chart(args, loaded)
+    scenario = loaded
     from sim.analysis import actual_times
     from sim.engine import simulate
     from sim.figures import save_figure
@@ -103,8 +105,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _program_chart(args: argparse.Namespace) -> int:
-    """A program file or several scenarios: one row per mission on a UTC axis across years."""
+def _program_chart(args: argparse.Namespace, program: Program | None) -> int:
+    """A program file (``program``, loaded) or several scenarios: one row per mission on a UTC
+    axis across years."""
     if args.axis == "met":
         raise InputError(
             "--axis met: a program chart has one UTC axis for all missions; drop --axis "
@@ -113,17 +116,15 @@ def _program_chart(args: argparse.Namespace) -> int:
     from sim.engine import simulate
     from sim.figures import save_figure
     from sim.plots import program_gantt
-    from sim.program import load_missions, load_program
+    from sim.program import load_missions
     from sim.programrun import simulate_program
 
-    paths = [resolve(a) for a in args.scenarios]
     title = None
-    if len(paths) == 1:
-        program = load_program(paths[0], args.set)
+    if program is not None:
         timelines = simulate_program(program)  # one clock: the missions contend for shared resources
         title = f"{program.name}: nominal timelines"
     else:
-        timelines = [simulate(m) for m in load_missions(paths, args.set)]
+        timelines = [simulate(m) for m in load_missions([resolve(a) for a in args.scenarios], args.set)]
     ax = program_gantt(timelines, detail=args.detail, title=title)
     save_figure(ax.figure, args.out, dpi=args.dpi)
     print(f"wrote {args.out}")

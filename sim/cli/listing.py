@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli.common import bundled_scenarios, print_json
+from sim.cli.common import bundled_scenarios, load_file, print_json
 from sim.errors import InputError
-from sim.program import is_program_file, load_program
-from sim.scenario import load_scenario
+from sim.program import Program
 from sim.timebase import format_utc
 
 HELP = "list the bundled scenarios and programs (id, name, epoch, phase count)"
@@ -37,8 +36,9 @@ def run(args: argparse.Namespace) -> int:
     rows = []
     for path in bundled_scenarios():
         try:
-            if is_program_file(path):
-                prog = load_program(path)
+            s = load_file(str(path))
+            if isinstance(s, Program):
+                prog = s
                 ids = [m.id for m in prog.missions]
                 rows.append(
                     {
@@ -51,7 +51,6 @@ def run(args: argparse.Namespace) -> int:
                     }
                 )
                 continue
-            s = load_scenario(path)
         except InputError as exc:
             rows.append(
                 {

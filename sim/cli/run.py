@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from sim.cli.common import add_scenario_arg, add_set_arg, emit_csv, load, print_json, resolve
+from sim.cli.common import add_scenario_arg, add_set_arg, emit_csv, load_file, print_json
+
+if TYPE_CHECKING:
+    from sim.program import Program
 
 HELP = "run a scenario once (nominal durations) and print the phase table"
 EPILOG = """\
@@ -36,11 +40,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load, simulate, print."""
     from sim.engine import simulate
-    from sim.program import is_program_file
+    from sim.scenario import Scenario
 
-    if is_program_file(resolve(args.scenario)):
-        return _run_program(args)
-    timeline = simulate(load(args.scenario, args.set))
+    loaded = load_file(args.scenario, args.set)
+    if not isinstance(loaded, Scenario):
+        return _run_program(args, loaded)
+    timeline = simulate(loaded)
     if args.csv:
         emit_csv(args.csv, timeline.csv_rows())
     if args.json:
@@ -52,12 +57,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_program(args: argparse.Namespace) -> int:
+def _run_program(args: argparse.Namespace, program: Program) -> int:
     """A program file: the missions on one clock, sharing the program's resources; a table per mission."""
-    from sim.program import load_program
     from sim.programrun import simulate_program
 
-    program = load_program(resolve(args.scenario), args.set)
     timelines = simulate_program(program)
     if args.csv:
         emit_csv(args.csv, [row for t in timelines for row in t.csv_rows()])

@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sim.cli.common import resolve
+from sim.cli.common import load_file, resolve
 from sim.errors import EXIT_INPUT, EXIT_OK, InputError
-from sim.program import is_program_file, load_program
-from sim.scenario import load_scenario
 
 HELP = "check scenario files; print 'OK path' or one line per problem (exit 2 if any is bad)"
 EPILOG = """\
@@ -38,10 +36,7 @@ def run(args: argparse.Namespace) -> int:
     for arg in args.scenarios:
         path = resolve(arg)
         try:
-            if is_program_file(path):
-                load_program(path)
-            else:
-                load_scenario(path)
+            load_file(str(path))
         except InputError as exc:
             bad = True
             for line in exc.problems:
