@@ -8,7 +8,7 @@ end is the maximum over phases. Chunks of ``CHUNK`` replications keep memory fla
     python benchmarks/bare_numpy.py [SCENARIO] -n 1000000 --seed 1
 
 prints one JSON line (timings split into drawing and longest path, the mean mission end, and
-``end_sum``, the exact sum of all mission ends, used to check that ``sim.fastpath`` gives the
+``end_sum``, the exact sum of all mission ends, used to check that ``sim.engine.vector`` gives the
 same floats on the same matrix).
 """
 

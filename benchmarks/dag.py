@@ -1,7 +1,7 @@
 """The benchmark DAG as plain Python data, for the yardstick and the bare numpy baseline.
 
 The structure and the triangular parameters are read from a scenario file through
-``sim.scenario.load_scenario`` (structure only: nothing of the engine is used). The relay and
+``sim.scenario.model.load_scenario`` (structure only: nothing of the engine is used). The relay and
 window phases of the yardstick are named here; reference_dag_relay.yaml declares the same ones
 for the engine (and reference_dag.yaml marks them in comments).
 """
@@ -64,8 +64,8 @@ def load_dag(path: str | Path = REFERENCE) -> Dag:
     where the code has them), else ``RELAY_PHASES`` and ``WINDOW_PHASE``.
     """
     use_project()
-    from sim.distributions import Fixed, Triangular
-    from sim.scenario import load_scenario, topological_order
+    from sim.scenario.distributions import Fixed, Triangular
+    from sim.scenario.model import load_scenario, topological_order
 
     scenario = load_scenario(path)
     where = {p.id: i for i, p in enumerate(scenario.phases)}

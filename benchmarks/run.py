@@ -119,7 +119,7 @@ MEASUREMENTS = [
     ),
     Measurement(
         "engine",
-        "sim.engine.run_block, full recording, pre-drawn per block",
+        "sim.engine.des.run_block, full recording, pre-drawn per block",
         10_000,
         2_000,
         argv_py=[f"{B}/workloads.py", "engine", REF, "-n", "{n}"],
@@ -155,7 +155,7 @@ MEASUREMENTS = [
     ),
     Measurement(
         "vector_kernel",
-        "sim.fastpath.run_block on bare_numpy's very matrices",
+        "sim.engine.vector.run_block on bare_numpy's very matrices",
         1_000_000,
         100_000,
         argv_py=[f"{B}/workloads.py", "vector_kernel", REF, "-n", "{n}"],

@@ -52,7 +52,7 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sim.sweep import Study, load_document, local_cluster, prepare, run_study  # noqa: E402
+from sim.study.sweep import Study, load_document, local_cluster, prepare, run_study  # noqa: E402
 
 RESULTS = HERE / "RESULTS-sweep.md"
 WORKERS = 2
@@ -75,8 +75,8 @@ STARTS = ("local_start", "dask_start")
 
 def warm_up(_: object = None) -> int:
     """Run by every worker before timing: the imports a variant needs."""
-    import sim.montecarlo
-    import sim.sweep  # noqa: F401
+    import sim.engine.montecarlo
+    import sim.study.sweep  # noqa: F401
 
     return os.getpid()
 

@@ -6,18 +6,18 @@ Workloads:
 
 * ``startup``: import the simulator, load the scenario, build the phase graph; no replications.
   The fixed cost every other whole-process figure includes.
-* ``engine``: the SimPy engine (``sim.engine.run_block``) on durations pre-drawn per block of
-  ``sim.montecarlo.BLOCK`` with the project's own ``draw_block``; full recording (ready, start,
+* ``engine``: the SimPy engine (``sim.engine.des.run_block``) on durations pre-drawn per block of
+  ``sim.engine.montecarlo.BLOCK`` with the project's own ``draw_block``; full recording (ready, start,
   end, driver and, where the code has them, waits by cause) kept for every replication. It gets
-  the scenario's whole model (windows, resources) when ``sim.graph.build_model`` exists.
-* ``engine_mc``: ``sim.montecarlo.monte_carlo(engine="des")``: the engine plus the per-block
+  the scenario's whole model (windows, resources) when ``sim.engine.model.build_model`` exists.
+* ``engine_mc``: ``sim.engine.montecarlo.monte_carlo(engine="des")``: the engine plus the per-block
   reduction (criticality, slips), no summary.
 * ``vector_mc``: ``monte_carlo(engine="vector")``: the numpy fast path plus the same reduction.
-* ``vector_kernel``: ``sim.fastpath.run_block`` on the very matrices ``bare_numpy.py`` draws
+* ``vector_kernel``: ``sim.engine.vector.run_block`` on the very matrices ``bare_numpy.py`` draws
   (same seed, same chunks), so the two longest paths can be compared directly; ``end_sum`` must
   equal the baseline's to the bit.
 * ``mc``: the Python equivalent of ``lunarsim mc ... --json`` (honours ``--workers`` and
-  ``--engine``): ``monte_carlo`` + ``sim.risk.summary`` + ``json.dumps`` (used when the CLI is
+  ``--engine``): ``monte_carlo`` + ``sim.results.statistics.summary`` + ``json.dumps`` (used when the CLI is
   not available).
 
 Each prints one JSON line with its own timings (``setup_s``, ``run_s`` and more).
@@ -46,25 +46,25 @@ def main() -> None:
     ap.add_argument("--engine", choices=("auto", "des", "vector"), default="auto", help="for mc")
     args = ap.parse_args()
     use_project()
-    from sim.graph import build_graph
-    from sim.scenario import load_scenario
+    from sim.engine.model import build_graph
+    from sim.scenario.model import load_scenario
 
     scenario = load_scenario(args.scenario)
     graph = build_graph(scenario)
     out: dict = {"workload": args.workload, "n": args.n}
     w = args.workload
     if w == "startup":
-        import sim.engine
-        import sim.fastpath
-        import sim.montecarlo
-        import sim.risk  # noqa: F401
+        import sim.engine.des
+        import sim.engine.montecarlo
+        import sim.engine.vector
+        import sim.results.statistics  # noqa: F401
 
         out["n"] = 0
         t1 = time.perf_counter()
     elif w == "engine":
-        from sim import engine
-        from sim import graph as graph_module
-        from sim.montecarlo import blocks, draw_block
+        from sim.engine import des as engine
+        from sim.engine import model as graph_module
+        from sim.engine.montecarlo import blocks, draw_block
 
         dists = tuple(p.duration for p in scenario.phases)
         # with windows and resources (once the code has them) the engine takes the whole model
@@ -80,7 +80,7 @@ def main() -> None:
         out["draw_s"] = draw_s
         out["mean_end_h"] = float(np.concatenate([r.end_s.max(axis=1) for r in kept]).mean()) / 3600.0
     elif w in ("engine_mc", "vector_mc"):
-        from sim.montecarlo import monte_carlo
+        from sim.engine.montecarlo import monte_carlo
 
         t1 = time.perf_counter()
         engine_name = "des" if w == "engine_mc" else "vector"
@@ -90,7 +90,7 @@ def main() -> None:
         from bare_numpy import chunks, draw_matrix
         from dag import load_dag
 
-        from sim import fastpath
+        from sim.engine import vector as fastpath
 
         dag = load_dag(args.scenario)
         rng = np.random.default_rng(args.seed)
@@ -105,8 +105,8 @@ def main() -> None:
             draw_s += b - a
         out.update(draw_s=draw_s, kernel_s=kernel_s, end_sum=end_sum, mean_end_h=end_sum / args.n / 3600.0)
     else:  # mc
-        from sim.montecarlo import monte_carlo
-        from sim.risk import summary
+        from sim.engine.montecarlo import monte_carlo
+        from sim.results.statistics import summary
 
         t1 = time.perf_counter()
         ens = monte_carlo(scenario, args.n, args.seed, workers=args.workers, engine=args.engine)

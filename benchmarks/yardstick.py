@@ -13,7 +13,7 @@ capacity-1 ``simpy.Resource`` held by the three relay phases and a 24 h periodic
 ``dag.RELAY_PHASES``/``dag.WINDOW_PHASE``). The engine can so be compared like with like on that
 scenario.
 
-The DAG structure is read from the scenario file through ``sim.scenario``; the model itself
+The DAG structure is read from the scenario file through ``sim.scenario.model``; the model itself
 uses only SimPy and numpy.
 
     python benchmarks/yardstick.py [SCENARIO] -n 10000 --seed 1 [--relay]

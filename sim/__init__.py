@@ -12,7 +12,7 @@ The pipeline for scripts and notebooks::
     comparison.to_dict()                   # the JSON of `lunarsim compare --json`
 
 ``compare`` takes scenario objects or paths and runs the nominal simulations itself
-(``sim.api.compare_scenarios``); ``sim.analysis.compare`` compares runs you already have.
+(``sim.study.compare.compare_scenarios``); ``sim.results.comparison.compare`` compares runs you already have.
 Example scripts: ``scenarios/scripts/``.
 """
 
@@ -22,25 +22,25 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sim.analysis import Comparison
-    from sim.api import compare_scenarios as compare
-    from sim.engine import simulate
+    from sim.engine.des import simulate
     from sim.errors import InputError, RunError
-    from sim.results import PhaseRecord, Timeline
-    from sim.scenario import Scenario, load_scenario
+    from sim.results.comparison import Comparison
+    from sim.results.records import PhaseRecord, Timeline
+    from sim.scenario.model import Scenario, load_scenario
+    from sim.study.compare import compare_scenarios as compare
 
-# Exported names load their module on first use (PEP 562), so that `import sim.engine` or the
+# Exported names load their module on first use (PEP 562), so that `import sim.engine.des` or the
 # lunarsim command does not pay for the analysis and comparison modules it does not use.
 _EXPORTS = {
-    "Comparison": ("sim.analysis", "Comparison"),
-    "compare": ("sim.api", "compare_scenarios"),
-    "simulate": ("sim.engine", "simulate"),
+    "Comparison": ("sim.results.comparison", "Comparison"),
+    "compare": ("sim.study.compare", "compare_scenarios"),
+    "simulate": ("sim.engine.des", "simulate"),
     "InputError": ("sim.errors", "InputError"),
     "RunError": ("sim.errors", "RunError"),
-    "PhaseRecord": ("sim.results", "PhaseRecord"),
-    "Timeline": ("sim.results", "Timeline"),
-    "Scenario": ("sim.scenario", "Scenario"),
-    "load_scenario": ("sim.scenario", "load_scenario"),
+    "PhaseRecord": ("sim.results.records", "PhaseRecord"),
+    "Timeline": ("sim.results.records", "Timeline"),
+    "Scenario": ("sim.scenario.model", "Scenario"),
+    "load_scenario": ("sim.scenario.model", "load_scenario"),
 }
 
 

@@ -169,8 +169,8 @@ def test_gantt_mc_whiskers(tmp_path: Path) -> None:
 def test_gantt_end_spread_values() -> None:
     """The whiskers span the P10-P90 of each phase end: fixed phases before any uncertainty have none."""
     from sim.cli.gantt import _end_spread
-    from sim.graph import build_model
-    from sim.scenario import load_scenario
+    from sim.engine.model import build_model
+    from sim.scenario.model import load_scenario
 
     scenario = load_scenario(ROOT / "scenarios" / "change5.yaml")
     spread = _end_spread(scenario, build_model(scenario), 2000, 3)

@@ -1,4 +1,4 @@
-"""Plan vs actual vs simulated: ``sim.analysis.compare``, ``lunarsim compare``, the compare charts.
+"""Plan vs actual vs simulated: ``sim.results.comparison.compare``, ``lunarsim compare``, the compare charts.
 
 Hand-computed values come from ../shared/reference/change_missions.md (flown UTC rows, "Derived
 intervals" and "Planned vs actual"); each test spells out its arithmetic. Minute-precise rows
@@ -17,11 +17,11 @@ import numpy as np
 import pytest
 
 from sim import compare as compare_files
-from sim.analysis import Comparison, SimulatedSpread, compare, spread_from_samples
 from sim.cli import main
 from sim.cli.common import load
-from sim.engine import simulate
-from sim.scenario import Scenario, load_scenario
+from sim.engine.des import simulate
+from sim.results.comparison import Comparison, SimulatedSpread, compare, spread_from_samples
+from sim.scenario.model import Scenario, load_scenario
 from tests.conftest import SCENARIOS, run_cli
 
 ONE_SECOND_H = 1 / 3600
@@ -756,8 +756,8 @@ def test_compare_missions_bands() -> None:
     """compare_missions draws one band per mission, aligned at launch, with key milestones marked."""
     import matplotlib.pyplot as plt
 
-    from sim.analysis import actual_times
     from sim.plots.compare import compare_missions
+    from sim.results.comparison import actual_times
 
     ss = [scenario("change5"), scenario("change6")]
     ax = compare_missions([simulate(s) for s in ss], actuals={s.id: actual_times(s) for s in ss})

@@ -21,7 +21,7 @@ import zlib
 import numpy as np
 import pytest
 
-from sim.distributions import (
+from sim.scenario.distributions import (
     Z90,
     Distribution,
     Empirical,

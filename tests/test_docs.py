@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 
 from sim.cli import build_parser, command_modules, main
-from sim.engine import simulate
-from sim.montecarlo import monte_carlo
-from sim.program import ProgramFile
-from sim.scenario import load_scenario_text, scenario_json_schema
+from sim.engine.des import simulate
+from sim.engine.montecarlo import monte_carlo
+from sim.scenario.model import load_scenario_text, scenario_json_schema
+from sim.scenario.program import ProgramFile
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMAT_DOC = ROOT / "docs" / "scenario-format.md"

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.engine import simulate
-from sim.scenario import load_scenario_text
+from sim.engine.des import simulate
+from sim.scenario.model import load_scenario_text
 
 
 def scenario(phases: str, elements: str = "[x, y]"):  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""Tests for sim.ephemeris: Sun elevation at lunar sites, sunrise/sunset and daylight windows.
+"""Tests for sim.sky.ephemeris: Sun elevation at lunar sites, sunrise/sunset and daylight windows.
 
 References used (all offline, copied here as numbers):
 
@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import pytest
 
-from sim.ephemeris import MOON_RADIUS_KM, Ephemeris, default_ephemeris, moon_orientation_deg
+from sim.sky.ephemeris import MOON_RADIUS_KM, Ephemeris, default_ephemeris, moon_orientation_deg
 from sim.timebase import DAY_S, HOUR_S, parse_utc
 
 ELEV_TOL_DEG = 0.01

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.engine import simulate
+from sim.engine.des import simulate
 from sim.outputs import csv_text
-from sim.scenario import load_scenario
+from sim.scenario.model import load_scenario
 from tests.conftest import ROOT
 
 GOLDEN = ROOT / "tests" / "golden"

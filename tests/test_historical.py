@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from sim.engine import simulate
-from sim.graph import build_model
-from sim.scenario import CombinedWindow, DaylightWindow, PeriodicWindow, Scenario, WindowSpec, load_scenario
+from sim.engine.des import simulate
+from sim.engine.model import build_model
+from sim.scenario.model import CombinedWindow, DaylightWindow, PeriodicWindow, Scenario, WindowSpec, load_scenario
+from sim.sky.intervals import WindowTable
 from sim.timebase import from_utc, parse_utc
-from sim.windows import WindowTable
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 HISTORICAL = ("change5", "change6")

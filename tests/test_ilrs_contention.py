@@ -14,10 +14,10 @@ from itertools import pairwise
 
 import pytest
 
-from sim.engine import simulate
-from sim.program import Program, load_program
-from sim.programrun import simulate_program
-from sim.results import Timeline
+from sim.engine.des import simulate
+from sim.engine.program import simulate_program
+from sim.results.records import Timeline
+from sim.scenario.program import Program, load_program
 from sim.timebase import format_utc
 from tests.conftest import SCENARIOS, run_cli
 

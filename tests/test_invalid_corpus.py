@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from sim.errors import EXIT_INPUT, InputError
-from sim.scenario import load_scenario
-from sim.yamlsource import MAX_FILE_BYTES
+from sim.scenario.model import load_scenario
+from sim.scenario.yamlsource import MAX_FILE_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 INVALID = Path(__file__).resolve().parent / "scenarios" / "invalid"

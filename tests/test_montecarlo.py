@@ -23,15 +23,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import engine, fastpath
-from sim.engine import ABORTED, NOT_RUN, RunArrays
-from sim.graph import ABORT, HOLD, RETRY, SKIP, FailureSpec, Model, PhaseGraph, build_model
-from sim.montecarlo import BLOCK, blocks, draw_block, draw_failures, monte_carlo
-from sim.results import PHASE_ROWS, Ensemble
-from sim.risk import actual_percentile, summary
-from sim.scenario import Scenario, load_scenario_text
+from sim.engine import des as engine
+from sim.engine import vector as fastpath
+from sim.engine.des import ABORTED, NOT_RUN, RunArrays
+from sim.engine.model import ABORT, HOLD, RETRY, SKIP, FailureSpec, Model, PhaseGraph, build_model
+from sim.engine.montecarlo import BLOCK, blocks, draw_block, draw_failures, monte_carlo
+from sim.results.records import PHASE_ROWS, Ensemble
+from sim.results.statistics import actual_percentile, summary
+from sim.scenario.model import Scenario, load_scenario_text
+from sim.sky.intervals import WindowNeverOpens, WindowTable
 from sim.timebase import HOUR_S
-from sim.windows import WindowNeverOpens, WindowTable
 
 Z = 4.0  # standard errors allowed on every Monte Carlo comparison
 N_STATS = 200_000  # replications for the statistics tests

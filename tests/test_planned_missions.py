@@ -11,13 +11,13 @@ import pytest
 
 from sim.cli import main
 from sim.cli.common import load
-from sim.engine import simulate
-from sim.graph import Model, build_model
+from sim.engine.des import simulate
+from sim.engine.model import Model, build_model
 from sim.plots import program_gantt
 from sim.plots.program import family_blocks, kind_family, mission_blocks
-from sim.program import load_program
-from sim.results import Timeline
-from sim.scenario import DaylightWindow, PeriodicWindow, Scenario, load_scenario
+from sim.results.records import Timeline
+from sim.scenario.model import DaylightWindow, PeriodicWindow, Scenario, load_scenario
+from sim.scenario.program import load_program
 from sim.timebase import DAY_S, HOUR_S
 from tests.conftest import ONE_SECOND_S, SCENARIOS, run_cli
 

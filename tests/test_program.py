@@ -1,4 +1,4 @@
-"""Program files (``sim.program``): includes, shared resources, errors, ``--set`` with mission ids, CLI."""
+"""Program files (``sim.scenario.program``): includes, shared resources, errors, ``--set`` with mission ids, CLI."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 
 from sim.cli import main
 from sim.errors import InputError
-from sim.program import SharedResource, is_program_file, load_missions, load_program
-from sim.scenario import load_scenario
+from sim.scenario.model import load_scenario
+from sim.scenario.program import SharedResource, is_program_file, load_missions, load_program
 from tests.conftest import MINIMAL, SCENARIOS, run_cli
 
 ILRS = SCENARIOS / "ilrs.yaml"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.engine import simulate
-from sim.montecarlo import monte_carlo
-from sim.program import load_program
-from sim.programrun import merge_program, simulate_program
+from sim.engine.des import simulate
+from sim.engine.montecarlo import monte_carlo
+from sim.engine.program import merge_program, simulate_program
+from sim.scenario.program import load_program
 from tests.conftest import ROOT, run_cli
 
 MISSION = """\

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.distributions import Fixed, Triangular
 from sim.errors import InputError
-from sim.scenario import (
+from sim.scenario.distributions import Fixed, Triangular
+from sim.scenario.model import (
     KINDS,
     Kind,
     load_scenario,

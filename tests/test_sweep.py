@@ -1,4 +1,4 @@
-"""Sweeps (``sim.sweep``, ``lunarsim sweep``): SPEC parsing, grid order, executors, failures, CLI, charts."""
+"""Sweeps (``sim.study.sweep``, ``lunarsim sweep``): SPEC parsing, grid order, executors, failures, CLI, charts."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 
 from sim.cli import main
 from sim.errors import InputError
-from sim.sweep import (
+from sim.study.sweep import (
     MAX_VARIANTS,
     grid,
     load_document,
@@ -301,16 +301,16 @@ def test_failing_variant_is_reported_in_its_row(windowed: Path) -> None:
 
 def test_unexpected_exception_becomes_the_row_error(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A crash inside one variant (a bug, a dead worker) is reported in its row; the others run."""
-    import sim.sweep
+    import sim.study.sweep
 
-    real = sim.sweep.run_variant
+    real = sim.study.sweep.run_variant
 
     def flaky(document: Any, source: str, sets: tuple[str, ...], *args: Any) -> dict[str, Any]:
         if sets == ("phases.landing.duration=2min",):
             raise KeyError("boom")
         return real(document, source, sets, *args)
 
-    monkeypatch.setattr(sim.sweep, "run_variant", flaky)
+    monkeypatch.setattr(sim.study.sweep, "run_variant", flaky)
     study = prepare(
         load_document(minimal), str(minimal), ["phases.landing.duration=1min..3min/1min"], replications=N, seed=5
     )

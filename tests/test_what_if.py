@@ -8,7 +8,7 @@ waited, how long, and why. The scenarios get there with windows (change5.yaml, c
 the Sun's elevation at the site at the landing is above the horizon and rising, and the next
 sunset comes after the ascender's liftoff.
 
-Each epoch override goes through ``sim.overrides.apply_overrides``, as ``--set epoch=...`` does,
+Each epoch override goes through ``sim.scenario.overrides.apply_overrides``, as ``--set epoch=...`` does,
 and the override is validated like the file. One model build (three lunar-daylight scans over
 the 200 d horizon) and one run per case: well under a second each.
 """
@@ -21,14 +21,14 @@ from functools import cache
 import numpy as np
 import pytest
 
-from sim.engine import simulate
-from sim.ephemeris import default_ephemeris
-from sim.graph import build_model, window_table
-from sim.overrides import apply_overrides
-from sim.results import Timeline
-from sim.scenario import Scenario, scenario_from_document
+from sim.engine.des import simulate
+from sim.engine.model import build_model, window_table
+from sim.results.records import Timeline
+from sim.scenario.model import Scenario, scenario_from_document
+from sim.scenario.overrides import apply_overrides
+from sim.scenario.yamlsource import YamlDocument, parse_yaml, read_text
+from sim.sky.ephemeris import default_ephemeris
 from sim.timebase import format_utc, parse_utc
-from sim.yamlsource import YamlDocument, parse_yaml, read_text
 from tests.conftest import SCENARIOS, run_cli
 
 DAY_S = 86400.0

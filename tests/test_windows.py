@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.engine import simulate
-from sim.graph import build_model
-from sim.montecarlo import monte_carlo
-from sim.scenario import load_scenario_text
-from sim.windows import WindowNeverOpens, WindowTable, intersect, periodic, union
+from sim.engine.des import simulate
+from sim.engine.model import build_model
+from sim.engine.montecarlo import monte_carlo
+from sim.scenario.model import load_scenario_text
+from sim.sky.intervals import WindowNeverOpens, WindowTable, intersect, periodic, union
 from tests.conftest import run_cli
 
 H = 3600.0
@@ -264,8 +264,8 @@ def test_retry_waits_for_the_window_again(must_fit: bool, end_h: float) -> None:
     """A failed attempt's retry is ready ``delay`` after it and starts at the window's next suitable
     opening: 2 h attempts in a 10-14 h daily pass; the first fails at 12 h, the retry is ready at
     13 h, where 2 h no longer fit (must_fit: the next pass, 34 h) or may start at once. Both engines."""
-    from sim import fastpath
-    from sim.engine import run_once
+    from sim.engine import vector as fastpath
+    from sim.engine.des import run_once
 
     s = scenario(
         RELAY,
@@ -293,8 +293,8 @@ def test_retry_waits_for_the_window_again(must_fit: bool, end_h: float) -> None:
 def test_block_equals_its_replications_one_by_one() -> None:
     """run_block reuses one runner across replications: every field of every row equals a fresh
     run_once of that row, through windows, resource queues, retries, holds and aborts."""
-    from sim.engine import FIELDS, run_block, run_once
-    from sim.montecarlo import draw_block, draw_failures
+    from sim.engine.des import FIELDS, run_block, run_once
+    from sim.engine.montecarlo import draw_block, draw_failures
 
     s = scenario(
         RELAY + "resources: {ant: {capacity: 1}}\n",

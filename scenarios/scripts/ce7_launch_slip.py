@@ -36,9 +36,9 @@ if importlib.util.find_spec("sim") is None:  # a source checkout that is not ins
     sys.path.insert(0, str(ROOT))
 
 from sim import InputError, Scenario, Timeline, load_scenario, simulate  # noqa: E402
-from sim.analysis import Wait, releasing_phase, waits  # noqa: E402
+from sim.results.comparison import Wait, releasing_phase, waits  # noqa: E402
+from sim.sky.intervals import WindowNeverOpens  # noqa: E402
 from sim.timebase import HOUR_S, format_duration, format_utc  # noqa: E402
-from sim.windows import WindowNeverOpens  # noqa: E402
 
 DEFAULT_SCENARIO = ROOT / "scenarios" / "change7.yaml"
 

@@ -38,7 +38,7 @@ if importlib.util.find_spec("sim") is None:  # a source checkout that is not ins
     sys.path.insert(0, str(ROOT))
 
 from sim import InputError, RunError  # noqa: E402
-from sim.sweep import load_document, prepare, run_study  # noqa: E402
+from sim.study.sweep import load_document, prepare, run_study  # noqa: E402
 from sim.timebase import format_utc, parse_utc  # noqa: E402
 
 DEFAULT_SCENARIO = ROOT / "scenarios" / "change7.yaml"
@@ -201,7 +201,7 @@ def run(args: argparse.Namespace) -> int:
             f"{day(f.get('p50')):<18} {delay:>9}"
         )
     if args.out:
-        from sim.figures import save_figure
+        from sim.plots.figures import save_figure
         from sim.plots.sweep import line
 
         save_figure(line(lit.to_dict()).figure, args.out)

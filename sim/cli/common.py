@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from sim.errors import InputError
 from sim.outputs import csv_text, write_csv, write_csv_rows
-from sim.overrides import apply_overrides, mark_problems
-from sim.scenario import Scenario, scenario_from_document
-from sim.scenario import read_document as parse_document
-from sim.yamlsource import YamlDocument
+from sim.scenario.model import Scenario, scenario_from_document
+from sim.scenario.model import read_document as parse_document
+from sim.scenario.overrides import apply_overrides, mark_problems
+from sim.scenario.yamlsource import YamlDocument
 
 if TYPE_CHECKING:
-    from sim.program import Program
+    from sim.scenario.program import Program
 
 
 def bundled_dir() -> Path:
@@ -53,7 +53,7 @@ def load(arg: str, sets: Sequence[str] = ()) -> Scenario:
 
 def load_file(arg: str, sets: Sequence[str] = ()) -> Scenario | Program:
     """A scenario or a program file named on the command line, parsed once (``--set`` applied)."""
-    from sim.program import is_program_data, load_program
+    from sim.scenario.program import is_program_data, load_program
 
     path = resolve(arg)
     doc = parse_document(path)
@@ -64,7 +64,7 @@ def load_file(arg: str, sets: Sequence[str] = ()) -> Scenario | Program:
 
 def load_any(arg: str, sets: Sequence[str] = ()) -> Scenario:
     """A scenario, or a program file merged into one composite scenario (missions on one clock)."""
-    from sim.programrun import merge_program
+    from sim.engine.program import merge_program
 
     loaded = load_file(arg, sets)
     return loaded if isinstance(loaded, Scenario) else merge_program(loaded)
@@ -108,7 +108,7 @@ def emit_csv(path: str, rows: list[dict[str, Any]]) -> None:
 
 def check_replications(n: int, seed: int, option: str = "-n") -> None:
     """Reject a replication count or seed that Monte Carlo cannot take, naming the option."""
-    from sim.montecarlo import MAX_REPLICATIONS
+    from sim.engine.montecarlo import MAX_REPLICATIONS
 
     if n < 1:
         raise InputError(f"{option} {n}: the number of replications must be >= 1")

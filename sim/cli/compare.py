@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from sim.cli.common import add_dpi_arg, add_set_arg, check_dpi, check_plot_path, emit_csv, load_file, print_json
 
 if TYPE_CHECKING:
-    from sim.analysis import Comparison
-    from sim.results import Timeline
-    from sim.scenario import Scenario
+    from sim.results.comparison import Comparison
+    from sim.results.records import Timeline
+    from sim.scenario.model import Scenario
 
 HELP = "compare planned, flown and simulated phase durations of one or more missions"
 EPILOG = """\
@@ -28,7 +28,7 @@ examples:
   lunarsim compare change5 --out ce5_bars.png      (grouped bars: planned / flown / simulated)
   lunarsim compare change5 change6 --out ce5_vs_ce6.png   (missions aligned at launch)
 
-how flown durations are read (see sim/analysis.py):
+how flown durations are read (see sim/results/comparison.py):
   start and end published -> end - start; only the end published -> the start is the
   predecessor's flown end (plus lag), else unknown. A date-only time counts as noon of that
   day, and its +-12 h shows as the uncertainty. Simulated values are the nominal run.
@@ -84,9 +84,9 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         check_plot_path(args.out)
         check_dpi(args.dpi)
-    from sim.engine import simulate
-    from sim.program import Program
-    from sim.programrun import simulate_program
+    from sim.engine.des import simulate
+    from sim.engine.program import simulate_program
+    from sim.scenario.program import Program
 
     scenarios: list[Scenario] = []
     timelines: list[Timeline] = []
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"{arg}: mission id {s.id!r} is also the id of {seen[s.id]}; compare distinct missions")
         seen[s.id] = arg
 
-    from sim.analysis import compare
+    from sim.results.comparison import compare
 
     comparison = compare(scenarios, timelines)
     if args.csv:
@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(comparison.to_dict())
     elif args.csv != "-":
-        from sim.report_compare import print_comparison
+        from sim.report.compare_tables import print_comparison
 
         print_comparison(comparison)
         if args.out:
@@ -130,9 +130,9 @@ def _draw(
     path: str, dpi: int, comparison: Comparison, scenarios: Sequence[Scenario], timelines: Sequence[Timeline]
 ) -> None:
     """One mission: grouped bars; several: the missions aligned at launch."""
-    from sim.analysis import actual_times
-    from sim.figures import save_figure
     from sim.plots.compare import compare_bars, compare_missions
+    from sim.plots.figures import save_figure
+    from sim.results.comparison import actual_times
 
     if len(scenarios) == 1:
         ax = compare_bars(comparison, scenarios[0].id)

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from sim.cli.common import add_dpi_arg, add_set_arg, check_dpi, check_plot_path, check_replications, load_file, resolve
 from sim.errors import InputError
-from sim.scenario import Scenario
+from sim.scenario.model import Scenario
 
 if TYPE_CHECKING:
-    from sim.graph import Model
-    from sim.program import Program
+    from sim.engine.model import Model
+    from sim.scenario.program import Program
 
 HELP = "draw a scenario's nominal timeline as a Gantt chart (png, svg, pdf); several: a program chart"
 EPILOG = """\
@@ -84,11 +84,11 @@ def run(args: argparse.Namespace) -> int:
             raise InputError("--mc draws whiskers on a single scenario's chart; name one scenario")
         return _program_chart(args, loaded)
     scenario = loaded
-    from sim.analysis import actual_times
-    from sim.engine import simulate
-    from sim.figures import save_figure
-    from sim.graph import build_model
+    from sim.engine.des import simulate
+    from sim.engine.model import build_model
     from sim.plots import gantt
+    from sim.plots.figures import save_figure
+    from sim.results.comparison import actual_times
 
     model = build_model(scenario)  # window tables (lunar daylight) computed once, for both runs
     timeline = simulate(scenario, model=model)
@@ -113,11 +113,11 @@ def _program_chart(args: argparse.Namespace, program: Program | None) -> int:
             "--axis met: a program chart has one UTC axis for all missions; drop --axis "
             "(or draw one scenario at a time)"
         )
-    from sim.engine import simulate
-    from sim.figures import save_figure
+    from sim.engine.des import simulate
+    from sim.engine.program import simulate_program
     from sim.plots import program_gantt
-    from sim.program import load_missions
-    from sim.programrun import simulate_program
+    from sim.plots.figures import save_figure
+    from sim.scenario.program import load_missions
 
     title = None
     if program is not None:
@@ -135,7 +135,7 @@ def _end_spread(scenario: Scenario, model: Model, n: int, seed: int) -> dict[str
     """P10 and P90 of each phase's end over ``n`` replications, seconds since the epoch."""
     import numpy as np
 
-    from sim.montecarlo import monte_carlo
+    from sim.engine.montecarlo import monte_carlo
 
     ens = monte_carlo(scenario, n, seed, model=model)  # per-phase ends of the first PHASE_ROWS replications
     ends = ens.phase_end_s[ens.success[: ens.rows]].astype(np.float64)

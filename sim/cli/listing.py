@@ -6,7 +6,7 @@ import argparse
 
 from sim.cli.common import bundled_scenarios, load_file, print_json
 from sim.errors import InputError
-from sim.program import Program
+from sim.scenario.program import Program
 from sim.timebase import format_utc
 
 HELP = "list the bundled scenarios and programs (id, name, epoch, phase count)"

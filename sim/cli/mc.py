@@ -87,9 +87,9 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_any(args.scenario, args.set)
     deadline = _deadline(args, scenario.epoch)
 
-    from sim.analysis import actual_times
-    from sim.montecarlo import monte_carlo
-    from sim.risk import summary
+    from sim.engine.montecarlo import monte_carlo
+    from sim.results.comparison import actual_times
+    from sim.results.statistics import summary
 
     with ProgressBar(args, "replications", args.replications) as progress:
         ens = monte_carlo(
@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result)
     elif args.csv != "-":
-        from sim.report import mc_tables
+        from sim.report.tables import mc_tables
 
         mc_tables(result, {p.id: p.label for p in scenario.phases})
         if args.until_stable:
@@ -137,8 +137,8 @@ def _deadline(args: argparse.Namespace, epoch: Any) -> Any:
 def _draw(ens: Any, result: dict[str, Any], scenario: Any, plots: dict[str, str], deadline: Any) -> None:
     import numpy as np
 
-    from sim.figures import save_figure
     from sim.plots import risk
+    from sim.plots.figures import save_figure
 
     labels = [p.label for p in scenario.phases]
     sens = np.array([row["sensitivity"] for row in result["phases"]])

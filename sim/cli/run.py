@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sim.cli.common import add_scenario_arg, add_set_arg, emit_csv, load_file, print_json
 
 if TYPE_CHECKING:
-    from sim.program import Program
+    from sim.scenario.program import Program
 
 HELP = "run a scenario once (nominal durations) and print the phase table"
 EPILOG = """\
@@ -39,8 +39,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load, simulate, print."""
-    from sim.engine import simulate
-    from sim.scenario import Scenario
+    from sim.engine.des import simulate
+    from sim.scenario.model import Scenario
 
     loaded = load_file(args.scenario, args.set)
     if not isinstance(loaded, Scenario):
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(timeline.to_dict())
     elif args.csv != "-":
-        from sim.report import timeline_table
+        from sim.report.tables import timeline_table
 
         timeline_table(timeline)
     return 0
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_program(args: argparse.Namespace, program: Program) -> int:
     """A program file: the missions on one clock, sharing the program's resources; a table per mission."""
-    from sim.programrun import simulate_program
+    from sim.engine.program import simulate_program
 
     timelines = simulate_program(program)
     if args.csv:
@@ -68,7 +68,7 @@ def _run_program(args: argparse.Namespace, program: Program) -> int:
         missions = [t.to_dict() for t in timelines]
         print_json({"program": program.id, "name": program.name, "missions": missions})
     elif args.csv != "-":
-        from sim.report import timeline_table
+        from sim.report.tables import timeline_table
 
         for t in timelines:
             timeline_table(t)

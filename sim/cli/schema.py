@@ -6,7 +6,7 @@ import argparse
 
 from sim.cli.common import print_json
 from sim.outputs import write_json
-from sim.scenario import scenario_json_schema
+from sim.scenario.model import scenario_json_schema
 
 HELP = "print the JSON Schema of scenario files (for editors and validators)"
 EPILOG = """\

@@ -14,7 +14,7 @@ from sim.errors import InputError, RunError
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from sim.ephemeris import Ephemeris
+    from sim.sky.ephemeris import Ephemeris
 
 HELP = "sun elevation, sunrise and sunset at a lunar site; its days and nights over a span"
 EPILOG = """\
@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"lunarsim sun: {missing} is missing; --from and --to go together")
 
     try:
-        from sim.ephemeris import default_ephemeris
+        from sim.sky.ephemeris import default_ephemeris
 
         eph = default_ephemeris()
     except (FileNotFoundError, OSError) as exc:
@@ -307,7 +307,7 @@ def _periods_table(doc: dict[str, Any], name: str | None, elevation_deg: float) 
 
 def _print(title: str, table: Table, caption: str) -> None:
     """Title line, table, caption line (not squeezed to the table's width)."""
-    from sim.report import wide_console
+    from sim.report.tables import wide_console
 
     console = wide_console()
     console.print(title, style="bold", highlight=False)

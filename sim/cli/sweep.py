@@ -105,7 +105,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check everything up front, run the variants, then write and print."""
-    from sim.sweep import load_document, prepare, run_study
+    from sim.study.sweep import load_document, prepare, run_study
 
     if args.workers < 1:
         raise InputError(f"--workers {args.workers}: must be >= 1")
@@ -164,7 +164,7 @@ def _check_dask() -> None:
     """Fail before any work if Dask is missing (exit 2, naming the extra to install)."""
     import importlib.util
 
-    from sim.sweep import DASK_MISSING
+    from sim.study.sweep import DASK_MISSING
 
     try:
         found = importlib.util.find_spec("distributed") is not None
@@ -175,7 +175,7 @@ def _check_dask() -> None:
 
 
 def _draw(data: dict[str, Any], path: str) -> None:
-    from sim.figures import save_figure
+    from sim.plots.figures import save_figure
     from sim.plots.sweep import sweep_chart
 
     ax = sweep_chart(data)

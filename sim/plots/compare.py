@@ -13,9 +13,9 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from sim.analysis import Comparison, PhaseComparison
 from sim.plots.gantt import ACTUAL_COLOUR, KIND_COLOURS, WAIT_STYLES, Actuals, legend_handles
-from sim.results import Timeline
+from sim.results.comparison import Comparison, PhaseComparison
+from sim.results.records import Timeline
 from sim.timebase import DAY_S, HOUR_S, format_duration
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def compare_bars(
     """Grouped horizontal bars per phase: planned, flown and simulated hours (log axis).
 
     Args:
-        comparison: from ``sim.analysis.compare``.
+        comparison: from ``sim.results.comparison.compare``.
         mission: the mission id to draw.
         ax: where to draw; a new figure sized to the number of groups when omitted.
         phases: phase ids to draw, top to bottom; by default every phase with a positive
@@ -108,7 +108,7 @@ def compare_bars(
     not published). The text at the right gives flown vs planned in percent.
 
     A phase that released a phase after a wait (window, resource) is drawn with its elapsed
-    time, run + wait (``sim.analysis``): the simulated bar is solid for the run and hatched for
+    time, run + wait (``sim.results.comparison``): the simulated bar is solid for the run and hatched for
     the wait; the flown bar runs from the phase's flown start to the released phase's flown
     start, hatched where the split between work and wait was not published. Its plan is
     compared with that elapsed time.
@@ -412,7 +412,7 @@ def compare_missions(
         timelines: the runs to draw (top to bottom), e.g. nominal runs of change5 and change6.
         ax: where to draw; a new figure sized to the number of lanes when omitted.
         actuals: per mission id, flown ``(start_s, end_s)`` per phase id (seconds since that
-            mission's epoch; ``sim.analysis.actual_times``), drawn as a black line under the bars.
+            mission's epoch; ``sim.results.comparison.actual_times``), drawn as a black line under the bars.
         title: figure title; a default naming the missions when omitted.
 
     Returns:

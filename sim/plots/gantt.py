@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC
 from typing import TYPE_CHECKING, Literal
 
-from sim.results import Timeline
+from sim.results.records import Timeline
 from sim.timebase import DAY_S, HOUR_S, format_duration, format_utc
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from datetime import UTC
 from itertools import pairwise
 from typing import TYPE_CHECKING, cast
 
-from sim.results import PhaseRecord, Timeline
+from sim.results.records import PhaseRecord, Timeline
 from sim.timebase import DAY_S, HOUR_S
 
 if TYPE_CHECKING:

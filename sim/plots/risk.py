@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.plots.sweep import _axes, _date_axis
-from sim.results import Ensemble
-from sim.risk import deadline_probability
+from sim.results.records import Ensemble
+from sim.results.statistics import deadline_probability
 from sim.timebase import DAY_S, format_utc, to_utc
 
 if TYPE_CHECKING:

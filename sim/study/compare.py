@@ -1,6 +1,6 @@
 """The scripting API: one-call helpers for scenario scripts and notebooks.
 
-``sim.analysis`` never runs the engine (it compares runs it is given); this module chains
+``sim.results.comparison`` never runs the engine (it compares runs it is given); this module chains
 load -> simulate -> compare for the common case. It is exported from the package as
 ``sim.compare``::
 
@@ -19,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from sim.analysis import Comparison, Spreads
-from sim.analysis import compare as compare_runs
-from sim.engine import simulate
-from sim.scenario import Scenario, load_scenario
+from sim.engine.des import simulate
+from sim.results.comparison import Comparison, Spreads
+from sim.results.comparison import compare as compare_runs
+from sim.scenario.model import Scenario, load_scenario
 
 
 def compare_scenarios(
@@ -35,7 +35,7 @@ def compare_scenarios(
     Args:
         scenarios: scenario objects or paths to scenario files (one, or several to line the
             missions up by phase kind); mission ids must be distinct.
-        spreads: optional Monte Carlo spreads (see ``sim.analysis.compare``).
+        spreads: optional Monte Carlo spreads (see ``sim.results.comparison.compare``).
 
     Returns:
         The ``Comparison``: ``.phases``, ``.by_kind``, ``.summaries``, ``.to_dict()``.

@@ -15,10 +15,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from sim.distributions import Fixed
-from sim.program import Program
-from sim.results import Timeline
-from sim.scenario import (
+from sim.results.records import Timeline
+from sim.scenario.distributions import Fixed
+from sim.scenario.model import (
     CombinedWindow,
     DaylightWindow,
     Dependency,
@@ -28,6 +27,7 @@ from sim.scenario import (
     Scenario,
     WindowRef,
 )
+from sim.scenario.program import Program
 from sim.timebase import from_utc, to_utc
 
 SEP = "__"
@@ -153,6 +153,6 @@ def split_timeline(program: Program, merged: Timeline) -> list[Timeline]:
 
 def simulate_program(program: Program) -> list[Timeline]:
     """Nominal run of every mission of a program on one clock (shared resources contended)."""
-    from sim.engine import simulate
+    from sim.engine.des import simulate
 
     return split_timeline(program, simulate(merge_program(program)))

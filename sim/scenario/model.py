@@ -30,7 +30,8 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from sim.distributions import (
+from sim.errors import InputError
+from sim.scenario.distributions import (
     DURATION_JSON_SCHEMA,
     Distribution,
     Empirical,
@@ -41,9 +42,8 @@ from sim.distributions import (
     Uniform,
     parse_distribution,
 )
-from sim.errors import InputError
+from sim.scenario.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text, short_repr
 from sim.timebase import format_utc, parse_duration, parse_utc
-from sim.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text, short_repr
 
 Kind = Literal[
     "launch",

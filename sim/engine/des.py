@@ -13,7 +13,7 @@ its successors' unfinished predecessors and starts each successor whose count re
 This is SimPy without the per-process lifecycle and ``AllOf`` costs (see
 ``benchmarks/RESULTS.md``), with the same semantics. Times are computed as exact float
 arithmetic (``start = max(pred end + lag)``, window openings, ``end = start + run time``) and the
-loop is advanced to those values, so the vectorized fast path (``sim.fastpath``) reproduces
+loop is advanced to those values, so the vectorized fast path (``sim.engine.vector``) reproduces
 every time bit for bit on the same draws.
 
 The graph is compiled once per block into a runner (``runner``): closures over preallocated
@@ -35,10 +35,10 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL
 
-from sim.graph import ABORT, HOLD, RETRY, SKIP, Model, PhaseGraph, build_model
-from sim.results import PhaseRecord, Timeline
-from sim.scenario import Scenario
-from sim.windows import WindowNeverOpens, WindowTable
+from sim.engine.model import ABORT, HOLD, RETRY, SKIP, Model, PhaseGraph, build_model
+from sim.results.records import PhaseRecord, Timeline
+from sim.scenario.model import Scenario
+from sim.sky.intervals import WindowNeverOpens, WindowTable
 
 DONE, SKIPPED, ABORTED, NOT_RUN = 0, 1, 2, 3
 STATUS = ("done", "skipped", "aborted", "not_run")
@@ -101,7 +101,7 @@ def run_time(graph: PhaseGraph, i: int, d: float, fails: int) -> tuple[float, in
 def retry_end(table: WindowTable, t: float, d: float, delay: float, attempts: int, must_fit: bool) -> float:
     """End of a windowed phase's last attempt, the first starting at ``t``: attempt ``k + 1`` is
     ready ``delay`` after attempt ``k`` ends and starts at the window's next suitable opening
-    (inf when none is left). The fast path computes the same floats (``sim.fastpath``)."""
+    (inf when none is left). The fast path computes the same floats (``sim.engine.vector``)."""
     s = t
     for _ in range(attempts - 1):
         s = table.next_start(s + d + delay, d, must_fit)

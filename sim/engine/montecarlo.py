@@ -23,12 +23,12 @@ from typing import Literal
 
 import numpy as np
 
-from sim import engine as des
-from sim import fastpath
-from sim.distributions import Distribution
-from sim.graph import Model, PhaseGraph, build_model
-from sim.results import PHASE_ROWS, Ensemble
-from sim.scenario import Scenario
+from sim.engine import des
+from sim.engine import vector as fastpath
+from sim.engine.model import Model, PhaseGraph, build_model
+from sim.results.records import PHASE_ROWS, Ensemble
+from sim.scenario.distributions import Distribution
+from sim.scenario.model import Scenario
 
 BLOCK = 8192
 MAX_REPLICATIONS = 50_000_000  # mission-level arrays keep ~13 bytes per replication: ~650 MB at most

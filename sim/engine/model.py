@@ -1,6 +1,6 @@
 """The compiled model: a scenario turned once into plain index tuples and window tables.
 
-Both engines (SimPy in ``sim.engine``, numpy in ``sim.fastpath``) read this structure instead
+Both engines (SimPy in ``sim.engine.des``, numpy in ``sim.engine.vector``) read this structure instead
 of the pydantic models, so no dict lookup or model attribute access happens in an inner loop.
 ``build_graph`` is pure; ``build_model`` also computes the window tables (which may need the
 lunar ephemeris).
@@ -14,12 +14,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.scenario import CombinedWindow, DaylightWindow, ExplicitWindow, PeriodicWindow, Scenario, topological_order
+from sim.scenario.model import (
+    CombinedWindow,
+    DaylightWindow,
+    ExplicitWindow,
+    PeriodicWindow,
+    Scenario,
+    topological_order,
+)
+from sim.sky.intervals import WindowTable, intersect, periodic, union
 from sim.timebase import from_utc
-from sim.windows import WindowTable, intersect, periodic, union
 
 if TYPE_CHECKING:
-    from sim.ephemeris import Ephemeris
+    from sim.sky.ephemeris import Ephemeris
 
 RETRY, HOLD, ABORT, SKIP = 0, 1, 2, 3
 ON_FAIL = {"retry": RETRY, "hold": HOLD, "abort": ABORT, "skip": SKIP}
@@ -170,7 +177,7 @@ def window_table(
         site = spec.site or scenario.site
         assert site is not None  # checked when the scenario was loaded
         if ephemeris is None:
-            from sim.ephemeris import default_ephemeris
+            from sim.sky.ephemeris import default_ephemeris
 
             ephemeris = default_ephemeris()
         iv = ephemeris.daylight_intervals(

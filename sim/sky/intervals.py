@@ -7,7 +7,7 @@ scenario epoch, computed once per scenario over ``[0, horizon_s]``:
   (or from an ``anchor`` UTC time), e.g. relay visibility or a return-window cadence;
 - ``explicit``: listed UTC intervals (published launch windows);
 - ``lunar_daylight``: the Sun's elevation at a site between bounds, optionally only in the local
-  morning or afternoon (``sim.ephemeris``);
+  morning or afternoon (``sim.sky.ephemeris``);
 - ``all_of`` / ``any_of``: intersection / union of other windows.
 
 A phase arriving at ``t`` inside an opening starts at once; one arriving in a gap starts at the

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine import ABORTED, NOT_RUN, SKIPPED, WINDOW_DRIVER, RunArrays, as_model
-from sim.graph import ABORT, HOLD, RETRY, SKIP, Model, PhaseGraph
-from sim.windows import WindowNeverOpens
+from sim.engine.des import ABORTED, NOT_RUN, SKIPPED, WINDOW_DRIVER, RunArrays, as_model
+from sim.engine.model import ABORT, HOLD, RETRY, SKIP, Model, PhaseGraph
+from sim.sky.intervals import WindowNeverOpens
 
 
 def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndarray | None = None) -> RunArrays:
@@ -138,7 +138,7 @@ def _retry_in_window(
     end: np.ndarray,
     lost: np.ndarray,
 ) -> None:
-    """``sim.engine.retry_end`` over ``rows``: each retry of windowed phase ``i`` waits for the
+    """``sim.engine.des.retry_end`` over ``rows``: each retry of windowed phase ``i`` waits for the
     next suitable opening; writes the phase's end and lost time for those rows."""
     g = model.graph
     w = g.window[i]

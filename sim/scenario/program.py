@@ -11,10 +11,10 @@ line of the ``include`` entry.
 
 ``--set`` on a program addresses a mission by its id: ``change7.epoch=2026-10-01T00:00:00Z``
 sets ``epoch`` in the mission whose ``id`` is ``change7``; the rest of the key is what
-``--set`` takes on a scenario (see ``sim.overrides``). Keys that start with a program field
+``--set`` takes on a scenario (see ``sim.scenario.overrides``). Keys that start with a program field
 (``resources.queqiao2.capacity=2``) change the program file itself.
 
-The declared resources are shared: ``sim.programrun`` merges the missions onto one clock so
+The declared resources are shared: ``sim.engine.program`` merges the missions onto one clock so
 that every phase of any mission that uses, say, ``queqiao2`` contends for the same resource.
 """
 
@@ -29,8 +29,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from sim.errors import InputError
-from sim.overrides import apply_overrides, mark_problems
-from sim.scenario import (
+from sim.scenario.model import (
     Ident,
     ResourceSpec,
     Scenario,
@@ -42,7 +41,8 @@ from sim.scenario import (
     read_document,
     scenario_from_document,
 )
-from sim.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text, short_repr
+from sim.scenario.overrides import apply_overrides, mark_problems
+from sim.scenario.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text, short_repr
 
 
 class SharedResource(ResourceSpec):

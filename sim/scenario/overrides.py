@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sim.errors import InputError
-from sim.yamlsource import Loc, YamlProblem, parse_yaml
+from sim.scenario.yamlsource import Loc, YamlProblem, parse_yaml
 
 
 def parse_value(text: str) -> Any:
@@ -63,7 +63,7 @@ def mark_problems(problems: list[str], origins: dict[Loc, str]) -> list[str]:
     """Append ``(from --set ITEM)`` to the problem lines about fields that a ``--set`` wrote."""
     if not origins:
         return problems
-    from sim.scenario import format_loc
+    from sim.scenario.model import format_loc
 
     marks = {format_loc(loc): text for loc, text in origins.items()}
     out = []
@@ -110,7 +110,7 @@ def _list_index(node: list[Any], part: str, item: str, where: str) -> int:
     for i, entry in enumerate(node):
         if isinstance(entry, dict) and entry.get("id") == part:
             return i
-    from sim.scenario import _suggest
+    from sim.scenario.model import _suggest
 
     hint = _suggest(part, [str(x) for x in ids if x is not None])
     raise InputError(f"--set {item}: no entry with id {part!r} in {where}{hint}")

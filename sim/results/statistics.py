@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.results import PHASE_ROWS, Ensemble, hours
+from sim.results.records import PHASE_ROWS, Ensemble, hours
 from sim.timebase import format_utc, to_utc
 
 PERCENTILES = (10, 50, 80, 90)

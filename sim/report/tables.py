@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sim.results import Timeline
+from sim.results.records import Timeline
 from sim.timebase import HOUR_S, format_duration, format_met, format_utc
 
 if TYPE_CHECKING:

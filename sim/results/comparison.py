@@ -1,7 +1,7 @@
 """Analysis of results against the scenario: flown actuals, plan vs actual vs simulated.
 
 Pure Python/numpy over ``Timeline`` records and the scenario's published facts; no plotting,
-no I/O, and no engine: callers pass the runs they want compared (``sim.api`` runs them).
+no I/O, and no engine: callers pass the runs they want compared (``sim.study.compare`` runs them).
 
 ``compare(scenarios, timelines)`` builds the plan / actual / simulated comparison of
 ``lunarsim compare``: per phase, per phase kind across missions, and per mission. The rules for
@@ -22,9 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from sim.distributions import Distribution, Empirical, Fixed, Pert, Triangular, Uniform
-from sim.results import PhaseRecord, Timeline
-from sim.scenario import KINDS, Phase, Scenario
+from sim.results.records import PhaseRecord, Timeline
+from sim.scenario.distributions import Distribution, Empirical, Fixed, Pert, Triangular, Uniform
+from sim.scenario.model import KINDS, Phase, Scenario
 from sim.timebase import HOUR_S, format_utc, from_utc
 
 
@@ -665,7 +665,7 @@ def compare(
         scenarios: the missions, each with a distinct ``id``.
         timelines: one nominal run per scenario, same order (``simulate(scenario)``); without
             them every simulated value is None. This module never runs the engine: the caller
-            (``sim.api.compare_scenarios``, the CLI) passes the runs.
+            (``sim.study.compare.compare_scenarios``, the CLI) passes the runs.
         spreads: optional Monte Carlo spreads, ``{mission: {phase id or "mission":
             SimulatedSpread}}``; they add P10/P50/P90 and the actual's percentile to the rows.
 

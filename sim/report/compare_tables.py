@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sim.analysis import Comparison, PhaseComparison, Wait, percent_delta
-from sim.report import wide_console
+from sim.report.tables import wide_console
+from sim.results.comparison import Comparison, PhaseComparison, Wait, percent_delta
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -108,7 +108,7 @@ def phase_table(comparison: Comparison, mission: str) -> Table:
 
     A phase that released a phase after a wait gets two sub-rows: ``↳`` the wait (simulated,
     and the flown gap when known) and ``=`` its elapsed time (run + wait), where its plan is
-    compared (see ``sim.analysis``).
+    compared (see ``sim.results.comparison``).
     """
     from rich.table import Table
 

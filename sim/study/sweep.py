@@ -1,7 +1,7 @@
 """Sweeps: what-if studies over a grid of scenario variants, each variant a Monte Carlo run.
 
 A study varies scenario values over ranges or lists (``--vary KEY=SPEC``; KEY is a ``--set``
-path, ``sim.overrides``). Several keys give the full grid, in grid order: the first key
+path, ``sim.scenario.overrides``). Several keys give the full grid, in grid order: the first key
 changes slowest, the last fastest. SPEC is one of::
 
     2026-08-01T00:00Z..2026-10-31T00:00Z/1d     UTC times from START to STOP every STEP
@@ -23,7 +23,7 @@ A variant that fails at run time (a window that never opens, a combination of va
 not a valid scenario) becomes a row with ``error`` set; the study goes on. Bad ``--vary`` syntax,
 an unknown key or an invalid first variant is an ``InputError`` before any work starts.
 
-    from sim.sweep import sweep
+    from sim.study.sweep import sweep
     result = sweep("scenarios/change7.yaml", ["epoch=2026-07-01T00:00Z..2026-12-31T00:00Z/7d"],
                    replications=2000, seed=1, milestone="landing", workers=2)
     result.to_dict()            # the JSON of `lunarsim sweep --json`
@@ -48,15 +48,15 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from sim.errors import InputError, RunError
-from sim.overrides import apply_overrides, parse_value
-from sim.risk import PERCENTILES, deadline_probability
-from sim.scenario import _suggest, format_loc, read_document, scenario_from_document, seconds_text
+from sim.results.statistics import PERCENTILES, deadline_probability
+from sim.scenario.model import _suggest, format_loc, read_document, scenario_from_document, seconds_text
+from sim.scenario.overrides import apply_overrides, parse_value
+from sim.scenario.yamlsource import Loc, YamlDocument
 from sim.timebase import DAY_S, HOUR_S, MINUTE_S, bare_number, format_utc, from_utc, parse_duration, parse_utc, to_utc
-from sim.yamlsource import Loc, YamlDocument
 
 if TYPE_CHECKING:
-    from sim.results import Ensemble
-    from sim.scenario import Scenario
+    from sim.results.records import Ensemble
+    from sim.scenario.model import Scenario
 
 Kind = Literal["date", "duration", "number", "text"]
 Progress = Callable[[int, int], None]
@@ -335,7 +335,7 @@ def load_document(path: str | Path, sets: Sequence[str] = ()) -> YamlDocument:
     Raises:
         InputError: the file cannot be read, is not YAML, or is a program file.
     """
-    from sim.program import is_program_data
+    from sim.scenario.program import is_program_data
 
     p = Path(path)
     doc = read_document(p)
@@ -463,7 +463,7 @@ def run_variant(
         milestone: a phase id whose end is summarised too.
         deadline: UTC ISO time; the share of replications that succeed by then.
     """
-    from sim.montecarlo import monte_carlo
+    from sim.engine.montecarlo import monte_carlo
 
     try:
         scenario = load_variant(document, source, sets)
