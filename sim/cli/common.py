@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import InputError
-from sim.outputs import csv_text, write_csv, write_csv_rows
-from sim.scenario.model import Scenario, scenario_from_document
-from sim.scenario.model import read_document as parse_document
-from sim.scenario.overrides import apply_overrides, mark_problems
-from sim.scenario.yamlsource import YamlDocument
 
+# Only the standard library at import time: every command module imports this one, and
+# `lunarsim --help` / `--version` must not pay for numpy, pydantic or yaml (issue 16: < 0.15 s
+# CPU). The scenario machinery is imported by the functions that load a file.
 if TYPE_CHECKING:
+    from sim.scenario.model import Scenario
     from sim.scenario.program import Program
+    from sim.scenario.yamlsource import YamlDocument
 
 
 def bundled_dir() -> Path:
@@ -47,12 +47,15 @@ def resolve(arg: str) -> Path:
 
 def load(arg: str, sets: Sequence[str] = ()) -> Scenario:
     """Load a scenario named on the command line (path or bundled id), with ``--set`` overrides."""
+    from sim.scenario.model import read_document as parse_document
+
     path = resolve(arg)
     return _scenario(path, parse_document(path), sets)
 
 
 def load_file(arg: str, sets: Sequence[str] = ()) -> Scenario | Program:
     """A scenario or a program file named on the command line, parsed once (``--set`` applied)."""
+    from sim.scenario.model import read_document as parse_document
     from sim.scenario.program import is_program_data, load_program
 
     path = resolve(arg)
@@ -65,6 +68,7 @@ def load_file(arg: str, sets: Sequence[str] = ()) -> Scenario | Program:
 def load_any(arg: str, sets: Sequence[str] = ()) -> Scenario:
     """A scenario, or a program file merged into one composite scenario (missions on one clock)."""
     from sim.engine.program import merge_program
+    from sim.scenario.model import Scenario
 
     loaded = load_file(arg, sets)
     return loaded if isinstance(loaded, Scenario) else merge_program(loaded)
@@ -73,6 +77,10 @@ def load_any(arg: str, sets: Sequence[str] = ()) -> Scenario:
 def _scenario(path: Path, doc: YamlDocument, sets: Sequence[str]) -> Scenario:
     """Validate a parsed scenario file after ``--set``; problems in overridden fields say which
     ``--set`` caused them."""
+    from sim.scenario.model import scenario_from_document
+    from sim.scenario.overrides import apply_overrides, mark_problems
+    from sim.scenario.yamlsource import YamlDocument
+
     data, origins = apply_overrides(doc.data, sets)
     try:
         return scenario_from_document(YamlDocument(data, doc.lines), str(path))
@@ -100,6 +108,8 @@ def print_json(obj: Any) -> None:
 
 def emit_csv(path: str, rows: list[dict[str, Any]]) -> None:
     """Write CSV rows to ``path`` atomically, or to stdout when ``path`` is ``-``."""
+    from sim.outputs import csv_text, write_csv
+
     if path == "-":
         sys.stdout.write(csv_text(rows))
     else:
@@ -123,6 +133,8 @@ def check_replications(n: int, seed: int, option: str = "-n") -> None:
 
 def emit_csv_rows(path: str, rows: Iterable[Sequence[Any]]) -> None:
     """Stream CSV rows (lists, header first) to ``path`` atomically, or to stdout when ``path`` is ``-``."""
+    from sim.outputs import write_csv_rows
+
     if path == "-":
         csv.writer(sys.stdout, lineterminator="\n").writerows(rows)
     else:
@@ -200,3 +212,59 @@ class ProgressBar:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+def add_executor_args(parser: argparse.ArgumentParser, workers_default: int, workers_help: str) -> None:
+    """``--executor``, ``--scheduler``, ``--scheduler-file`` and ``--workers`` (mc and sweep)."""
+    parser.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        help="local = processes on this machine (default); dask = a Dask cluster (pip install 'lunar-timeline[dask]')",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --executor dask). Without it and "
+        "--scheduler-file, --executor dask uses $DASK_SCHEDULER_ADDRESS, else starts a LocalCluster of --workers",
+    )
+    where.add_argument(
+        "--scheduler-file",
+        metavar="FILE",
+        help="Dask scheduler file, as written by 'dask scheduler --scheduler-file FILE' (implies --executor dask)",
+    )
+    parser.add_argument("--workers", type=int, default=workers_default, metavar="W", help=workers_help)
+
+
+def executor_args(args: argparse.Namespace) -> dict[str, Any]:
+    """Check the executor options; the keywords for ``run_tasks``-based runs (executor, workers,
+    scheduler, scheduler_file). Fails before any work if Dask is asked for and missing."""
+    if args.workers < 1:
+        raise InputError(f"--workers {args.workers}: must be >= 1")
+    named = args.scheduler or args.scheduler_file
+    executor = args.executor or ("dask" if named else "local")
+    if named and executor != "dask":
+        option = "--scheduler" if args.scheduler else "--scheduler-file"
+        raise InputError(f"{option} {named}: a Dask scheduler needs --executor dask")
+    if executor == "dask":
+        _check_dask()
+    return {
+        "executor": executor,
+        "workers": args.workers,
+        "scheduler": args.scheduler,
+        "scheduler_file": args.scheduler_file,
+    }
+
+
+def _check_dask() -> None:
+    """Fail before any work if Dask is missing (exit 2, naming the extra to install)."""
+    import importlib.util
+
+    from sim.engine.executors import DASK_MISSING
+
+    try:
+        found = importlib.util.find_spec("distributed") is not None
+    except ValueError:  # a module set to None in sys.modules
+        found = False
+    if not found:
+        raise InputError(DASK_MISSING)

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from sim.cli.common import add_dpi_arg, add_set_arg, check_dpi, check_plot_path, check_replications, load_file, resolve
 from sim.errors import InputError
-from sim.scenario.model import Scenario
 
 if TYPE_CHECKING:
     from sim.engine.model import Model
+    from sim.scenario.model import Scenario
     from sim.scenario.program import Program
 
 HELP = "draw a scenario's nominal timeline as a Gantt chart (png, svg, pdf); several: a program chart"
@@ -77,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.mc:  # 0: no Monte Carlo
         check_replications(args.mc, args.seed, "--mc")
+    from sim.scenario.model import Scenario
+
     single = len(args.scenarios) == 1
     loaded = load_file(args.scenarios[0], args.set) if single else None
     if not isinstance(loaded, Scenario):  # several files, or a program file

@@ -6,8 +6,6 @@ import argparse
 
 from sim.cli.common import bundled_scenarios, load_file, print_json
 from sim.errors import InputError
-from sim.scenario.program import Program
-from sim.timebase import format_utc
 
 HELP = "list the bundled scenarios and programs (id, name, epoch, phase count)"
 EPILOG = """\
@@ -33,6 +31,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """List bundled scenarios; a broken one is listed with its first problem."""
+    from sim.scenario.program import Program
+    from sim.timebase import format_utc
+
     rows = []
     for path in bundled_scenarios():
         try:

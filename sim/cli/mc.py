@@ -8,11 +8,13 @@ from typing import Any
 
 from sim.cli.common import (
     ProgressBar,
+    add_executor_args,
     add_scenario_arg,
     add_set_arg,
     check_plot_path,
     check_replications,
     emit_csv_rows,
+    executor_args,
     load_any,
     print_json,
 )
@@ -27,9 +29,11 @@ examples:
   lunarsim mc change5 -n 10000 --until-stable          (add batches of N until P80 settles)
   lunarsim mc change5 -n 5000 --csv runs.csv           (one row per replication)
   lunarsim mc scenarios/ilrs.yaml -n 2000              (a program: missions on one clock, shared relay)
+  lunarsim mc change5 -n 10000000 --executor dask --scheduler tcp://10.0.0.5:8786 --json
+  lunarsim mc change5 -n 1000000 --executor dask --workers 2   (a LocalCluster of 2 processes)
 
-The same seed gives the same result for any --workers. Replications are drawn in fixed blocks
-of 8,192 from SeedSequence(seed) streams.
+The same seed gives the same result for any --executor and --workers. Replications are drawn
+in fixed blocks of 8,192 from SeedSequence(seed) streams. See docs/scaling.md.
 """
 
 
@@ -46,7 +50,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_set_arg(p)
     p.add_argument("-n", "--replications", type=int, default=10_000, metavar="N", help="replications (default 10000)")
     p.add_argument("--seed", type=int, default=0, help="root seed of all random streams (default 0)")
-    p.add_argument("--workers", type=int, default=1, metavar="W", help="worker processes (default 1)")
+    add_executor_args(
+        p,
+        1,
+        "worker processes of the local pool or of the Dask LocalCluster (default 1: runs in this process)",
+    )
     p.add_argument(
         "--engine",
         choices=("auto", "des", "vector"),
@@ -79,8 +87,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load, replicate, summarise, print and write."""
     check_replications(args.replications, args.seed)
-    if args.workers < 1:
-        raise InputError(f"--workers {args.workers}: must be >= 1")
+    run_on = executor_args(args)
     plots = {k: getattr(args, k) for k in ("out", "tornado", "criticality", "histogram") if getattr(args, k)}
     for path in plots.values():
         check_plot_path(path)
@@ -96,11 +103,11 @@ def run(args: argparse.Namespace) -> int:
             scenario,
             args.replications,
             args.seed,
-            workers=args.workers,
             engine=args.engine,
             progress=progress,
             until_stable=args.until_stable,
             per_replication=bool(args.csv),  # only the CSV needs every replication's phase ends
+            **run_on,
         )
     actual = {pid: e - s for pid, (s, e) in actual_times(scenario).items() if s is not None and e is not None}
     result = summary(ens, deadline=deadline, actual_durations_s=actual)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 
 from sim.cli.common import print_json
-from sim.outputs import write_json
-from sim.scenario.model import scenario_json_schema
 
 HELP = "print the JSON Schema of scenario files (for editors and validators)"
 EPILOG = """\
@@ -32,6 +30,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print or write the schema."""
+    from sim.outputs import write_json
+    from sim.scenario.model import scenario_json_schema
+
     schema = scenario_json_schema()
     if args.out:
         write_json(args.out, schema)

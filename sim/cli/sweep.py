@@ -9,11 +9,13 @@ from typing import Any
 
 from sim.cli.common import (
     ProgressBar,
+    add_executor_args,
     add_scenario_arg,
     add_set_arg,
     check_plot_path,
     check_replications,
     emit_csv,
+    executor_args,
     print_json,
     resolve,
 )
@@ -73,24 +75,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--milestone", metavar="PHASE_ID", help="also report the end of this phase, e.g. landing")
     p.add_argument("--deadline", metavar="ISO", help="UTC deadline: report P(success and end by it) per variant")
-    p.add_argument(
-        "--executor",
-        choices=("local", "dask"),
-        help="local = a process pool on this machine (default); dask = a Dask cluster",
-    )
-    p.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --executor dask; without it "
-        "--executor dask starts a LocalCluster of --workers processes)",
-    )
-    p.add_argument(
-        "--workers",
-        type=int,
-        default=os.cpu_count() or 1,
-        metavar="W",
-        help="worker processes of the local pool or of the Dask LocalCluster (default: CPU count; "
-        "1 runs in this process; ignored with --scheduler)",
+    add_executor_args(
+        p,
+        os.cpu_count() or 1,
+        "worker processes of the local pool or of the Dask LocalCluster (default: CPU count; "
+        "1 runs in this process; ignored with a Dask scheduler)",
     )
     p.add_argument("--json", action="store_true", help="print the study as JSON")
     p.add_argument("--csv", metavar="PATH", help="write one row per variant ('-' for stdout)")
@@ -107,12 +96,8 @@ def run(args: argparse.Namespace) -> int:
     """Check everything up front, run the variants, then write and print."""
     from sim.study.sweep import load_document, prepare, run_study
 
-    if args.workers < 1:
-        raise InputError(f"--workers {args.workers}: must be >= 1")
+    run_on = executor_args(args)
     check_replications(args.replications, args.seed)
-    executor = args.executor or ("dask" if args.scheduler else "local")
-    if args.scheduler and executor != "dask":
-        raise InputError(f"--scheduler {args.scheduler}: a scheduler address needs --executor dask")
     if args.json and args.csv == "-":
         raise InputError("--json and --csv - both write to stdout; give --csv a file path")
     if args.out:
@@ -132,11 +117,8 @@ def run(args: argparse.Namespace) -> int:
         milestone=args.milestone,
         deadline=args.deadline,
     )
-    if executor == "dask":
-        _check_dask()
-
     with ProgressBar(args, "variants", study.size) as progress:
-        result = run_study(study, executor=executor, workers=args.workers, scheduler=args.scheduler, progress=progress)
+        result = run_study(study, **run_on, progress=progress)
 
     data = result.to_dict()
     if args.csv:
@@ -158,20 +140,6 @@ def run(args: argparse.Namespace) -> int:
         print("lunarsim: error: every variant failed", file=sys.stderr)
         return EXIT_RUNTIME
     return 0
-
-
-def _check_dask() -> None:
-    """Fail before any work if Dask is missing (exit 2, naming the extra to install)."""
-    import importlib.util
-
-    from sim.study.sweep import DASK_MISSING
-
-    try:
-        found = importlib.util.find_spec("distributed") is not None
-    except ValueError:  # a module set to None in sys.modules
-        found = False
-    if not found:
-        raise InputError(DASK_MISSING)
 
 
 def _draw(data: dict[str, Any], path: str) -> None:

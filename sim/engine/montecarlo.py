@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
@@ -25,6 +26,7 @@ import numpy as np
 
 from sim.engine import des
 from sim.engine import vector as fastpath
+from sim.engine.executors import ExecutorSpec, run_tasks
 from sim.engine.model import Model, PhaseGraph, build_model
 from sim.results.records import PHASE_ROWS, Ensemble
 from sim.scenario.distributions import Distribution
@@ -200,28 +202,37 @@ def _run_job(job: _Job, block: int, size: int) -> BlockResult:
     )
 
 
-def _run_task(task: tuple[_Job, int, int]) -> BlockResult:
-    return _run_job(*task)
+def _run_blocks(job: _Job, first: int, sizes: tuple[int, ...]) -> list[BlockResult]:
+    """Blocks ``first, first + 1, ...`` of the given sizes: one task of the executor."""
+    return [_run_job(job, first + k, size) for k, size in enumerate(sizes)]
 
 
-def _results(job: _Job, tasks: list[tuple[int, int]], workers: int) -> Iterator[BlockResult]:
-    if workers <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            yield _run_job(job, *task)
-        return
-    # imported here: a one-worker run (the default) does not pay for the multiprocessing modules
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_all_start_methods, get_context
+def _tasks(todo: list[tuple[int, int]], workers: int, executor: ExecutorSpec) -> list[tuple[int, tuple[int, ...]]]:
+    """Consecutive blocks grouped into tasks: about four tasks per local worker (one message per
+    group instead of per block roughly halves a pool's overhead on the fast path); one block per
+    task in this process or on Dask (whose workers balance the load themselves)."""
+    per = 1
+    if executor == "local" and workers > 1:
+        per = max(1, len(todo) // (4 * workers))
+    out: list[tuple[int, tuple[int, ...]]] = []
+    for k, size in todo:
+        if out and len(out[-1][1]) < per and out[-1][0] + len(out[-1][1]) == k:
+            out[-1] = (out[-1][0], (*out[-1][1], size))
+        else:
+            out.append((k, (size,)))
+    return out
 
-    ctx = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-    try:
-        # blocks go to the workers in chunks (about four per worker): one message per chunk
-        # instead of per block roughly halves the pool's overhead on the fast path
-        chunk = max(1, len(tasks) // (4 * workers))
-        yield from pool.map(_run_task, [(job, k, size) for k, size in tasks], chunksize=chunk)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+
+def _results(
+    job: _Job, todo: list[tuple[int, int]], workers: int, executor: ExecutorSpec, where: dict[str, str | None]
+) -> Iterator[BlockResult]:
+    tasks = _tasks(todo, workers, executor)
+    if executor == "local":
+        workers = min(workers, len(tasks))
+    outcomes = run_tasks(_run_blocks, job, tasks, executor=executor, workers=workers, name="lunarsim-mc", **where)
+    with closing(outcomes):
+        for _, outcome in outcomes:
+            yield from outcome.result()
 
 
 def monte_carlo(
@@ -236,6 +247,9 @@ def monte_carlo(
     max_n: int = 2_000_000,
     per_replication: bool = False,
     model: Model | None = None,
+    executor: ExecutorSpec = "local",
+    scheduler: str | None = None,
+    scheduler_file: str | None = None,
 ) -> Ensemble:
     """Run N replications (or, with ``until_stable``, at least N, until P80 settles).
 
@@ -243,7 +257,7 @@ def monte_carlo(
         scenario: a validated scenario.
         n: replications (with ``until_stable``: the first batch).
         seed: the root of every seed stream; same seed, same result, any worker count.
-        workers: processes; 1 runs in this process.
+        workers: processes (of the local pool, or of the Dask ``LocalCluster``); 1 runs in this process.
         engine: "vector", "des" or "auto" (vector unless the scenario needs the event loop).
         progress: called with the number of replications done so far.
         until_stable: keep adding batches of N until the P80 of the mission duration changes by
@@ -252,6 +266,13 @@ def monte_carlo(
         per_replication: keep each phase's duration and end for every replication (for a
             per-replication export); by default only for the first ``PHASE_ROWS`` or so.
         model: the scenario's compiled model, if the caller has built it already.
+        executor: ``"local"``, ``"dask"`` or a running executor / ``distributed.Client`` (see
+            ``sim.engine.executors``); the result is identical on every executor.
+        scheduler: Dask scheduler address (else ``$DASK_SCHEDULER_ADDRESS``, else a LocalCluster).
+        scheduler_file: Dask scheduler file.
+
+    Raises:
+        InputError: Dask asked for and not installed. RunError: its scheduler cannot be reached.
     """
     if n < 1 or n > MAX_REPLICATIONS:
         raise ValueError(f"n must be between 1 and {MAX_REPLICATIONS:,}")
@@ -267,14 +288,16 @@ def monte_carlo(
         nominal=des.run_once(model, model.graph.nominal_s.tolist()),
         per_replication=per_replication,
     )
-    workers = max(1, min(workers, os.cpu_count() or 1, (n + BLOCK - 1) // BLOCK))
+    if executor == "local":
+        workers = max(1, min(workers, os.cpu_count() or 1, (n + BLOCK - 1) // BLOCK))
+    where = {"scheduler": scheduler, "scheduler_file": scheduler_file}
     parts: dict[int, BlockResult] = {}  # block index -> result; a grown last block is rerun
     done = 0
     target = n
     p80_history: list[float] = []
     while True:
         tasks = [(k, size) for k, size in blocks(target) if k not in parts or _size(parts[k]) != size]
-        for res in _results(job, tasks, workers):
+        for res in _results(job, tasks, workers, executor, where):
             done += _size(res) - (_size(parts[res.block]) if res.block in parts else 0)
             parts[res.block] = res
             if progress:

@@ -32,13 +32,10 @@ an unknown key or an invalid first variant is an ``InputError`` before any work 
 from __future__ import annotations
 
 import itertools
-import logging
 import math
 import re
-import uuid
-from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -47,6 +44,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from sim.engine.executors import DASK_MISSING, ExecutorSpec, Outcome, local_cluster, run_tasks
 from sim.errors import InputError, RunError
 from sim.results.statistics import PERCENTILES, deadline_probability
 from sim.scenario.model import _suggest, format_loc, read_document, scenario_from_document, seconds_text
@@ -63,8 +61,7 @@ Progress = Callable[[int, int], None]
 """Called with (variants done, variants in the study)."""
 
 MAX_VARIANTS = 100_000
-NO_DASHBOARD = {"dashboard_address": ":0"}  # LocalCluster: no dashboard, its HTTP server on a free port (not 8787)
-DASK_MISSING = "--executor dask needs Dask: pip install 'lunar-timeline[dask]'"
+__all__ = ["DASK_MISSING", "local_cluster"]  # re-exported: the CLI, the tests and the sweep benchmark use them
 
 _US = 1_000_000  # microseconds per second: ranges of times and durations step in whole microseconds
 _DATE_LIKE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
@@ -525,16 +522,13 @@ def failed_row(error: str, milestone: str | None = None, deadline: str | datetim
 # --------------------------------------------------------------------------- executors
 
 
-ExecutorSpec = Any
-"""``"local"``, ``"dask"``, a ``concurrent.futures.Executor`` or a ``distributed.Client``."""
-
-
 def run_study(
     study: Study,
     *,
     executor: ExecutorSpec = "local",
     workers: int = 1,
     scheduler: str | None = None,
+    scheduler_file: str | None = None,
     progress: Progress | None = None,
 ) -> StudyResult:
     """Run every variant and return the rows in grid order.
@@ -542,11 +536,13 @@ def run_study(
     Args:
         study: from ``prepare``.
         executor: ``"local"`` (a process pool of ``workers`` on this machine; 1 runs in this
-            process), ``"dask"`` (a ``distributed.Client`` at ``scheduler``, or a ``LocalCluster``
-            of ``workers`` single-threaded processes when no address is given), or an existing
-            ``concurrent.futures.Executor`` or ``distributed.Client`` (used as is, not closed).
+            process), ``"dask"`` (a ``distributed.Client`` at ``scheduler``, ``scheduler_file`` or
+            ``$DASK_SCHEDULER_ADDRESS``, or a ``LocalCluster`` of ``workers`` single-threaded
+            processes when none is given), or an existing ``concurrent.futures.Executor`` or
+            ``distributed.Client`` (used as is, not closed). See ``sim.engine.executors``.
         workers: processes for ``"local"`` and for the ``LocalCluster`` of ``"dask"``.
         scheduler: a Dask scheduler address, e.g. ``tcp://10.0.0.5:8786``.
+        scheduler_file: a Dask scheduler file (``dask scheduler --scheduler-file F``).
         progress: called with (variants done, variants in the study) as variants finish.
 
     Raises:
@@ -562,9 +558,19 @@ def run_study(
     ]
     rows: list[dict[str, Any] | None] = [None] * len(args)
     done = 0
-    with closing(_results(study.document, args, executor, workers, scheduler)) as results:
-        for index, row in results:
-            rows[index] = {"values": variants[index], **row}
+    outcomes = run_tasks(
+        run_variant,
+        study.document,
+        args,
+        executor=executor,
+        workers=workers,
+        scheduler=scheduler,
+        scheduler_file=scheduler_file,
+        name="lunarsim-variant",
+    )
+    with closing(outcomes):
+        for index, outcome in outcomes:
+            rows[index] = {"values": variants[index], **_row(outcome, args[index])}
             done += 1
             if progress is not None:
                 progress(done, len(args))
@@ -573,185 +579,14 @@ def run_study(
 
 
 Task = tuple[str, tuple[str, ...], int, int, str | None, str | None]
-Rows = Generator[tuple[int, dict[str, Any]], None, None]
-"""(variant index, row) pairs, in the order the variants finish."""
 
 
-def _results(
-    document: YamlDocument, args: list[Task], executor: ExecutorSpec, workers: int, scheduler: str | None
-) -> Rows:
-    if isinstance(executor, Executor):
-        yield from _from_futures(executor, document, args)
-    elif executor == "dask" or (not isinstance(executor, str) and hasattr(executor, "scatter")):
-        yield from _dask(document, args, executor if not isinstance(executor, str) else None, workers, scheduler)
-    elif executor != "local":
-        raise InputError(f"--executor {executor}: use local or dask")
-    elif workers <= 1 or len(args) <= 1:
-        for i, task in enumerate(args):
-            yield i, _outcome(_Done(run_variant, document, *task), task)
-    else:
-        yield from _local_pool(document, args, workers)
-
-
-def _ignore_sigint() -> None:
-    """Pool workers leave Ctrl-C to the parent, which cancels the study and stops them."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-@contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """Ignore SIGINT while starting worker processes, which keep the setting across exec.
-
-    A terminal sends Ctrl-C to the whole process group; workers that ignore it leave the
-    cancelling to this process and print no tracebacks. A Ctrl-C while they start is dropped.
-    """
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _row(outcome: Outcome, task: Task) -> dict[str, Any]:
+    """A finished variant's row; an exception in the worker becomes the variant's error."""
     try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def _local_pool(document: YamlDocument, args: list[Task], workers: int) -> Rows:
-    # spawn, not fork: the parent may run threads (a progress bar, a Dask client) that fork would copy mid-lock
-    from multiprocessing import get_context
-
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(args)), mp_context=get_context("spawn"), initializer=_ignore_sigint
-    )
-    try:
-        yield from _from_futures(pool, document, args, cancel=False)  # _stop_workers cancels what is left
-    except BaseException:
-        _stop_workers(pool)
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Terminate the pool's processes now rather than wait for the variants they are running."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API before Python 3.14
-    pool.shutdown(wait=False, cancel_futures=True)
-    for proc in processes:
-        proc.terminate()
-
-
-def _from_futures(pool: Executor, document: YamlDocument, args: list[Task], cancel: bool = True) -> Rows:
-    """Submit every variant to ``pool`` and yield (index, row) as they finish.
-
-    ``cancel``: cancel the unfinished futures when stopped early. Not for a pool whose workers
-    are then terminated: Python 3.11's ProcessPoolExecutor fails on cancelled futures when its
-    workers die (``InvalidStateError`` in its manager thread, then a hang at exit).
-    """
-    futures: dict[Future[dict[str, Any]], int] = {}
-    try:
-        with _sigint_ignored():  # a process pool starts its workers while tasks are submitted
-            for i, task in enumerate(args):
-                futures[pool.submit(run_variant, document, *task)] = i
-        for fut in as_completed(futures):
-            yield futures[fut], _outcome(fut, args[futures[fut]])
-    finally:
-        if cancel:
-            for fut in futures:
-                fut.cancel()
-
-
-class _Done:
-    """A call made in this process, with a future's ``result()`` (so ``_outcome`` treats it alike)."""
-
-    def __init__(self, fn: Callable[..., dict[str, Any]], *args: Any) -> None:
-        self.error: Exception | None = None
-        try:
-            self.value = fn(*args)
-        except Exception as exc:  # reported like a worker's failure, see _outcome
-            self.error = exc
-
-    def result(self) -> dict[str, Any]:
-        if self.error is not None:
-            raise self.error
-        return self.value
-
-
-def _outcome(fut: Any, task: Task) -> dict[str, Any]:
-    """A finished future's row; an exception in the worker becomes the variant's error."""
-    try:
-        return dict(fut.result())
+        return dict(outcome.result())
     except Exception as exc:  # a worker that died, or a bug: report it in the row, keep the study
         return failed_row(f"unexpected failure ({type(exc).__name__}): {exc}", task[4], task[5])
-
-
-def local_cluster(workers: int) -> Any:
-    """A Dask ``LocalCluster`` of ``workers`` single-threaded processes, without dashboard.
-
-    The workers run no statistical profiler (it samples every 10 ms and costs 10-15 % of the
-    compute) and ignore Ctrl-C while they start, which they inherit: the terminal's Ctrl-C
-    reaches this process only.
-    """
-    import dask
-    from distributed import LocalCluster
-
-    with dask.config.set({"distributed.worker.profile.enabled": False}), _sigint_ignored():
-        return LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            scheduler_kwargs=NO_DASHBOARD,
-            silence_logs=logging.ERROR,
-        )
-
-
-def _dask(document: YamlDocument, args: list[Task], client: Any, workers: int, scheduler: str | None) -> Rows:
-    try:
-        from distributed import Client
-        from distributed import as_completed as dask_completed
-    except ImportError:
-        raise InputError(DASK_MISSING) from None
-    cluster = None
-    own = client is None
-    if own:
-        if scheduler:
-            try:
-                client = Client(scheduler, timeout="10s")
-            except (OSError, TimeoutError) as exc:
-                raise RunError(
-                    f"cannot reach the Dask scheduler at {scheduler} ({exc}); check the address and "
-                    "that 'dask scheduler' is running there"
-                ) from None
-        else:
-            cluster = local_cluster(workers)
-            client = Client(cluster)
-    futures: list[Any] = []
-    finished: set[int] = set()
-    try:
-        shared = client.scatter(document, broadcast=True)  # the document travels once per worker, not per task
-        token = uuid.uuid4().hex[:12]
-        futures = [
-            client.submit(run_variant, shared, *task, key=f"lunarsim-variant-{i}-{token}", pure=False)
-            for i, task in enumerate(args)
-        ]
-        index = {fut.key: i for i, fut in enumerate(futures)}
-        for fut in dask_completed(futures):
-            i = index[fut.key]
-            finished.add(i)
-            yield i, _outcome(fut, args[i])
-            fut.release()
-    finally:
-        pending = [f for i, f in enumerate(futures) if i not in finished]
-        if pending:
-            client.cancel(pending)
-        if own:
-            client.close()
-            if cluster is not None:
-                cluster.close()
 
 
 # --------------------------------------------------------------------------- results
@@ -824,6 +659,7 @@ def sweep(
     executor: ExecutorSpec = "local",
     workers: int = 1,
     scheduler: str | None = None,
+    scheduler_file: str | None = None,
     progress: Progress | None = None,
 ) -> StudyResult:
     """Read a scenario file, apply ``sets``, check the study and run it (see ``prepare``, ``run_study``)."""
@@ -831,4 +667,6 @@ def sweep(
     study = prepare(
         document, str(scenario), vary, replications=replications, seed=seed, milestone=milestone, deadline=deadline
     )
-    return run_study(study, executor=executor, workers=workers, scheduler=scheduler, progress=progress)
+    return run_study(
+        study, executor=executor, workers=workers, scheduler=scheduler, scheduler_file=scheduler_file, progress=progress
+    )
