@@ -14,16 +14,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.scenario.model import (
-    CombinedWindow,
-    DaylightWindow,
-    ExplicitWindow,
-    PeriodicWindow,
-    Scenario,
-    topological_order,
-)
-from sim.sky.intervals import WindowTable, intersect, periodic, union
-from sim.timebase import from_utc
+from sim.scenario.model import Scenario, topological_order
+from sim.sky.intervals import WindowTable
+from sim.sky.windows import WindowContext
 
 if TYPE_CHECKING:
     from sim.sky.ephemeris import Ephemeris
@@ -164,36 +157,22 @@ def window_table(
     if name in cache:
         return cache[name]
     spec = scenario.windows[name]
-    horizon = scenario.horizon
-    epoch = scenario.epoch
-    table: WindowTable
-    if isinstance(spec, PeriodicWindow):
-        first = from_utc(epoch, spec.anchor) if spec.anchor is not None else (spec.offset or 0.0)
-        table = periodic(name, spec.period, spec.open, first, horizon)
-    elif isinstance(spec, ExplicitWindow):
-        iv = np.array([[from_utc(epoch, a), from_utc(epoch, b)] for a, b in spec.intervals], dtype=float)
-        table = WindowTable.from_intervals(name, iv, horizon)
-    elif isinstance(spec, DaylightWindow):
-        site = spec.site or scenario.site
-        assert site is not None  # checked when the scenario was loaded
-        if ephemeris is None:
-            from sim.sky.ephemeris import default_ephemeris
-
-            ephemeris = default_ephemeris()
-        iv = ephemeris.daylight_intervals(
-            site.lat_deg,
-            site.lon_deg,
-            epoch,
-            0.0,
-            horizon,
-            min_elevation_deg=spec.min_sun_elevation_deg,
-            max_elevation_deg=spec.max_sun_elevation_deg,
-            part=spec.part,
-        )
-        table = WindowTable.from_intervals(name, iv, horizon)
-    else:
-        assert isinstance(spec, CombinedWindow)
-        parts = [window_table(scenario, child, cache, ephemeris) for child in spec.windows]
-        table = (intersect if spec.type == "all_of" else union)(name, parts, horizon)
+    tables = {ref: window_table(scenario, ref, cache, ephemeris) for ref in spec.refs()}
+    ctx = WindowContext(
+        name=name,
+        epoch=scenario.epoch,
+        horizon_s=scenario.horizon,
+        site=scenario.site,
+        ephemeris=lambda: ephemeris if ephemeris is not None else _default_ephemeris(),
+        tables=tables,
+    )
+    table = WindowTable.from_intervals(name, spec.openings(ctx), scenario.horizon)
     cache[name] = table
     return table
+
+
+def _default_ephemeris() -> Ephemeris:
+    """The shared offline ephemeris, imported on first use (skyfield is slow to import)."""
+    from sim.sky.ephemeris import default_ephemeris
+
+    return default_ephemeris()

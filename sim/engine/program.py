@@ -13,22 +13,14 @@ time base.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from sim.results.records import Timeline
 from sim.scenario.distributions import Fixed
-from sim.scenario.model import (
-    CombinedWindow,
-    DaylightWindow,
-    Dependency,
-    PeriodicWindow,
-    Phase,
-    ResourceSpec,
-    Scenario,
-    WindowRef,
-)
+from sim.scenario.model import Dependency, Phase, ResourceSpec, Scenario, WindowRef
 from sim.scenario.program import Program
-from sim.timebase import from_utc, to_utc
+from sim.timebase import from_utc
 
 SEP = "__"
 START = "program_start"
@@ -71,7 +63,8 @@ def merge_program(program: Program) -> Scenario:
             if r not in shared:
                 resources[_name(m.id, r)] = res
         for w, spec in m.windows.items():
-            windows[_name(m.id, w)] = _rebase_window(m, spec)
+            # anchored on the mission's own epoch, at its site, its references prefixed
+            windows[_name(m.id, w)] = spec.standalone(m.epoch, m.site, partial(_name, m.id))
         for p in m.phases:
             after = [Dependency.model_construct(phase=_name(m.id, d.phase), lag=d.lag) for d in p.dependencies]
             if not after:
@@ -104,17 +97,6 @@ def merge_program(program: Program) -> Scenario:
         phases=phases,
         sources=list(program.sources),
     )
-
-
-def _rebase_window(m: Scenario, spec: Any) -> Any:
-    """A mission's window expressed against the composite epoch (anchored on the mission's own)."""
-    if isinstance(spec, PeriodicWindow) and spec.anchor is None:
-        return spec.model_copy(update={"anchor": to_utc(m.epoch, spec.offset or 0.0), "offset": None})
-    if isinstance(spec, DaylightWindow) and spec.site is None:
-        return spec.model_copy(update={"site": m.site})
-    if isinstance(spec, CombinedWindow):
-        return spec.model_copy(update={"windows": [_name(m.id, w) for w in spec.windows]})
-    return spec
 
 
 def split_timeline(program: Program, merged: Timeline) -> list[Timeline]:

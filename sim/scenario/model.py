@@ -12,17 +12,14 @@ JSON Schema.
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     PlainSerializer,
     PlainValidator,
@@ -31,6 +28,7 @@ from pydantic import (
 )
 
 from sim.errors import InputError
+from sim.fields import Ident, SecondsDuration, StrictModel, UTCTime, did_you_mean, seconds_text
 from sim.scenario.distributions import (
     DURATION_JSON_SCHEMA,
     Distribution,
@@ -43,7 +41,13 @@ from sim.scenario.distributions import (
     parse_distribution,
 )
 from sim.scenario.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text, short_repr
-from sim.timebase import format_utc, parse_duration, parse_utc
+from sim.sky.windows import CheckContext, Site, WindowSpec
+from sim.sky.windows import CombinedWindow as CombinedWindow  # re-exported: the window types, for callers
+from sim.sky.windows import DaylightWindow as DaylightWindow
+from sim.sky.windows import ExplicitWindow as ExplicitWindow
+from sim.sky.windows import PeriodicWindow as PeriodicWindow
+from sim.sky.windows import WindowType as WindowType
+from sim.timebase import format_utc, parse_duration
 
 Kind = Literal[
     "launch",
@@ -79,47 +83,12 @@ Duration = Annotated[
     PlainSerializer(lambda d: _dist_spec(d)),
     WithJsonSchema(DURATION_JSON_SCHEMA),
 ]
-UTCTime = Annotated[
-    datetime,
-    PlainValidator(parse_utc),
-    PlainSerializer(format_utc),
-    WithJsonSchema({"type": "string", "format": "date-time", "examples": ["2020-11-23T20:30:12Z"]}),
-]
-Ident = Annotated[
-    str,
-    Field(
-        pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$",
-        max_length=64,
-        description="identifier: a letter, then letters, digits, '_' or '-'",
-    ),
-]
-
-
-def seconds_text(value: float) -> str:
-    """A duration in seconds as scenario text that parses back exactly to the microsecond."""
-    return f"{value:.6f}".rstrip("0").rstrip(".") + "s"
-
-
 LagDuration = Annotated[
     float,
     PlainValidator(parse_duration),
     PlainSerializer(seconds_text),
     WithJsonSchema({"type": "string", "description": "lag with units, e.g. '1h'", "examples": ["1h"]}),
 ]
-
-
-class StrictModel(BaseModel):
-    """Base for every scenario model: unknown keys are errors; values are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Site(StrictModel):
-    """A selenographic site (spherical Moon), longitude east-positive."""
-
-    name: str | None = None
-    lat_deg: float = Field(ge=-90, le=90, description="selenographic latitude, degrees north")
-    lon_deg: float = Field(ge=-360, le=360, description="selenographic longitude, degrees east")
 
 
 class Dependency(StrictModel):
@@ -151,57 +120,6 @@ AfterEntry = Annotated[
         }
     ),
 ]
-
-
-SecondsDuration = Annotated[
-    float,
-    PlainValidator(parse_duration),
-    PlainSerializer(seconds_text),
-    WithJsonSchema({"type": "string", "description": "duration with units, e.g. '24h'", "examples": ["24h"]}),
-]
-
-
-class PeriodicWindow(StrictModel):
-    """Openings of length ``open`` every ``period``, from ``offset`` after the epoch or from ``anchor``."""
-
-    type: Literal["periodic"]
-    period: SecondsDuration
-    open: SecondsDuration
-    offset: SecondsDuration | None = None
-    anchor: UTCTime | None = None
-    note: str | None = None
-
-
-class ExplicitWindow(StrictModel):
-    """Listed UTC intervals ``[[start, end], ...]``."""
-
-    type: Literal["explicit"]
-    intervals: list[tuple[UTCTime, UTCTime]] = Field(min_length=1)
-    note: str | None = None
-
-
-class DaylightWindow(StrictModel):
-    """Lunar daylight at a site: the Sun's centre between elevation bounds (degrees)."""
-
-    type: Literal["lunar_daylight"]
-    min_sun_elevation_deg: float = Field(default=0.0, ge=-90, le=90)
-    max_sun_elevation_deg: float | None = Field(default=None, ge=-90, le=90)
-    part: Literal["any", "morning", "afternoon"] = Field(
-        default="any", description="morning = Sun rising (sunrise to local noon); afternoon = setting"
-    )
-    site: Site | None = Field(default=None, description="defaults to the scenario's site")
-    note: str | None = None
-
-
-class CombinedWindow(StrictModel):
-    """Intersection (``all_of``) or union (``any_of``) of other windows, by name."""
-
-    type: Literal["all_of", "any_of"]
-    windows: list[Ident] = Field(min_length=1)
-    note: str | None = None
-
-
-WindowSpec = Annotated[PeriodicWindow | ExplicitWindow | DaylightWindow | CombinedWindow, Field(discriminator="type")]
 
 
 class WindowRef(StrictModel):
@@ -409,28 +327,9 @@ def check_windows_and_resources(scenario: Scenario) -> list[tuple[Loc, str]]:
     """Windows and resources named by phases exist and are well formed."""
     problems: list[tuple[Loc, str]] = []
     names = set(scenario.windows)
+    ctx = CheckContext(window_names=names, site=scenario.site)
     for name, w in scenario.windows.items():
-        loc: Loc = ("windows", name)
-        if isinstance(w, PeriodicWindow):
-            if w.period <= 0:
-                problems.append(((*loc, "period"), "must be > 0"))
-            elif w.open > w.period:
-                problems.append(((*loc, "open"), "must be <= period (an opening cannot outlast its period)"))
-            if w.offset is not None and w.anchor is not None:
-                problems.append(((*loc, "anchor"), "give either offset or anchor, not both"))
-        elif isinstance(w, ExplicitWindow):
-            for k, (a, b) in enumerate(w.intervals):
-                if b <= a:
-                    problems.append(((*loc, "intervals", k), "interval end must be after its start"))
-        elif isinstance(w, DaylightWindow):
-            if w.site is None and scenario.site is None:
-                problems.append((loc, "a lunar_daylight window needs a site: add 'site:' to it or to the scenario"))
-            if w.max_sun_elevation_deg is not None and w.max_sun_elevation_deg < w.min_sun_elevation_deg:
-                problems.append(((*loc, "max_sun_elevation_deg"), "must be >= min_sun_elevation_deg"))
-        else:
-            for k, ref in enumerate(w.windows):
-                if ref not in names:
-                    problems.append(((*loc, "windows", k), f"unknown window {ref!r}{_suggest(ref, names)}"))
+        problems += [(("windows", name, *loc), msg) for loc, msg in w.check(ctx)]
     cycle = _window_cycle(scenario)
     if cycle:
         problems.append((("windows", cycle[0]), "windows refer to each other in a cycle: " + " -> ".join(cycle)))
@@ -454,7 +353,7 @@ def check_windows_and_resources(scenario: Scenario) -> list[tuple[Loc, str]]:
 
 
 def _window_cycle(scenario: Scenario) -> list[str] | None:
-    refs = {n: list(w.windows) if isinstance(w, CombinedWindow) else [] for n, w in scenario.windows.items()}
+    refs = {n: list(w.refs()) for n, w in scenario.windows.items()}
     for start in refs:
         stack = [(start, [start])]
         while stack:
@@ -768,8 +667,7 @@ def _type_name(value: Any) -> str:
 
 
 def _suggest(name: str, choices: Any) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return did_you_mean(name, choices)
 
 
 def format_loc(loc: Loc) -> str:

@@ -1,7 +1,8 @@
 """Time windows as sorted interval tables, and the query the engines ask: "when may I start?".
 
 A window is a sorted array of half-open openings ``[start_s, end_s)`` in seconds since the
-scenario epoch, computed once per scenario over ``[0, horizon_s]``:
+scenario epoch, computed once per scenario over ``[0, horizon_s]`` by the window types in
+``sim.sky.windows``, which call the functions below:
 
 - ``periodic``: openings of length ``open`` every ``period``, from ``offset`` after the epoch
   (or from an ``anchor`` UTC time), e.g. relay visibility or a return-window cadence;
@@ -112,19 +113,24 @@ class WindowTable:
         return k < len(self.starts) and self.starts[k] <= t_s and t_s + duration_s <= self.ends[k]
 
 
-def periodic(name: str, period_s: float, open_s: float, first_open_s: float, horizon_s: float) -> WindowTable:
-    """Openings ``[first + k*period, first + k*period + open)`` covering [0, horizon]."""
+def periodic_intervals(period_s: float, open_s: float, first_open_s: float, horizon_s: float) -> np.ndarray:
+    """Openings ``[first + k*period, first + k*period + open)`` covering [0, horizon], as ``(k, 2)``."""
     if period_s <= 0:
         raise ValueError("period must be > 0")
     k0 = math.floor((0.0 - first_open_s) / period_s) - 1
     k1 = math.ceil((horizon_s - first_open_s) / period_s) + 1
     ks = np.arange(k0, k1 + 1, dtype=float)
     starts = first_open_s + ks * period_s
-    return WindowTable.from_intervals(name, np.column_stack([starts, starts + min(open_s, period_s)]), horizon_s)
+    return np.column_stack([starts, starts + min(open_s, period_s)])
 
 
-def intersect(name: str, tables: list[WindowTable], horizon_s: float) -> WindowTable:
-    """Openings common to every table (``all_of``)."""
+def periodic(name: str, period_s: float, open_s: float, first_open_s: float, horizon_s: float) -> WindowTable:
+    """The table of ``periodic_intervals``."""
+    return WindowTable.from_intervals(name, periodic_intervals(period_s, open_s, first_open_s, horizon_s), horizon_s)
+
+
+def intersect_intervals(tables: list[WindowTable]) -> np.ndarray:
+    """Openings common to every table (``all_of``), as ``(k, 2)``."""
     current = tables[0].intervals
     for other in tables[1:]:
         b = other.intervals
@@ -140,9 +146,19 @@ def intersect(name: str, tables: list[WindowTable], horizon_s: float) -> WindowT
             else:
                 j += 1
         current = np.array(out, dtype=float).reshape(-1, 2)
-    return WindowTable.from_intervals(name, current, horizon_s)
+    return current
+
+
+def union_intervals(tables: list[WindowTable]) -> np.ndarray:
+    """Openings of any table (``any_of``), as ``(k, 2)`` (overlaps merge in ``WindowTable``)."""
+    return np.concatenate([t.intervals for t in tables])
+
+
+def intersect(name: str, tables: list[WindowTable], horizon_s: float) -> WindowTable:
+    """Openings common to every table (``all_of``)."""
+    return WindowTable.from_intervals(name, intersect_intervals(tables), horizon_s)
 
 
 def union(name: str, tables: list[WindowTable], horizon_s: float) -> WindowTable:
     """Openings of any table (``any_of``)."""
-    return WindowTable.from_intervals(name, np.concatenate([t.intervals for t in tables]), horizon_s)
+    return WindowTable.from_intervals(name, union_intervals(tables), horizon_s)

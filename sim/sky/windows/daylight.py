@@ -1,0 +1,78 @@
+"""``type: lunar_daylight``: the Sun's centre between elevation bounds at a lunar site."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import ClassVar, Literal, Self
+
+import numpy as np
+from pydantic import Field
+
+from sim.sky.windows.base import CheckContext, Problem, Site, WindowContext, WindowType
+
+
+class DaylightWindow(WindowType):
+    """Lunar daylight at a site: the Sun's centre between elevation bounds (degrees)."""
+
+    type: Literal["lunar_daylight"]
+    min_sun_elevation_deg: float = Field(default=0.0, ge=-90, le=90)
+    max_sun_elevation_deg: float | None = Field(default=None, ge=-90, le=90)
+    part: Literal["any", "morning", "afternoon"] = Field(
+        default="any", description="morning = Sun rising (sunrise to local noon); afternoon = setting"
+    )
+    site: Site | None = Field(default=None, description="defaults to the scenario's site")
+    note: str | None = None
+
+    docs: ClassVar[str] = """\
+### `type: lunar_daylight`
+
+The Sun's elevation at a lunar site, from the offline JPL DE421 ephemeris and the IAU 2009 Moon
+orientation model. Elevation is that of the Sun's centre above the local horizon of a spherical
+Moon: **terrain and horizon masks are not modelled**, which matters near the poles (Chang'e 7
+and 8), where the Sun stays within a few degrees of the horizon.
+
+| field | meaning |
+|---|---|
+| `min_sun_elevation_deg` | open while the Sun is at least this high, degrees (default 0: from sunrise to sunset) |
+| `max_sun_elevation_deg` | and at most this high, degrees (optional; must be >= the minimum) |
+| `part` | `any` (default), `morning` (the Sun rising: sunrise to local noon, as the Chang'e landers chose their landing times) or `afternoon` (the Sun setting) |
+| `site` | a [site](#site) for this window; the scenario's `site` when absent |
+
+```yaml
+daylight: {type: lunar_daylight}
+landing_light: {type: lunar_daylight, min_sun_elevation_deg: 5, max_sun_elevation_deg: 45, part: morning}
+pole_sun:
+  type: lunar_daylight
+  min_sun_elevation_deg: 0.5
+  site: {name: Shackleton ridge, lat_deg: -88.8, lon_deg: 123.4}
+```
+"""  # noqa: E501 - markdown table rows are long
+
+    def check(self, ctx: CheckContext) -> list[Problem]:
+        """A site (its own or the scenario's) and ordered elevation bounds."""
+        problems: list[Problem] = []
+        if self.site is None and ctx.site is None:
+            problems.append(((), "a lunar_daylight window needs a site: add 'site:' to it or to the scenario"))
+        if self.max_sun_elevation_deg is not None and self.max_sun_elevation_deg < self.min_sun_elevation_deg:
+            problems.append((("max_sun_elevation_deg",), "must be >= min_sun_elevation_deg"))
+        return problems
+
+    def openings(self, ctx: WindowContext) -> np.ndarray:
+        """The ephemeris's daylight scan at the site (``Ephemeris.daylight_intervals``)."""
+        site = self.site or ctx.site
+        assert site is not None  # check() reported it when the scenario was loaded
+        return ctx.ephemeris().daylight_intervals(
+            site.lat_deg,
+            site.lon_deg,
+            ctx.epoch,
+            0.0,
+            ctx.horizon_s,
+            min_elevation_deg=self.min_sun_elevation_deg,
+            max_elevation_deg=self.max_sun_elevation_deg,
+            part=self.part,
+        )
+
+    def standalone(self, epoch: datetime, site: Site | None, rename: Callable[[str], str]) -> Self:
+        """The scenario's site becomes the window's own."""
+        return self if self.site is not None else self.model_copy(update={"site": site})
