@@ -279,6 +279,18 @@ class Ephemeris:
         d_tdb_days = (t.whole - _J2000_TDB_JD) + t.tdb_fraction
         return _icrf_to_moon_fixed(np.atleast_2d(pos_icrf_km.T), np.atleast_1d(d_tdb_days))
 
+    def times(self, epoch: datetime, t_s: ArrayLike) -> Time:
+        """Skyfield ``Time`` array for ``epoch + t_s`` (1-D; UTC seconds, leap seconds honoured)."""
+        return self._times(epoch, np.atleast_1d(np.asarray(t_s, dtype=np.float64)))
+
+    def body(self, name: str) -> Any:
+        """A body of the kernel (``"earth"``, ``"moon"``, ``"sun"``) as a skyfield vector function."""
+        return self._kernel[name]
+
+    def moon_fixed_km(self, target: Literal["sun", "earth"], epoch: datetime, t_s: ArrayLike) -> FloatArray:
+        """Apparent position of ``target`` from the Moon's centre in the Moon body-fixed frame, ``(n, 3)`` km."""
+        return self._moon_fixed_km(target, epoch, np.atleast_1d(np.asarray(t_s, dtype=np.float64)))
+
     def sub_point_deg(
         self, body: Literal["sun", "earth"], epoch: datetime, t_s: ArrayLike
     ) -> tuple[FloatArray, FloatArray]:
