@@ -61,7 +61,7 @@ def test_run_table_and_csv(mini: Path, tmp_path: Path, capsys: pytest.CaptureFix
     out_csv = tmp_path / "rows.csv"
     assert main(["run", str(mini), "--csv", str(out_csv)]) == 0
     table = capsys.readouterr().out
-    assert "2020-11-28 13:07" in table and "T+4d18h37m" in table and "transfer" in table
+    assert "UTC 2020" in table and "11-28 13:07" in table and "T+4d18h37m" in table and "transfer" in table
     rows = list(csv.DictReader(out_csv.read_text().splitlines()))
     assert [r["id"] for r in rows] == ["launch", "transfer", "landing"]
     assert rows[2]["start"] == "2020-11-28T15:07:12Z" and float(rows[2]["duration_h"]) == 0.25

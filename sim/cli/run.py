@@ -14,6 +14,7 @@ HELP = "run a scenario once (nominal durations) and print the phase table"
 EPILOG = """\
 examples:
   lunarsim run scenarios/change5.yaml
+  lunarsim run change5 --order file             (rows in the file's order, not by start time)
   lunarsim run scenarios/change5.yaml --json > change5.json
   lunarsim run change5 --csv change5.csv        (bundled scenario by id; --csv - for stdout)
   lunarsim run scenarios/ilrs.yaml              (a program: each mission's table)
@@ -34,6 +35,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_set_arg(p)
     p.add_argument("--json", action="store_true", help="print the run as one JSON object instead of a table")
     p.add_argument("--csv", metavar="PATH", help="also write one row per phase as CSV ('-' for stdout)")
+    p.add_argument(
+        "--order",
+        choices=("time", "file"),
+        default="time",
+        help="table rows by start time (default) or in the scenario file's order",
+    )
     p.set_defaults(func=run)
 
 
@@ -53,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.csv != "-":
         from sim.report.tables import timeline_table
 
-        timeline_table(timeline)
+        timeline_table(timeline, order=args.order)
     return 0
 
 
@@ -71,5 +78,5 @@ def _run_program(args: argparse.Namespace, program: Program) -> int:
         from sim.report.tables import timeline_table
 
         for t in timelines:
-            timeline_table(t)
+            timeline_table(t, order=args.order)
     return 0

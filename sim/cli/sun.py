@@ -12,8 +12,7 @@ from sim.cli.common import print_json
 from sim.errors import InputError, RunError
 
 if TYPE_CHECKING:
-    from rich.table import Table
-
+    from sim.report.fit import Column
     from sim.sky.ephemeris import Ephemeris
 
 HELP = "sun elevation, sunrise and sunset at a lunar site; its days and nights over a span"
@@ -253,63 +252,66 @@ def _short(iso: str | None, missing: str) -> str:
 
 def _times_table(report: dict[str, Any], rising: list[bool], name: str | None, elevation_deg: float) -> None:
     """Time, elevation, rising/setting, previous sunrise, next sunset."""
-    from rich.table import Table
+    from sim.report.fit import Column
 
     site = report["site"]
-    table = Table()
-    table.add_column("time (UTC)", no_wrap=True)
-    table.add_column("elevation", justify="right", no_wrap=True)
-    table.add_column("Sun", no_wrap=True)
-    table.add_column("previous sunrise (UTC)", no_wrap=True)
-    table.add_column("next sunset (UTC)", no_wrap=True)
+    columns = [
+        Column("elevation"),
+        Column("Sun", "left"),
+        Column("previous sunrise\n(UTC)"),
+        Column("next sunset\n(UTC)"),
+    ]
+    rows = []
     for row, up in zip(report["times"], rising, strict=True):
         elev = row["sun_elevation_deg"]
         day = elev >= elevation_deg
         trend = "↑ rising" if up else "↓ setting"
-        table.add_row(
-            _short(row["at"], "-"),
-            f"{elev:.3f}°",
-            f"[yellow]{trend}[/]" if day else f"[blue]{trend} (night)[/]",
-            _short(row["previous_sunrise"], "none within 45 d"),
-            _short(row["next_sunset"], "none within 45 d"),
+        rows.append(
+            [
+                _short(row["at"], "-"),
+                f"{elev:.3f}°",
+                f"[yellow]{trend}[/]" if day else f"[blue]{trend} (night)[/]",
+                _short(row["previous_sunrise"], "none within 45 d"),
+                _short(row["next_sunset"], "none within 45 d"),
+            ]
         )
-    _print(f"Sun at {_site_title(site['lat_deg'], site['lon_deg'], name)}", table, _caption(elevation_deg))
+    title = f"Sun at {_site_title(site['lat_deg'], site['lon_deg'], name)}"
+    _print(title, Column("time (UTC)", "left", shrink=False), columns, rows, _caption(elevation_deg))
 
 
 def _periods_table(doc: dict[str, Any], name: str | None, elevation_deg: float) -> None:
     """One row per lunar day or night in the span."""
-    from rich.table import Table
-
+    from sim.report.fit import Column
     from sim.timebase import format_duration
 
     site = doc["site"]
-    table = Table()
-    table.add_column("", no_wrap=True)
-    table.add_column("start (UTC)", no_wrap=True)
-    table.add_column("end (UTC)", no_wrap=True)
-    table.add_column("duration", justify="right", no_wrap=True)
+    columns = [Column("start (UTC)", "left"), Column("end (UTC)", "left"), Column("duration")]
+    rows = []
     for period in doc["periods"]:
         clipped = period["start"] is None or period["end"] is None
         duration = format_duration(period["duration_h"] * 3600.0)
         style = "yellow" if period["kind"] == "day" else "blue"
-        table.add_row(
-            f"[{style}]{period['kind']}[/]",
-            _short(period["start"], "before span"),
-            _short(period["end"], "after span"),
-            f"≥ {duration}" if clipped else duration,
+        rows.append(
+            [
+                f"[{style}]{period['kind']}[/]",
+                _short(period["start"], "before span"),
+                _short(period["end"], "after span"),
+                f"≥ {duration}" if clipped else duration,
+            ]
         )
     title = (
         f"Days and nights at {_site_title(site['lat_deg'], site['lon_deg'], name)}, "
         f"{_short(doc['from'], '')} to {_short(doc['to'], '')} UTC"
     )
-    _print(title, table, _caption(elevation_deg) + "; ≥: the period runs past the span")
+    caption = _caption(elevation_deg) + "; ≥: the period runs past the span"
+    _print(title, Column("", "left", shrink=False), columns, rows, caption)
 
 
-def _print(title: str, table: Table, caption: str) -> None:
-    """Title line, table, caption line (not squeezed to the table's width)."""
+def _print(title: str, name: Column, columns: list[Column], rows: list[list[str]], caption: str) -> None:
+    """Title line, table (fitted to the terminal: split in parts if it must be), caption line."""
+    from sim.report.fit import fit_tables
     from sim.report.tables import wide_console
 
     console = wide_console()
-    console.print(title, style="bold", highlight=False)
-    console.print(table)
-    console.print(caption, style="dim", highlight=False)
+    for part in fit_tables(console, title, name, columns, rows, caption):
+        console.print(part, highlight=False)

@@ -161,40 +161,25 @@ def _minute(iso: str | None) -> str:
 
 
 def _table(data: dict[str, Any]) -> None:
-    """The study as a terminal table: one row per variant."""
-    from rich.console import Console
-    from rich.table import Table
+    """The study as a terminal table: one row per variant (fitted to the terminal, see sim.report.fit)."""
+    from sim.report.fit import Column, fit_tables
+    from sim.report.tables import wide_console
 
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=220)
+    console = wide_console()
     keys = [a["key"] for a in data["vary"]]
     milestone = data.get("milestone")
     deadline = data.get("deadline")
     errors = any(r["error"] for r in data["variants"])
-    table = Table(
-        title=f"{data['name']} ({data['scenario']}): {len(data['variants'])} variants",
-        caption=(
-            f"{data['replications']:,} replications per variant, seed {data['seed']} for every variant "
-            "(common random numbers); times UTC; hours after each variant's epoch"
-        ),
-        title_justify="left",
-        caption_justify="left",
-    )
-    for key in keys:
-        table.add_column(key, no_wrap=True)
-    table.add_column("success", justify="right")
-    table.add_column("end P50", no_wrap=True)
-    table.add_column("end P80", no_wrap=True)
-    table.add_column("P50 h", justify="right")
-    table.add_column("P80 h", justify="right")
+    columns = [Column(k, "left") for k in keys[1:]]
+    columns += [Column("success"), Column("end P50", "left"), Column("end P80", "left")]
+    columns += [Column("P50 h"), Column("P80 h")]
     if milestone:
-        table.add_column(f"{milestone} P50", no_wrap=True)
-        table.add_column(f"{milestone} P80", no_wrap=True)
+        columns += [Column(f"{milestone}\nP50", "left"), Column(f"{milestone}\nP80", "left")]
     if deadline:
-        table.add_column(f"by {_minute(deadline)}", justify="right")
+        columns.append(Column(f"by\n{_minute(deadline)}"))
     if errors:
-        table.add_column("error", overflow="fold")
+        columns.append(Column("error", "left"))
+    rows = []
     for r in data["variants"]:
         row = [r["values"][k] for k in keys]
         ok = r["error"] is None
@@ -209,5 +194,11 @@ def _table(data: dict[str, Any]) -> None:
             row.append(f"{r['deadline']['probability']:.1%}" if r.get("deadline") else "-")
         if errors:
             row.append(r["error"] or "")
-        table.add_row(*row)
-    console.print(table)
+        rows.append(row)
+    title = f"{data['name']} ({data['scenario']}): {len(data['variants'])} variants"
+    caption = (
+        f"{data['replications']:,} replications per variant, seed {data['seed']} for every variant "
+        "(common random numbers); times UTC; hours after each variant's epoch"
+    )
+    for part in fit_tables(console, title, Column(keys[0], "left", shrink=False), columns, rows, caption):
+        console.print(part)

@@ -7,14 +7,14 @@ first, and the same as a percentage of the first.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from sim.report.fit import SECTION, Column, fit_tables
 from sim.report.tables import wide_console
 from sim.results.comparison import Comparison, PhaseComparison, Wait, percent_delta
 
 if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.table import Table
+    from rich.console import Console, Group
 
 NONE = "-"
 UNCERTAINTY_SHOWN_H = 0.5  # show "±x" on a flown value when its precision window is at least this wide
@@ -103,80 +103,90 @@ def _why(w: Wait) -> str:
     return (w.cause or "") + (f" {w.window}" if w.window else "")
 
 
-def phase_table(comparison: Comparison, mission: str) -> Table:
-    """Per-phase table of one mission, with the mission summary as its last row.
+def phase_table(comparison: Comparison, mission: str, console: Console | None = None) -> Group:
+    """Per-phase table of one mission, with the mission summary as its last row, fitted to ``console``
+    (split in parts at 80 columns; see ``sim.report.fit``).
 
     A phase that released a phase after a wait gets two sub-rows: ``↳`` the wait (simulated,
     and the flown gap when known) and ``=`` its elapsed time (run + wait), where its plan is
     compared (see ``sim.results.comparison``).
     """
-    from rich.table import Table
-
     s = comparison.summary(mission)
-    rows = comparison.mission_phases(mission)
-    has_waits = any(p.simulated_wait_h or p.simulated_wait_before_h for p in rows)
-    table = Table(
-        title=f"{s.name} ({mission}): planned vs flown vs simulated (nominal)",
-        caption=_mass_caption(comparison, mission) + CAPTION + ("\n" + WAIT_CAPTION if has_waits else ""),
-        title_justify="left",
-        caption_justify="left",
-    )
-    table.add_column("phase", min_width=14)
-    table.add_column("kind", no_wrap=True)
-    table.add_column("planned", justify="right", no_wrap=True)
-    table.add_column("flown", justify="right", no_wrap=True)
-    table.add_column("simulated", justify="right", no_wrap=True)
-    table.add_column("flown - planned", justify="right", no_wrap=True)
-    table.add_column("sim - planned", justify="right", no_wrap=True)
-    table.add_column("sim - flown", justify="right", no_wrap=True)
-    for p in rows:
+    phases = comparison.mission_phases(mission)
+    has_waits = any(p.simulated_wait_h or p.simulated_wait_before_h for p in phases)
+    columns = [
+        Column("planned"),
+        Column("flown"),
+        Column("simulated"),
+        Column("flown -\nplanned"),
+        Column("sim -\nplanned"),
+        Column("sim -\nflown"),
+        Column("kind", "left", optional=True),
+    ]
+    rows: list[list[str]] = []
+    for p in phases:
         released = bool(p.simulated_wait_h)
-        table.add_row(
-            p.name + _waited_note(comparison, p),
-            p.kind,
-            "" if released and p.planned_h is not None else _planned_cell(p),
-            _actual_cell(p),
-            fmt_h(p.simulated_h),
-            "" if released else fmt_delta(p.planned_h, p.actual_h),
-            "" if released else fmt_delta(p.planned_h, p.simulated_h),
-            fmt_delta(p.actual_h, p.simulated_h),
+        rows.append(
+            [
+                p.name + _waited_note(comparison, p),
+                "" if released and p.planned_h is not None else _planned_cell(p),
+                _actual_cell(p),
+                fmt_h(p.simulated_h),
+                "" if released else fmt_delta(p.planned_h, p.actual_h),
+                "" if released else fmt_delta(p.planned_h, p.simulated_h),
+                fmt_delta(p.actual_h, p.simulated_h),
+                p.kind,
+            ]
         )
         if not released:
             continue
         target = ", ".join(p.wait_for)
         why = ", ".join(_why(w) for w in s.waits if w.phase in p.wait_for) or (p.wait_cause or "")
-        table.add_row(
-            f"[dim]  ↳ then waits to start {target}: {why}[/dim]",
-            "",
-            "",
-            f"[dim]{fmt_h(p.actual_wait_h)}[/dim]",
-            f"[dim]+{fmt_h(p.simulated_wait_h)}[/dim]",
-            "",
-            "",
-            "",
+        rows.append(
+            [
+                f"[dim]  ↳ then waits to start {target}: {why}[/dim]",
+                "",
+                f"[dim]{fmt_h(p.actual_wait_h)}[/dim]",
+                f"[dim]+{fmt_h(p.simulated_wait_h)}[/dim]",
+                "",
+                "",
+                "",
+                "",
+            ]
         )
-        table.add_row(
-            f"  = elapsed until {target} starts",
-            p.kind,
-            _planned_cell(p),
-            _elapsed_cell(p),
-            fmt_h(p.simulated_elapsed_h),
-            fmt_delta(p.planned_h, p.actual_elapsed_h),
-            fmt_delta(p.planned_h, p.simulated_elapsed_h),
-            fmt_delta(p.actual_elapsed_h, p.simulated_elapsed_h),
+        rows.append(
+            [
+                f"  = elapsed until {target} starts",
+                _planned_cell(p),
+                _elapsed_cell(p),
+                fmt_h(p.simulated_elapsed_h),
+                fmt_delta(p.planned_h, p.actual_elapsed_h),
+                fmt_delta(p.planned_h, p.simulated_elapsed_h),
+                fmt_delta(p.actual_elapsed_h, p.simulated_elapsed_h),
+                p.kind,
+            ]
         )
-    table.add_section()
-    table.add_row(
-        "[bold]Mission: launch epoch to end[/bold]",
-        "",
-        fmt_h(s.planned_h),
-        fmt_h(s.actual_h),
-        fmt_h(s.simulated_h),
-        fmt_delta(s.planned_h, s.actual_h),
-        fmt_delta(s.planned_h, s.simulated_h),
-        fmt_delta(s.actual_h, s.simulated_h),
+    rows.append(SECTION)
+    rows.append(
+        [
+            "[bold]Mission: launch epoch to end[/bold]",
+            fmt_h(s.planned_h),
+            fmt_h(s.actual_h),
+            fmt_h(s.simulated_h),
+            fmt_delta(s.planned_h, s.actual_h),
+            fmt_delta(s.planned_h, s.simulated_h),
+            fmt_delta(s.actual_h, s.simulated_h),
+            "",
+        ]
     )
-    return table
+    return _group(
+        console,
+        f"{s.name} ({mission}): planned vs flown vs simulated (nominal)",
+        Column("phase", "left"),
+        columns,
+        rows,
+        _mass_caption(comparison, mission) + CAPTION + ("\n" + WAIT_CAPTION if has_waits else ""),
+    )
 
 
 def _mass_caption(comparison: Comparison, mission: str) -> str:
@@ -195,27 +205,12 @@ def _g(value: float | None) -> str:
     return NONE if value is None else f"{value:g} g"
 
 
-def kind_table(comparison: Comparison) -> Table:
-    """Hours per phase kind per mission: simulated (nominal) and flown."""
-    from rich.table import Table
-
-    table = Table(
-        title="Hours per phase kind: " + " vs ".join(comparison.names[m] for m in comparison.missions),
-        caption=(
-            "sums over the phases of each kind (parallel lanes add up) of their elapsed time: the run "
-            "plus the wait that followed it, since a wait in front of a phase (for a window or a "
-            "resource) counts to the phase that released it (its latest predecessor); (… wait): the "
-            "part of the simulated hours spent waiting. flown: the same intervals from the published "
-            "times, only where every phase of the kind has one; - where unknown or the mission has no "
-            "such phase."
-        ),
-        title_justify="left",
-        caption_justify="left",
-    )
-    table.add_column("kind", no_wrap=True)
+def kind_table(comparison: Comparison, console: Console | None = None) -> Group:
+    """Hours per phase kind per mission: simulated (nominal) and flown, fitted to ``console``."""
+    columns = []
     for m in comparison.missions:
-        table.add_column(f"{m}\nsimulated", justify="right", no_wrap=True)
-        table.add_column(f"{m}\nflown", justify="right", no_wrap=True)
+        columns += [Column(f"{m}\nsimulated"), Column(f"{m}\nflown")]
+    rows = []
     for k in comparison.by_kind:
         cells = [k.kind]
         for m in comparison.missions:
@@ -224,26 +219,36 @@ def kind_table(comparison: Comparison) -> Table:
             if wait:
                 sim += f" [dim]({wait:.2f} wait)[/dim]"
             cells += [sim, fmt_h(k.actual[m])]
-        table.add_row(*cells)
-    return table
+        rows.append(cells)
+    return _group(
+        console,
+        "Hours per phase kind: " + " vs ".join(comparison.names[m] for m in comparison.missions),
+        Column("kind", "left"),
+        columns,
+        rows,
+        "sums over the phases of each kind (parallel lanes add up) of their elapsed time: the run "
+        "plus the wait that followed it, since a wait in front of a phase (for a window or a "
+        "resource) counts to the phase that released it (its latest predecessor); (… wait): the "
+        "part of the simulated hours spent waiting. flown: the same intervals from the published "
+        "times, only where every phase of the kind has one; - where unknown or the mission has no "
+        "such phase.",
+    )
 
 
-def summary_table(comparison: Comparison) -> Table:
-    """One row per mission: duration planned / flown / simulated and sample mass."""
-    from rich.table import Table
-
-    table = Table(title="Missions", caption=CAPTION.split(";")[0] + ".", title_justify="left", caption_justify="left")
-    table.add_column("mission", no_wrap=True)
-    table.add_column("planned", justify="right", no_wrap=True)
-    table.add_column("flown", justify="right", no_wrap=True)
-    table.add_column("simulated", justify="right", no_wrap=True)
-    table.add_column("flown - planned", justify="right", no_wrap=True)
-    table.add_column("sim - flown", justify="right", no_wrap=True)
-    table.add_column("sample planned", justify="right", no_wrap=True)
-    table.add_column("sample returned", justify="right", no_wrap=True)
-    table.add_column("waits (simulated)", no_wrap=False)
-    for s in comparison.summaries:
-        table.add_row(
+def summary_table(comparison: Comparison, console: Console | None = None) -> Group:
+    """One row per mission: duration planned / flown / simulated, sample mass and waits."""
+    columns = [
+        Column("planned"),
+        Column("flown"),
+        Column("simulated"),
+        Column("flown -\nplanned"),
+        Column("sim -\nflown"),
+        Column("sample\nplanned"),
+        Column("sample\nreturned"),
+        Column("waits (simulated)", "left"),
+    ]
+    rows = [
+        [
             f"{s.name} ({s.mission})",
             fmt_h(s.planned_h),
             fmt_h(s.actual_h),
@@ -253,8 +258,10 @@ def summary_table(comparison: Comparison) -> Table:
             _g(s.planned_sample_mass_g),
             _g(s.actual_sample_mass_g),
             waits_text(s.waits),
-        )
-    return table
+        ]
+        for s in comparison.summaries
+    ]
+    return _group(console, "Missions", Column("mission", "left"), columns, rows, CAPTION.split(";")[0] + ".")
 
 
 def waits_text(waits: Sequence[Wait]) -> str:
@@ -268,11 +275,19 @@ def waits_text(waits: Sequence[Wait]) -> str:
     return "\n".join(f"{w.phase} {w.hours:.2f} ({_why(w)})" for w in waits)
 
 
+def _group(console: Console | None, *args: Any) -> Group:
+    """``fit_tables`` for ``console`` (default: ``wide_console()``) as one printable group."""
+    from rich.console import Group
+
+    return Group(*fit_tables(wide_console(console), *args))
+
+
 def print_comparison(comparison: Comparison, console: Console | None = None) -> None:
     """One mission: its phase table. Several: by-kind table, mission table, then phase tables."""
     console = wide_console(console)
+    tables = []
     if len(comparison.missions) > 1:
-        console.print(kind_table(comparison))
-        console.print(summary_table(comparison))
-    for m in comparison.missions:
-        console.print(phase_table(comparison, m))
+        tables += [kind_table(comparison, console), summary_table(comparison, console)]
+    tables += [phase_table(comparison, m, console) for m in comparison.missions]
+    for table in tables:
+        console.print(table)

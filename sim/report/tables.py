@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sim.results.records import Timeline
+from sim.report.fit import Column, fit_tables
+from sim.results.records import PhaseRecord, Timeline
 from sim.timebase import HOUR_S, format_duration, format_met, format_utc
 
 if TYPE_CHECKING:
@@ -12,62 +14,76 @@ if TYPE_CHECKING:
 
 
 def wide_console(console: Console | None = None) -> Console:
-    """``console`` if given, else a new rich console: 200 columns wide when piped or redirected.
+    """``console`` if given, else a new rich console: the terminal's width, or when piped or redirected
+    ``$COLUMNS`` if set, else 200 columns.
 
     A wide console does not squeeze the tables' columns into a pipe's default 80 columns.
     """
+    import os
+
     from rich.console import Console
 
     if console is not None:
         return console
     console = Console()
-    return console if console.is_terminal else Console(width=200)
+    if console.is_terminal:
+        return console
+    columns = os.environ.get("COLUMNS", "")
+    return Console(width=int(columns) if columns.isdigit() and int(columns) > 0 else 200)
 
 
-def timeline_table(timeline: Timeline, console: Console | None = None) -> None:
-    """Print the phase table of one run: phase, element, kind, start/end UTC, duration, MET."""
-    from rich.table import Table
+def timeline_table(timeline: Timeline, console: Console | None = None, order: str = "time") -> None:
+    """Print the phase table of one run: phase, start/end UTC, duration, wait, MET, kind, element.
 
+    ``order`` is ``time`` (by start, then end: the order things happen) or ``file`` (the scenario's
+    order). The table fits the console (see ``sim.report.fit``): at 80 columns the kind and element
+    columns give way first, and the phase name is shortened with an ellipsis only if it must be.
+    """
     console = wide_console(console)
-    epoch = format_utc(timeline.epoch).replace("T", " ").replace("Z", " UTC")
-    table = Table(
-        title=f"{timeline.name} ({timeline.scenario_id}), T0 {epoch}",
-        caption=(
-            f"outcome {timeline.outcome}; ends {format_utc(timeline.utc(timeline.end_s))}, "
-            f"{format_met(timeline.end_s)} ({timeline.duration_s / HOUR_S:.1f} h)"
-        ),
-        title_justify="left",
-        caption_justify="left",
-    )
-    table.add_column("phase", min_width=12)
-    table.add_column("element", no_wrap=True)
-    table.add_column("kind", no_wrap=True)
-    table.add_column("start (UTC)", no_wrap=True)
-    table.add_column("end (UTC)", no_wrap=True)
-    table.add_column("duration", justify="right", no_wrap=True)
-    table.add_column("MET start", justify="right", no_wrap=True)
-    waits = any(p.wait_s > 0 for p in timeline.phases)
+    phases = ordered(timeline.phases, order)
+    years = {timeline.utc(t).year for p in phases for t in (p.start_s, p.end_s)}
+    year = f"UTC {years.pop()}" if len(years) == 1 else "UTC"  # one year: in the header, not on every row
+    stamp = _utc_short if year != "UTC" else _utc
+    waits = any(p.wait_s > 0 for p in phases)
+    columns = [Column(f"start\n{year}"), Column(f"end\n{year}"), Column("duration")]
     if waits:
-        table.add_column("wait", justify="right")
-    for p in timeline.phases:
-        row = [
-            p.name,
-            p.element,
-            p.kind,
-            _utc(timeline, p.start_s),
-            _utc(timeline, p.end_s),
-            format_duration(p.duration_s),
-            format_met(p.start_s),
-        ]
+        columns.append(Column("wait"))
+    columns += [Column("MET\nstart", optional=True), Column("kind", "left", True), Column("element", "left", True)]
+    rows = []
+    for p in phases:
+        row = [p.name, stamp(timeline, p.start_s), stamp(timeline, p.end_s), format_duration(p.duration_s)]
         if waits:
             row.append(f"{format_duration(p.wait_s)} {p.wait_cause or ''}".strip() if p.wait_s > 0 else "")
-        table.add_row(*row)
-    console.print(table)
+        row += [format_met(p.start_s), p.kind, p.element]
+        rows.append(row)
+    epoch = format_utc(timeline.epoch).replace("T", " ").replace("Z", " UTC")
+    caption = (
+        f"outcome {timeline.outcome}; ends {format_utc(timeline.utc(timeline.end_s))}, "
+        f"{format_met(timeline.end_s)} ({timeline.duration_s / HOUR_S:.1f} h); rows in {order} order"
+    )
+    title = f"{timeline.name} ({timeline.scenario_id}), T0 {epoch}"
+    for table in fit_tables(console, title, Column("phase", "left"), columns, rows, caption):
+        console.print(table)
+
+
+ORDERS = ("time", "file")
+
+
+def ordered(phases: Sequence[PhaseRecord], order: str) -> list[PhaseRecord]:
+    """``phases`` in ``time`` order (start, then end; ties keep the file order) or in ``file`` order."""
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
+    return sorted(phases, key=lambda p: (p.start_s, p.end_s)) if order == "time" else list(phases)
 
 
 def _utc(timeline: Timeline, t_s: float) -> str:
     """``2020-11-23 20:30`` (the column header says UTC)."""
     return format_utc(timeline.utc(t_s), seconds=False).replace("T", " ").rstrip("Z")
+
+
+def _utc_short(timeline: Timeline, t_s: float) -> str:
+    """``11-23 20:30`` (the column header says UTC and the year)."""
+    return _utc(timeline, t_s)[5:]
 
 
 def mc_tables(summary: dict[str, Any], names: dict[str, str], console: Console | None = None) -> None:
@@ -96,34 +112,36 @@ def mc_tables(summary: dict[str, Any], names: dict[str, str], console: Console |
         dl = summary["deadline"]
         head.add_row("deadline", f"{dl['at']}: P(on time) = {dl['probability']:.2%}")
     console.print(head)
-    table = Table(title="per phase (hours)", title_justify="left")
-    for col in (
-        "phase",
-        "P10",
-        "P50",
-        "P90",
-        "end P50",
-        "critical",
-        "sensitivity",
-        "wait",
-        "slip",
-        "actual",
-        "actual pct",
-    ):
-        table.add_column(col, justify="left" if col == "phase" else "right", no_wrap=col != "phase")
+    columns = [
+        Column("P10\nhours"),
+        Column("P50\nhours"),
+        Column("P90\nhours"),
+        Column("end P50\nhours"),
+        Column("criti-\ncal"),
+        Column("sensi-\ntivity"),
+        Column("wait\nhours"),
+        Column("slip\nhours"),
+        Column("flown\nhours"),
+        Column("flown\npct"),
+    ]
+    rows = []
     for row in summary["phases"]:
         dur = row["duration_h"] or {}
-        table.add_row(
-            names.get(row["id"], row["id"]),
-            f"{dur.get('p10', float('nan')):.2f}",
-            f"{dur.get('p50', float('nan')):.2f}",
-            f"{dur.get('p90', float('nan')):.2f}",
-            f"{(row['end_h'] or {}).get('p50', float('nan')):.1f}",
-            f"{row['criticality']:.0%}",
-            f"{row['sensitivity']:+.2f}",
-            f"{row['wait_h']['mean']:.2f}",
-            f"{row['slip_h']['total']:+.2f}",
-            f"{row['actual_h']:.2f}" if "actual_h" in row else "",
-            f"{row['actual_percentile']:.0f}%" if "actual_percentile" in row else "",
+        rows.append(
+            [
+                names.get(row["id"], row["id"]),
+                f"{dur.get('p10', float('nan')):.2f}",
+                f"{dur.get('p50', float('nan')):.2f}",
+                f"{dur.get('p90', float('nan')):.2f}",
+                f"{(row['end_h'] or {}).get('p50', float('nan')):.1f}",
+                f"{row['criticality']:.0%}",
+                f"{row['sensitivity']:+.2f}",
+                f"{row['wait_h']['mean']:.2f}",
+                f"{row['slip_h']['total']:+.2f}",
+                f"{row['actual_h']:.2f}" if "actual_h" in row else "",
+                f"{row['actual_percentile']:.0f}%" if "actual_percentile" in row else "",
+            ]
         )
-    console.print(table)
+    caption = "duration percentiles; end P50 since T0; wait and slip: mean hours; flown: actual and its percentile"
+    for table in fit_tables(console, "per phase", Column("phase", "left"), columns, rows, caption):
+        console.print(table)
