@@ -716,7 +716,7 @@ def test_cli_out_writes_png(tmp_path: Path, names: tuple[str, ...], capsys: pyte
     out = tmp_path / "chart.png"
     assert main(["compare", *names, "--out", str(out)]) == 0
     assert out.read_bytes().startswith(b"\x89PNG")
-    assert f"wrote {out}" in capsys.readouterr().out
+    assert f"lunarsim: wrote {out}\n" == capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chart.png"]
 
 

@@ -72,8 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"lunar-timeline {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    from sim.cli.common import add_verbosity_args
+
     for module_name in command_modules().values():
         import_module(module_name).register(sub)
+    for command in sub.choices.values():  # -q/--quiet and -v/--verbose on every command
+        add_verbosity_args(command)
     return parser
 
 
@@ -84,8 +88,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_INPUT
+    from sim.cli.common import detail, set_verbosity
+
+    set_verbosity(args)
     try:
         code: int = args.func(args)
+        detail(f"{args.command}: done, exit {code}")
     except InputError as exc:
         for line in exc.problems:
             print(line, file=sys.stderr)

@@ -59,6 +59,7 @@ def load_file(arg: str, sets: Sequence[str] = ()) -> Scenario | Program:
     from sim.scenario.program import is_program_data, load_program
 
     path = resolve(arg)
+    detail(f"reading {path}")
     doc = parse_document(path)
     if is_program_data(doc.data):
         return load_program(path, sets, doc=doc)
@@ -106,14 +107,50 @@ def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
 
 
+#: How much the commands say on stderr besides errors: 0 with -q/--quiet (nothing), 1 by default
+#: (each written file), 2 with -v/--verbose (also what is read and when each step ended).
+VERBOSITY = 1
+_STARTED = time.monotonic()
+
+
+def add_verbosity_args(parser: argparse.ArgumentParser) -> None:
+    """The -q/--quiet and -v/--verbose options every command has."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "-q", "--quiet", action="store_true", help="nothing on stderr but errors (no 'wrote' lines, no progress bar)"
+    )
+    group.add_argument("-v", "--verbose", action="store_true", help="also say what is read and when each step ends")
+
+
+def set_verbosity(args: argparse.Namespace) -> None:
+    """Take -q/-v from parsed arguments (called once by ``main``)."""
+    global VERBOSITY, _STARTED
+    VERBOSITY = 0 if getattr(args, "quiet", False) else 2 if getattr(args, "verbose", False) else 1
+    _STARTED = time.monotonic()
+
+
+def announce(path: str | Path) -> None:
+    """Say on stderr that a file was written: ``lunarsim: wrote PATH`` (every command, the same way;
+    silent with --quiet)."""
+    if VERBOSITY >= 1:
+        print(f"lunarsim: wrote {path}", file=sys.stderr)
+
+
+def detail(message: str) -> None:
+    """A -v/--verbose line on stderr, with the seconds since the command started."""
+    if VERBOSITY >= 2:
+        print(f"lunarsim: [{time.monotonic() - _STARTED:6.2f} s] {message}", file=sys.stderr)
+
+
 def emit_csv(path: str, rows: list[dict[str, Any]]) -> None:
-    """Write CSV rows to ``path`` atomically, or to stdout when ``path`` is ``-``."""
+    """Write CSV rows to ``path`` atomically (and announce it), or to stdout when ``path`` is ``-``."""
     from sim.outputs import csv_text, write_csv
 
     if path == "-":
         sys.stdout.write(csv_text(rows))
     else:
         write_csv(path, rows)
+        announce(path)
 
 
 def check_replications(n: int, seed: int, option: str = "-n") -> None:
@@ -132,13 +169,15 @@ def check_replications(n: int, seed: int, option: str = "-n") -> None:
 
 
 def emit_csv_rows(path: str, rows: Iterable[Sequence[Any]]) -> None:
-    """Stream CSV rows (lists, header first) to ``path`` atomically, or to stdout when ``path`` is ``-``."""
+    """Stream CSV rows (lists, header first) to ``path`` atomically (and announce it), or to stdout when
+    ``path`` is ``-``."""
     from sim.outputs import write_csv_rows
 
     if path == "-":
         csv.writer(sys.stdout, lineterminator="\n").writerows(rows)
     else:
         write_csv_rows(path, rows)
+        announce(path)
 
 
 PLOT_FORMATS = (".png", ".svg", ".pdf")
@@ -184,7 +223,7 @@ class ProgressBar:
     """
 
     def __init__(self, args: argparse.Namespace, label: str, total: int) -> None:
-        self.enabled = sys.stderr.isatty() and not args.quiet and not args.json
+        self.enabled = sys.stderr.isatty() and VERBOSITY >= 1 and not getattr(args, "json", False)
         self.label = label
         self.total = total
         self.started = time.monotonic()

@@ -6,7 +6,16 @@ import argparse
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sim.cli.common import add_dpi_arg, add_set_arg, check_dpi, check_plot_path, emit_csv, load_file, print_json
+from sim.cli.common import (
+    add_dpi_arg,
+    add_set_arg,
+    announce,
+    check_dpi,
+    check_plot_path,
+    emit_csv,
+    load_file,
+    print_json,
+)
 
 if TYPE_CHECKING:
     from sim.results.comparison import Comparison
@@ -121,8 +130,6 @@ def run(args: argparse.Namespace) -> int:
         from sim.report.compare_tables import print_comparison
 
         print_comparison(comparison)
-        if args.out:
-            print(f"wrote {args.out}")
     return 0
 
 
@@ -139,3 +146,4 @@ def _draw(
     else:
         ax = compare_missions(timelines, actuals={s.id: actual_times(s) for s in scenarios})
     save_figure(ax.figure, path, dpi=dpi)
+    announce(path)

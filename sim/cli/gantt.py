@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from sim.cli.common import add_dpi_arg, add_set_arg, check_dpi, check_plot_path, check_replications, load_file, resolve
+from sim.cli.common import (
+    add_dpi_arg,
+    add_set_arg,
+    announce,
+    check_dpi,
+    check_plot_path,
+    check_replications,
+    load_file,
+    resolve,
+)
 from sim.errors import InputError
 
 if TYPE_CHECKING:
@@ -103,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         end_spread=spread,
     )
     save_figure(ax.figure, args.out, dpi=args.dpi)
-    print(f"wrote {args.out}")
+    announce(args.out)
     return 0
 
 
@@ -129,7 +138,7 @@ def _program_chart(args: argparse.Namespace, program: Program | None) -> int:
         timelines = [simulate(m) for m in load_missions([resolve(a) for a in args.scenarios], args.set)]
     ax = program_gantt(timelines, detail=args.detail, title=title)
     save_figure(ax.figure, args.out, dpi=args.dpi)
-    print(f"wrote {args.out}")
+    announce(args.out)
     return 0
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from sim.cli.common import (
@@ -11,6 +10,7 @@ from sim.cli.common import (
     add_executor_args,
     add_scenario_arg,
     add_set_arg,
+    announce,
     check_plot_path,
     check_replications,
     emit_csv_rows,
@@ -80,7 +80,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--tornado", metavar="PATH", help="tornado chart of sensitivities")
     p.add_argument("--criticality", metavar="PATH", help="criticality index bars")
     p.add_argument("--histogram", metavar="PATH", help="histogram of the mission duration")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
 
@@ -159,4 +158,4 @@ def _draw(ens: Any, result: dict[str, Any], scenario: Any, plots: dict[str, str]
         else:
             ax = risk.histogram(ens)
         save_figure(ax.figure, path)
-        print(f"wrote {path}", file=sys.stderr)
+        announce(path)

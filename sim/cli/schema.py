@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli.common import print_json
+from sim.cli.common import announce, print_json
 
 HELP = "print the JSON Schema of scenario files (for editors and validators)"
 EPILOG = """\
@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     schema = scenario_json_schema()
     if args.out:
         write_json(args.out, schema)
+        announce(args.out)
     else:
         print_json(schema)
     return 0

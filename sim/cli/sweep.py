@@ -12,6 +12,7 @@ from sim.cli.common import (
     add_executor_args,
     add_scenario_arg,
     add_set_arg,
+    announce,
     check_plot_path,
     check_replications,
     emit_csv,
@@ -88,7 +89,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="PATH",
         help="chart (.png, .svg, .pdf): a line with the P10-P90 band for one --vary, a heatmap for two",
     )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
 
@@ -148,7 +148,7 @@ def _draw(data: dict[str, Any], path: str) -> None:
 
     ax = sweep_chart(data)
     save_figure(ax.figure, path)
-    print(f"wrote {path}", file=sys.stderr)
+    announce(path)
 
 
 def _minute(iso: str | None) -> str:
