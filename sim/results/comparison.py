@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 
 from sim.results.records import PhaseRecord, Timeline
-from sim.scenario.distributions import Distribution, Empirical, Fixed, Pert, Triangular, Uniform
 from sim.scenario.model import KINDS, Phase, Scenario
 from sim.timebase import HOUR_S, format_utc, from_utc
 
@@ -159,27 +158,6 @@ def percent_delta(a: float | None, b: float | None) -> float | None:
 
 def _r(value: float | None, ndigits: int = HOURS_DECIMALS) -> float | None:
     return None if value is None else round(value, ndigits)
-
-
-def distribution_bounds_s(dist: Distribution) -> tuple[float, float] | None:
-    """The (low, high) support of a distribution in seconds, or None when unbounded (lognormal)."""
-    lo: float | None
-    hi: float | None
-    if isinstance(dist, Fixed):
-        lo = hi = dist.value_s
-    elif isinstance(dist, Uniform | Triangular | Pert):
-        lo, hi = dist.low_s, dist.high_s
-    elif isinstance(dist, Empirical):
-        lo, hi = min(dist.values_s), max(dist.values_s)
-    else:
-        lo = hi = None
-    if dist.min_s is not None:
-        lo = dist.min_s if lo is None else max(lo, dist.min_s)
-    if dist.max_s is not None:
-        hi = dist.max_s if hi is None else min(hi, dist.max_s)
-    if lo is None or hi is None:
-        return None
-    return lo, hi
 
 
 @dataclass(frozen=True)
@@ -783,7 +761,7 @@ def compare_phases(
         planned_h = planned_lo = planned_hi = None
         if p.planned is not None:
             planned_h = p.planned.nominal_s / HOUR_S
-            bounds = distribution_bounds_s(p.planned)
+            bounds = p.planned.bounds_s()
             if bounds is not None:
                 planned_lo, planned_hi = bounds[0] / HOUR_S, bounds[1] / HOUR_S
         actual_h = actual_lo = actual_hi = None

@@ -29,17 +29,7 @@ from pydantic import (
 
 from sim.errors import InputError
 from sim.fields import Ident, SecondsDuration, StrictModel, UTCTime, did_you_mean, seconds_text
-from sim.scenario.distributions import (
-    DURATION_JSON_SCHEMA,
-    Distribution,
-    Empirical,
-    Fixed,
-    Lognormal,
-    Pert,
-    Triangular,
-    Uniform,
-    parse_distribution,
-)
+from sim.scenario.distributions import DURATION_JSON_SCHEMA, Distribution, distribution_spec, parse_distribution
 from sim.scenario.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text, short_repr
 from sim.sky.windows import CheckContext, Site, WindowSpec
 from sim.sky.windows import CombinedWindow as CombinedWindow  # re-exported: the window types, for callers
@@ -80,7 +70,7 @@ KINDS: tuple[str, ...] = get_args(Kind)  # the shared phase-kind vocabulary, in 
 Duration = Annotated[
     Distribution,
     PlainValidator(parse_distribution),
-    PlainSerializer(lambda d: _dist_spec(d)),
+    PlainSerializer(distribution_spec),
     WithJsonSchema(DURATION_JSON_SCHEMA),
 ]
 LagDuration = Annotated[
@@ -244,32 +234,6 @@ class Scenario(StrictModel):
             if p.id == phase_id:
                 return p
         raise KeyError(phase_id)
-
-
-def _dist_spec(d: Distribution) -> Any:
-    """Inverse of ``parse_distribution`` for dumping a scenario back to YAML/JSON."""
-    s = seconds_text
-
-    spec: dict[str, Any]
-    if isinstance(d, Fixed) and d.min_s is None and d.max_s is None:
-        return s(d.value_s)
-    if isinstance(d, Fixed):
-        spec = {"dist": "fixed", "value": s(d.value_s)}
-    elif isinstance(d, Uniform):
-        spec = {"dist": "uniform", "low": s(d.low_s), "high": s(d.high_s)}
-    elif isinstance(d, (Triangular, Pert)):
-        spec = {"dist": d.name, "low": s(d.low_s), "mode": s(d.mode_s), "high": s(d.high_s)}
-    elif isinstance(d, Lognormal):
-        spec = {"dist": "lognormal", "median": s(d.median_s), "sigma": d.sigma}
-    elif isinstance(d, Empirical):
-        spec = {"dist": "empirical", "values": [s(v) for v in d.values_s]}
-    else:  # pragma: no cover - every Distribution subclass is listed above
-        raise TypeError(type(d))
-    if d.min_s is not None:
-        spec["min"] = s(d.min_s)
-    if d.max_s is not None:
-        spec["max"] = s(d.max_s)
-    return spec
 
 
 # --------------------------------------------------------------------------- loading
