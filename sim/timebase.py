@@ -104,6 +104,13 @@ def parse_duration(text: str) -> float:
     return total
 
 
+def parse_signed_duration(text: str) -> float:
+    """``parse_duration`` that also accepts a leading minus (a lead: ``-30min``)."""
+    if isinstance(text, str) and text.strip().startswith("-"):
+        return -parse_duration(text.strip()[1:].strip())
+    return parse_duration(text)
+
+
 def bare_number(s: str) -> bool:
     """True if ``s`` is a plain number with no unit."""
     try:

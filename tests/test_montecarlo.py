@@ -26,7 +26,23 @@ from hypothesis import strategies as st
 from sim.engine import des as engine
 from sim.engine import vector as fastpath
 from sim.engine.des import ABORTED, NOT_RUN, RunArrays
-from sim.engine.model import ABORT, HOLD, RETRY, SKIP, FailureSpec, Model, PhaseGraph, build_model
+from sim.engine.model import (
+    ABORT,
+    FF,
+    FS,
+    HOLD,
+    NO_DATE,
+    RETRY,
+    SF,
+    SKIP,
+    SS,
+    UNTIL_END,
+    UNTIL_START,
+    FailureSpec,
+    Model,
+    PhaseGraph,
+    build_model,
+)
 from sim.engine.montecarlo import BLOCK, blocks, draw_block, draw_failures, monte_carlo
 from sim.results.records import PHASE_ROWS, Ensemble
 from sim.results.statistics import actual_percentile, summary
@@ -174,8 +190,9 @@ FAILURES = st.builds(
 
 @st.composite
 def random_models(draw: st.DrawFn) -> tuple[Model, np.ndarray, np.ndarray | None]:
-    """A random DAG (predecessors among earlier phases of a random topological order, random lags)
-    in a shuffled file order, with random windows (must_fit or not) and contingencies on some
+    """A random DAG (predecessors among earlier phases of a random topological order, random lags
+    and link types, ``until`` waits, ``not_before`` dates) in a shuffled file order, with random
+    windows (must_fit or not) and contingencies on some
     phases, a random (rows, P) duration matrix and random failure counts."""
     n = draw(st.integers(1, 10))
     place = draw(st.permutations(range(n)))  # topological position t -> file index place[t]
@@ -193,6 +210,15 @@ def random_models(draw: st.DrawFn) -> tuple[Model, np.ndarray, np.ndarray | None
     window = tuple(draw(st.integers(-1, len(tables) - 1)) for _ in range(n))
     must_fit = tuple(draw(st.booleans()) for _ in range(n))
     failure = tuple(draw(st.none() | FAILURES) for _ in range(n))
+    # link types: FS, SS, FF, SF; a phase without window or failure may end at its last
+    # predecessor's start or end (an ``until`` wait); some phases have a not_before date
+    links = []
+    for i in range(n):
+        kinds = [draw(st.sampled_from([FS, SS, FF, SF])) for _ in preds[i]]
+        if kinds and window[i] < 0 and failure[i] is None and draw(st.booleans()):
+            kinds[-1] = draw(st.sampled_from([UNTIL_END, UNTIL_START]))
+        links.append(tuple(kinds))
+    not_before = tuple(draw(st.just(NO_DATE) | TIME) for _ in range(n))
     rows = draw(st.integers(1, 4))
 
     def matrix(cell: st.SearchStrategy[float] | st.SearchStrategy[int]) -> np.ndarray:
@@ -210,6 +236,8 @@ def random_models(draw: st.DrawFn) -> tuple[Model, np.ndarray, np.ndarray | None
         must_fit=must_fit,
         window_names=tuple(t.name for t in tables),
         failure=failure,
+        links=tuple(links),
+        not_before_s=not_before,
     )
     return Model(graph=graph, windows=tables), durations, fails if draw(st.booleans()) else None
 

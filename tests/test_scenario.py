@@ -119,7 +119,7 @@ def test_unknown_key_in_dependency_mapping(minimal_text: str) -> None:
     text = minimal_text.replace("{phase: transfer, lag: 2h}", "{phase: transfer, lagg: 2h}")
     lines = problems(text)
     assert lines == [
-        "s.yaml:18: phases[2].after[0].lagg: unknown key 'lagg' (did you mean 'lag'?); allowed here: lag, phase"
+        "s.yaml:18: phases[2].after[0].lagg: unknown key 'lagg' (did you mean 'lag'?); allowed here: lag, phase, type"
     ]
 
 

@@ -35,7 +35,18 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL
 
-from sim.engine.model import ABORT, HOLD, RETRY, SKIP, Model, PhaseGraph, build_model
+from sim.engine.model import (
+    ABORT,
+    FROM_START,
+    HOLD,
+    ON_FINISH,
+    RETRY,
+    SKIP,
+    UNTIL_END,
+    Model,
+    PhaseGraph,
+    build_model,
+)
 from sim.results.records import PhaseRecord, Timeline
 from sim.scenario.model import Scenario
 from sim.sky.intervals import WindowNeverOpens, WindowTable
@@ -43,6 +54,7 @@ from sim.sky.intervals import WindowNeverOpens, WindowTable
 DONE, SKIPPED, ABORTED, NOT_RUN = 0, 1, 2, 3
 STATUS = ("done", "skipped", "aborted", "not_run")
 WINDOW_DRIVER = -2  # driver of a phase released by its window opening (criticality stops there)
+DATE_DRIVER = -3  # driver of a phase held to its ``not_before`` date (criticality stops there too)
 
 
 @dataclass(frozen=True)
@@ -133,13 +145,14 @@ Next = tuple[int, float | None, bool]  # successor, lag if this phase is its onl
 
 
 def _nexts(g: PhaseGraph, simple: Sequence[bool]) -> tuple[tuple[Next, ...], ...]:
-    """Per phase, its successors in order: ``(k, lag, simple[k])`` where the phase is ``k``'s only
-    predecessor (the phase's end releases ``k`` directly), ``(k, None, False)`` for a join."""
+    """Per phase, its successors linked to its end, in order: ``(k, lag, simple[k])`` where the
+    phase is ``k``'s only predecessor by a plain FS link (the phase's end releases ``k``
+    directly), ``(k, None, False)`` for a join or any other link (``begin`` handles those)."""
     out = []
     for i in range(g.size):
         row: list[Next] = []
-        for k in g.succs[i]:
-            if g.indegree[k] == 1:
+        for k in g.end_succs[i]:
+            if g.indegree[k] == 1 and not g.general[k]:
                 row.append((k, g.lags_s[k][0], simple[k]))
             else:
                 row.append((k, None, False))
@@ -162,7 +175,12 @@ def runner(model: Model) -> Runner:
     n = g.size
     plist = g.pred_lags
     window, must_fit, uses, failure = g.window, g.must_fit, g.resources, g.failure
-    simple = tuple(window[i] < 0 and not uses[i] and failure[i] is None for i in range(n))
+    general = g.general
+    glinks = tuple(tuple(zip(g.preds[i], g.lags_s[i], g.links[i], strict=True)) for i in range(n))
+    not_before = g.not_before_s
+    start_succs = g.start_succs
+    # a phase whose start releases successors goes through ``run``, which releases them
+    simple = tuple(window[i] < 0 and not uses[i] and failure[i] is None and not start_succs[i] for i in range(n))
     nexts = _nexts(g, simple)
     holds = tuple(bool(u) for u in uses)
     used = {r for u in uses for r in u}
@@ -197,11 +215,14 @@ def runner(model: Model) -> Runner:
     nfail: list[int] | None = None
 
     def begin(i: int) -> None:  # a root, or a phase whose last predecessor just ended
-        best, who = 0.0, -1
-        for j, lag in plist[i]:
-            t = end[j] + lag
-            if who < 0 or t > best:  # ties: the first in ``after`` order
-                best, who = t, j
+        if general[i]:
+            best, who = general_ready(i)
+        else:
+            best, who = 0.0, -1
+            for j, lag in plist[i]:
+                t = end[j] + lag
+                if who < 0 or t > best:  # ties: the first in ``after`` order
+                    best, who = t, j
         ready[i] = best
         driver[i] = who
         if simple[i]:
@@ -211,6 +232,31 @@ def runner(model: Model) -> Runner:
             At(env, delay if delay > 0.0 else 0.0, i, finish)
         else:
             gate(i, best)
+
+    def general_ready(i: int) -> tuple[float, int]:
+        """Ready time and driver of a phase with SS/FF/SF links, an ``until`` or a ``not_before``
+        (``sim.engine.vector`` computes the same floats in the same order). For an ``until``
+        wait this also sets its duration: from its ready time to the event, never negative."""
+        best, who = 0.0, -1
+        event, by = -inf, -1
+        for j, lag, kind in glinks[i]:
+            ref = start[j] if kind in FROM_START else end[j]
+            if kind >= UNTIL_END:
+                event, by = ref + lag, j
+                continue
+            t = ref + lag
+            if kind in ON_FINISH:
+                t -= dur[i]
+            if who < 0 or t > best:
+                best, who = t, j
+        if not_before[i] > best:
+            best, who = not_before[i], DATE_DRIVER
+        if by >= 0:
+            if event > best:
+                dur[i], who = event - best, by  # the event sets the wait's end
+            else:
+                dur[i] = 0.0
+        return best, who
 
     def gate(i: int, best: float) -> None:  # a ready phase with a window, resources or a failure spec
         t = best
@@ -280,6 +326,10 @@ def runner(model: Model) -> Runner:
 
     def run(i: int, t: float) -> None:
         start[i] = t
+        for k in start_succs[i]:  # SS, SF and until-start successors count down at this start
+            remaining[k] -= 1
+            if remaining[k] == 0:
+                begin(k)
         d = dur[i]
         spec = failure[i]
         if spec is None or not nfail or nfail[i] <= 0:

@@ -24,6 +24,13 @@ if TYPE_CHECKING:
 RETRY, HOLD, ABORT, SKIP = 0, 1, 2, 3
 ON_FAIL = {"retry": RETRY, "hold": HOLD, "abort": ABORT, "skip": SKIP}
 
+# Link kinds (``PhaseGraph.links``): the four ``after`` types, and the event an ``until`` wait ends at.
+FS, SS, FF, SF, UNTIL_END, UNTIL_START = 0, 1, 2, 3, 4, 5
+LINK = {"FS": FS, "SS": SS, "FF": FF, "SF": SF}
+FROM_START = frozenset((SS, SF, UNTIL_START))  # links that refer to the predecessor's start
+ON_FINISH = frozenset((FF, SF))  # links that constrain this phase's finish (start = event - duration)
+NO_DATE = float("-inf")  # no ``not_before``
+
 
 @dataclass(frozen=True)
 class FailureSpec:
@@ -57,12 +64,22 @@ class PhaseGraph:
     resource_names: tuple[str, ...] = ()
     capacities: tuple[int, ...] = ()
     failure: tuple[FailureSpec | None, ...] = ()
+    links: tuple[tuple[int, ...], ...] = ()  # per predecessor, its link kind (FS, SS, FF, SF, UNTIL_*)
+    not_before_s: tuple[float, ...] = ()  # NO_DATE for none
 
     def __post_init__(self) -> None:
         n = len(self.ids)
-        for name, empty in (("window", -1), ("must_fit", False), ("resources", ()), ("failure", None)):
+        for name, empty in (
+            ("window", -1),
+            ("must_fit", False),
+            ("resources", ()),
+            ("failure", None),
+            ("not_before_s", NO_DATE),
+        ):
             if not getattr(self, name):
                 object.__setattr__(self, name, (empty,) * n)  # frozen: set once, before any use
+        if not self.links:
+            object.__setattr__(self, "links", tuple((FS,) * len(p) for p in self.preds))
 
     @property
     def size(self) -> int:
@@ -73,6 +90,36 @@ class PhaseGraph:
     def pred_lags(self) -> tuple[tuple[tuple[int, float], ...], ...]:
         """Per phase, its ``(predecessor, lag_s)`` pairs (what the engine's inner loop reads)."""
         return tuple(tuple(zip(p, lag, strict=True)) for p, lag in zip(self.preds, self.lags_s, strict=True))
+
+    @cached_property
+    def general(self) -> tuple[bool, ...]:
+        """Per phase: does its ready time need more than ``max(pred end + lag)`` (a link other
+        than FS, an ``until`` event or a ``not_before`` date)?"""
+        return tuple(
+            any(k != FS for k in ks) or nb != NO_DATE for ks, nb in zip(self.links, self.not_before_s, strict=True)
+        )
+
+    @cached_property
+    def start_succs(self) -> tuple[tuple[int, ...], ...]:
+        """Per phase, the successors linked to its start (SS, SF, ``until: {at: start}``), one per link."""
+        out: list[list[int]] = [[] for _ in self.ids]
+        for i, (ps, ks) in enumerate(zip(self.preds, self.links, strict=True)):
+            for j, k in zip(ps, ks, strict=True):
+                if k in FROM_START:
+                    out[j].append(i)
+        return tuple(tuple(x) for x in out)
+
+    @cached_property
+    def end_succs(self) -> tuple[tuple[int, ...], ...]:
+        """Per phase, the successors linked to its end (FS, FF, ``until`` an end), in ``succs`` order."""
+        start = self.start_succs
+        out: list[list[int]] = []
+        for i, ks in enumerate(self.succs):
+            row = list(ks)
+            for k in start[i]:
+                row.remove(k)
+            out.append(row)
+        return tuple(tuple(x) for x in out)
 
     @cached_property
     def windowed(self) -> bool:
@@ -112,8 +159,22 @@ def build_graph(scenario: Scenario) -> PhaseGraph:
     """Compile a validated scenario's phases into a ``PhaseGraph``."""
     ids = tuple(p.id for p in scenario.phases)
     where = {pid: i for i, pid in enumerate(ids)}
-    preds = tuple(tuple(where[d.phase] for d in p.dependencies) for p in scenario.phases)
-    lags = tuple(tuple(float(d.lag) for d in p.dependencies) for p in scenario.phases)
+    until = [
+        ((where[p.until.phase],), (float(p.until.lag),), (UNTIL_START if p.until.at == "start" else UNTIL_END,))
+        if p.until is not None
+        else ((), (), ())
+        for p in scenario.phases
+    ]
+    preds = tuple(
+        tuple(where[d.phase] for d in p.dependencies) + u[0] for p, u in zip(scenario.phases, until, strict=True)
+    )
+    lags = tuple(
+        tuple(float(d.lag) for d in p.dependencies) + u[1] for p, u in zip(scenario.phases, until, strict=True)
+    )
+    links = tuple(
+        tuple(LINK[d.type] for d in p.dependencies) + u[2] for p, u in zip(scenario.phases, until, strict=True)
+    )
+    epoch = scenario.epoch
     succs: list[list[int]] = [[] for _ in ids]
     for i, ps in enumerate(preds):
         for j in ps:
@@ -139,6 +200,8 @@ def build_graph(scenario: Scenario) -> PhaseGraph:
             else None
             for p in scenario.phases
         ),
+        links=links,
+        not_before_s=tuple(NO_DATE if p.not_before is None else from_utc(epoch, p.not_before) for p in scenario.phases),
     )
 
 

@@ -66,7 +66,9 @@ def merge_program(program: Program) -> Scenario:
             # anchored on the mission's own epoch, at its site, its references prefixed
             windows[_name(m.id, w)] = spec.standalone(m.epoch, m.site, partial(_name, m.id))
         for p in m.phases:
-            after = [Dependency.model_construct(phase=_name(m.id, d.phase), lag=d.lag) for d in p.dependencies]
+            after = [
+                Dependency.model_construct(phase=_name(m.id, d.phase), type=d.type, lag=d.lag) for d in p.dependencies
+            ]
             if not after:
                 after = [Dependency.model_construct(phase=START, lag=offset)]
             phases.append(
@@ -79,6 +81,10 @@ def merge_program(program: Program) -> Scenario:
                         if p.window is None
                         else WindowRef.model_construct(name=_name(m.id, p.window.name), must_fit=p.window.must_fit),
                         "resources": [r if r in shared else _name(m.id, r) for r in p.resources],
+                        "until": None
+                        if p.until is None
+                        else p.until.model_copy(update={"phase": _name(m.id, p.until.phase)}),
+                        "not_before": p.not_before,
                     }
                 )
             )

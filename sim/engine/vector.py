@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.des import ABORTED, NOT_RUN, SKIPPED, WINDOW_DRIVER, RunArrays, as_model
-from sim.engine.model import ABORT, HOLD, RETRY, SKIP, Model, PhaseGraph
+from sim.engine.des import ABORTED, DATE_DRIVER, NOT_RUN, SKIPPED, WINDOW_DRIVER, RunArrays, as_model
+from sim.engine.model import ABORT, FROM_START, HOLD, ON_FINISH, RETRY, SKIP, UNTIL_END, Model, PhaseGraph
 from sim.sky.intervals import WindowNeverOpens
 
 
@@ -43,11 +43,23 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
     status = np.zeros((n, p), dtype=np.int8, order="F")  # DONE
     blocked = np.zeros((n, p), dtype=bool, order="F") if failing else None  # an ancestor aborted
     zero = np.zeros(n)
+    general = g.general
     for i in g.order:
         d = durations_s[:, i]
         preds, lags = g.preds[i], g.lags_s[i]
         dead = None
-        if preds:
+        if general[i]:
+            best, who, d = _general_ready(g, i, d, start, end, zero)
+            if blocked is not None:
+                dead = np.zeros(n, dtype=bool)
+                for j, kind in zip(preds, g.links[i], strict=True):
+                    dead |= blocked[:, j]
+                    if kind not in FROM_START:  # an abort releases no finish-linked successor
+                        dead |= status[:, j] == ABORTED
+                blocked[:, i] = dead
+                if not dead.any():
+                    dead = None
+        elif preds:
             j0 = preds[0]
             best = end[:, j0] + lags[0]
             who = np.full(n, j0, dtype=np.int32)
@@ -125,6 +137,43 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
         attempts=attempts,
         status=status,
     )
+
+
+def _general_ready(
+    g: PhaseGraph, i: int, d: np.ndarray, start: np.ndarray, end: np.ndarray, zero: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ready times, drivers and durations of a phase with SS/FF/SF links, an ``until`` or a
+    ``not_before``: ``general_ready`` of ``sim.engine.des.runner``, same floats, same order."""
+    n = d.shape[0]
+    best = zero
+    who = np.full(n, -1, dtype=np.int32)
+    event = None
+    by = -1
+    first = True
+    for j, lag, kind in zip(g.preds[i], g.lags_s[i], g.links[i], strict=True):
+        ref = start[:, j] if kind in FROM_START else end[:, j]
+        if kind >= UNTIL_END:
+            event, by = ref + lag, j
+            continue
+        t = ref + lag
+        if kind in ON_FINISH:
+            t = t - d
+        if first:
+            best, who, first = t, np.full(n, j, dtype=np.int32), False
+        else:
+            later = t > best
+            best = np.where(later, t, best)
+            who = np.where(later, np.int32(j), who)
+    nb = g.not_before_s[i]
+    if nb != float("-inf"):
+        held = nb > best
+        best = np.where(held, nb, best)
+        who = np.where(held, np.int32(DATE_DRIVER), who)
+    if event is not None:
+        waits = event > best
+        d = np.where(waits, event - best, 0.0)
+        who = np.where(waits, np.int32(by), who)
+    return best, who, d
 
 
 def _retry_in_window(

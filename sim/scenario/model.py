@@ -25,6 +25,7 @@ from pydantic import (
     PlainValidator,
     ValidationError,
     WithJsonSchema,
+    model_validator,
 )
 
 from sim.errors import InputError
@@ -37,7 +38,7 @@ from sim.sky.windows import DaylightWindow as DaylightWindow
 from sim.sky.windows import ExplicitWindow as ExplicitWindow
 from sim.sky.windows import PeriodicWindow as PeriodicWindow
 from sim.sky.windows import WindowType as WindowType
-from sim.timebase import format_utc, parse_duration
+from sim.timebase import format_utc, parse_signed_duration
 
 Kind = Literal[
     "launch",
@@ -73,18 +74,33 @@ Duration = Annotated[
     PlainSerializer(distribution_spec),
     WithJsonSchema(DURATION_JSON_SCHEMA),
 ]
+def _signed_text(value: float) -> str:
+    return "-" + seconds_text(-value) if value < 0 else seconds_text(value)
+
+
 LagDuration = Annotated[
     float,
-    PlainValidator(parse_duration),
-    PlainSerializer(seconds_text),
-    WithJsonSchema({"type": "string", "description": "lag with units, e.g. '1h'", "examples": ["1h"]}),
+    PlainValidator(parse_signed_duration),
+    PlainSerializer(_signed_text),
+    WithJsonSchema(
+        {"type": "string", "description": "lag with units, e.g. '1h'; negative is a lead", "examples": ["1h", "-30min"]}
+    ),
 ]
 
 
+LinkType = Literal["FS", "SS", "FF", "SF"]
+
+
 class Dependency(StrictModel):
-    """Finish-to-start dependency on ``phase``, with an optional lag (``lag: 1h``)."""
+    """A link to ``phase``: finish-to-start by default, with an optional lag (``lag: 1h``).
+
+    ``type``: FS (start no earlier than its end + lag), SS (start no earlier than its start +
+    lag), FF (finish no earlier than its end + lag), SF (finish no earlier than its start +
+    lag). A negative lag is a lead.
+    """
 
     phase: Ident
+    type: LinkType = Field(default="FS", description="FS (default), SS, FF or SF")
     lag: LagDuration = 0.0
 
 
@@ -102,11 +118,57 @@ AfterEntry = Annotated[
                 {"type": "string", "description": "phase id (finish-to-start, no lag)"},
                 {
                     "type": "object",
-                    "properties": {"phase": {"type": "string"}, "lag": {"type": "string", "examples": ["1h"]}},
+                    "properties": {
+                        "phase": {"type": "string"},
+                        "type": {
+                            "enum": ["FS", "SS", "FF", "SF"],
+                            "default": "FS",
+                            "description": "FS: start >= its end + lag; SS: start >= its start + lag; "
+                            "FF: finish >= its end + lag; SF: finish >= its start + lag",
+                        },
+                        "lag": {"type": "string", "examples": ["1h", "-30min"], "description": "negative: a lead"},
+                    },
                     "required": ["phase"],
                     "additionalProperties": False,
                 },
             ]
+        }
+    ),
+]
+
+
+class Until(StrictModel):
+    """The event a wait phase ends at: ``phase``'s ``start`` or ``end`` (default) plus ``lag``."""
+
+    phase: Ident
+    at: Literal["start", "end"] = "end"
+    lag: LagDuration = 0.0
+
+
+def _until(value: Any) -> Any:
+    """``until: docking`` means ``until: {phase: docking, at: end}``."""
+    return {"phase": value} if isinstance(value, str) else value
+
+
+UntilEntry = Annotated[
+    Until,
+    BeforeValidator(_until),
+    WithJsonSchema(
+        {
+            "description": "instead of a duration: the phase ends at this event (never before its own start)",
+            "anyOf": [
+                {"type": "string", "description": "phase id: ends when that phase ends"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "phase": {"type": "string"},
+                        "at": {"enum": ["start", "end"], "default": "end"},
+                        "lag": {"type": "string", "examples": ["30min", "-1h"]},
+                    },
+                    "required": ["phase"],
+                    "additionalProperties": False,
+                },
+            ],
         }
     ),
 ]
@@ -179,8 +241,14 @@ class Phase(StrictModel):
     name: str | None = None
     kind: Kind
     element: Ident
-    after: list[AfterEntry] = Field(default_factory=list, description="finish-to-start predecessors")
+    after: list[AfterEntry] = Field(
+        default_factory=list, description="predecessor links (FS by default; SS, FF, SF with lags)"
+    )
     duration: Duration
+    until: UntilEntry | None = Field(
+        default=None, description="instead of duration: end at another phase's start or end (a wait)"
+    )
+    not_before: UTCTime | None = Field(default=None, description="start no earlier than this UTC time")
     planned: Duration | None = Field(default=None, description="the published plan for this phase")
     actual: Actual | None = None
     window: WindowEntry | None = None
@@ -189,6 +257,16 @@ class Phase(StrictModel):
     source: str | None = None
     note: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _wait_has_no_duration(cls, data: Any) -> Any:
+        """A phase with ``until`` takes its duration from the event: it gives no ``duration``."""
+        if isinstance(data, dict) and data.get("until") is not None:
+            if "duration" in data:
+                raise ValueError("give either 'duration' or 'until', not both (a wait ends at its event)")
+            return {**data, "duration": "0s"}
+        return data
+
     @property
     def label(self) -> str:
         """Display name: ``name`` or the id."""
@@ -196,8 +274,16 @@ class Phase(StrictModel):
 
     @property
     def dependencies(self) -> list[Dependency]:
-        """The finish-to-start dependencies (``after``)."""
+        """The links of ``after`` (FS, SS, FF or SF)."""
         return self.after
+
+    @property
+    def predecessor_ids(self) -> list[str]:
+        """Every phase this one waits for: its ``after`` links and its ``until`` event."""
+        ids = [d.phase for d in self.after]
+        if self.until is not None:
+            ids.append(self.until.phase)
+        return ids
 
 
 class MissionFacts(StrictModel):
@@ -363,6 +449,20 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
                 )
             elif dep.phase == ph.id and not duplicated:
                 problems.append((loc, f"phase {ph.id!r} depends on itself; remove it from its own 'after'"))
+        if ph.until is not None:
+            loc = ("phases", i, "until")
+            if ph.until.phase not in ids:
+                hint = _suggest(ph.until.phase, ids)
+                problems.append((loc, f"unknown phase {ph.until.phase!r}{hint}; 'until' names a phase id"))
+            elif ph.until.phase == ph.id and not duplicated:
+                problems.append((loc, f"phase {ph.id!r} waits for itself; name another phase in 'until'"))
+            for key in ("window", "failure"):
+                if getattr(ph, key) is not None:
+                    problems.append(
+                        (("phases", i, key), f"a wait ('until') cannot have a {key}; put it on the phase it waits for")
+                    )
+            if ph.resources:
+                problems.append((("phases", i, "resources"), "a wait ('until') cannot hold resources; remove them"))
         act = ph.actual
         if act is not None and act.start is not None and act.end is not None and act.end < act.start:
             problems.append(
@@ -390,7 +490,7 @@ def find_cycle(scenario: Scenario) -> list[str] | None:
 
     A phase listed in its own ``after`` is not a cycle here (``check_scenario`` reports it).
     """
-    preds = {p.id: [d.phase for d in p.dependencies] for p in scenario.phases}
+    preds = {p.id: p.predecessor_ids for p in scenario.phases}
     state: dict[str, int] = {}  # 1 = on stack, 2 = done
     stack: list[str] = []
 
@@ -422,11 +522,11 @@ def find_cycle(scenario: Scenario) -> list[str] | None:
 def topological_order(scenario: Scenario) -> list[int]:
     """Phase indices so that every phase comes after its predecessors (file order on ties)."""
     index = {p.id: i for i, p in enumerate(scenario.phases)}
-    indeg = [len(p.dependencies) for p in scenario.phases]
+    indeg = [len(p.predecessor_ids) for p in scenario.phases]
     succ: list[list[int]] = [[] for _ in scenario.phases]
     for i, p in enumerate(scenario.phases):
-        for d in p.dependencies:
-            succ[index[d.phase]].append(i)
+        for d in p.predecessor_ids:
+            succ[index[d]].append(i)
     ready = [i for i, n in enumerate(indeg) if n == 0]
     order: list[int] = []
     import heapq
