@@ -128,3 +128,38 @@ def test_schema_has_link_types_and_waits() -> None:
     phase = schema["$defs"]["Phase"]["properties"]
     assert {"until", "not_before"} <= set(phase)
     assert "SS" in str(phase["after"])
+
+
+DEADLINES = scenario(
+    "  - {id: a, kind: launch, element: x, duration: {dist: uniform, low: 0h, high: 10h}}\n"
+    "  - {id: b, kind: transfer, element: x, after: [a], duration: 2h, deadline: 2020-01-01T10:00:00Z}\n"
+    "  - {id: c, kind: relay, element: y, duration: 1h, deadline: 2020-01-01T02:00:00Z}\n"
+)
+
+
+def test_run_flags_a_missed_deadline() -> None:
+    """Nominal a = 5 h, b ends at 7 h: met with 3 h to spare; a 1 h later deadline check is exact."""
+    t = simulate(DEADLINES)
+    b = t.phase("b")
+    assert b.deadline_margin_s == 3 * H and not t.missed_deadlines()
+    out = t.to_dict()
+    assert out["deadlines_missed"] == []
+    row = out["phases"][1]
+    assert (row["deadline"], row["deadline_margin_h"], row["deadline_met"]) == ("2020-01-01T10:00:00Z", 3.0, True)
+    late = simulate(DEADLINES, [9 * H, 2 * H, H])
+    assert [p.id for p in late.missed_deadlines()] == ["b"]
+    assert late.to_dict()["phases"][1]["deadline_margin_h"] == -1.0
+
+
+def test_mc_deadline_odds_closed_form() -> None:
+    """b ends at U(0, 10) + 2 h: P(end <= 10 h) = 0.8, margin percentiles 8 - U quantiles."""
+    from sim.results.statistics import summary
+
+    n = 20_000
+    e = monte_carlo(DEADLINES, n, 2)
+    out = summary(e, phase_deadlines_s={"b": 10 * H, "c": 2 * H})
+    b, c = out["phase_deadlines"]
+    assert b["id"] == "b" and abs(b["probability"] - 0.8) < 4 * np.sqrt(0.16 / n)
+    for q, v in b["margin_h"].items():
+        assert abs(v - (8 - 10 * (1 - int(q[1:]) / 100))) < 0.15  # margin P10 is the end P90
+    assert c["probability"] == 1.0 and c["margin_h"]["p50"] == 1.0

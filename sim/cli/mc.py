@@ -28,6 +28,7 @@ examples:
   lunarsim mc change5 -n 20000 --out s_curve.png --tornado tornado.png --criticality crit.png
   lunarsim mc change5 -n 10000 --until-stable          (add batches of N until P80 settles)
   lunarsim mc change5 -n 5000 --csv runs.csv           (one row per replication)
+  lunarsim mc change7 -n 20000 --risks risks.png       (risk events ranked by the delay they cause)
   lunarsim mc scenarios/ilrs.yaml -n 2000              (a program: missions on one clock, shared relay)
   lunarsim mc change5 -n 10000000 --executor dask --scheduler tcp://10.0.0.5:8786 --json
   lunarsim mc change5 -n 1000000 --executor dask --workers 2   (a LocalCluster of 2 processes)
@@ -80,6 +81,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--tornado", metavar="PATH", help="tornado chart of sensitivities")
     p.add_argument("--criticality", metavar="PATH", help="criticality index bars")
     p.add_argument("--histogram", metavar="PATH", help="histogram of the mission duration")
+    p.add_argument("--risks", metavar="PATH", help="risk events ranked by the mission-end delay they cause")
     p.set_defaults(func=run)
 
 
@@ -87,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     """Load, replicate, summarise, print and write."""
     check_replications(args.replications, args.seed)
     run_on = executor_args(args)
-    plots = {k: getattr(args, k) for k in ("out", "tornado", "criticality", "histogram") if getattr(args, k)}
+    plots = {k: getattr(args, k) for k in ("out", "tornado", "criticality", "histogram", "risks") if getattr(args, k)}
     for path in plots.values():
         check_plot_path(path)
     scenario = load_any(args.scenario, args.set)
@@ -109,7 +111,10 @@ def run(args: argparse.Namespace) -> int:
             **run_on,
         )
     actual = {pid: e - s for pid, (s, e) in actual_times(scenario).items() if s is not None and e is not None}
-    result = summary(ens, deadline=deadline, actual_durations_s=actual)
+    from sim.timebase import from_utc
+
+    phase_deadlines = {p.id: from_utc(scenario.epoch, p.deadline) for p in scenario.phases if p.deadline is not None}
+    result = summary(ens, deadline=deadline, actual_durations_s=actual, phase_deadlines_s=phase_deadlines)
     if args.csv:
         emit_csv_rows(args.csv, ens.replication_rows())
     if plots:
@@ -119,7 +124,8 @@ def run(args: argparse.Namespace) -> int:
     elif args.csv != "-":
         from sim.report.tables import mc_tables
 
-        mc_tables(result, {p.id: p.label for p in scenario.phases})
+        names = {p.id: p.label for p in scenario.phases} | {r.id: r.label for r in scenario.risks}
+        mc_tables(result, names)
         if args.until_stable:
             print(f"until-stable: used N = {ens.replications:,}")
     return 0
@@ -155,6 +161,9 @@ def _draw(ens: Any, result: dict[str, Any], scenario: Any, plots: dict[str, str]
             ax = risk.tornado(ens, sens, labels=labels)
         elif kind == "criticality":
             ax = risk.criticality(ens, labels=labels)
+        elif kind == "risks":
+            names = {r.id: r.label for r in scenario.risks}
+            ax = risk.risk_ranking(ens, result.get("risks", []), labels=names)
         else:
             ax = risk.histogram(ens)
         save_figure(ax.figure, path)

@@ -50,6 +50,7 @@ from sim.engine.model import (
 from sim.results.records import PhaseRecord, Timeline
 from sim.scenario.model import Scenario
 from sim.sky.intervals import WindowNeverOpens, WindowTable
+from sim.timebase import from_utc
 
 DONE, SKIPPED, ABORTED, NOT_RUN = 0, 1, 2, 3
 STATUS = ("done", "skipped", "aborted", "not_run")
@@ -497,6 +498,7 @@ def timeline_from(scenario: Scenario, arrays: RunArrays) -> Timeline:
                 wait_window_s=float(arrays.wait_window_s[i]),
                 wait_resource_s=float(arrays.wait_resource_s[i]),
                 failure_s=float(arrays.failure_s[i]),
+                deadline_s=None if p.deadline is None else from_utc(scenario.epoch, p.deadline),
             )
         )
     aborted = bool((arrays.status == ABORTED).any())

@@ -17,6 +17,7 @@ import numpy as np
 from sim.scenario.model import Scenario, topological_order
 from sim.sky.intervals import WindowTable
 from sim.sky.windows import WindowContext
+from sim.timebase import from_utc
 
 if TYPE_CHECKING:
     from sim.sky.ephemeris import Ephemeris

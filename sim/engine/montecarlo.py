@@ -26,13 +26,13 @@ import numpy as np
 
 from sim.engine import des
 from sim.engine import vector as fastpath
+from sim.engine.draws import BLOCK, Draws, compile_draws, draw_block, draw_durations
 from sim.engine.executors import ExecutorSpec, run_tasks
 from sim.engine.model import Model, PhaseGraph, build_model
 from sim.results.records import PHASE_ROWS, Ensemble
-from sim.scenario.distributions import Distribution
 from sim.scenario.model import Scenario
 
-BLOCK = 8192
+__all__ = ["BLOCK", "blocks", "draw_block", "draw_failures", "monte_carlo"]
 MAX_REPLICATIONS = 50_000_000  # mission-level arrays keep ~13 bytes per replication: ~650 MB at most
 Engine = Literal["auto", "des", "vector"]
 Progress = Callable[[int], None]
@@ -54,20 +54,6 @@ def choose_engine(model: Model, engine: Engine = "auto") -> Literal["des", "vect
 def blocks(n: int) -> list[tuple[int, int]]:
     """``(block index, size)`` for N replications."""
     return [(k, min(BLOCK, n - k * BLOCK)) for k in range((n + BLOCK - 1) // BLOCK)]
-
-
-def draw_block(dists: tuple[Distribution, ...], seed: int, block: int, size: int) -> np.ndarray:
-    """The ``(size, P)`` duration matrix of one block, seconds, from its own seed stream.
-
-    A block always draws its full ``BLOCK`` rows (column by column) and keeps the first ``size``,
-    so a replication's draws depend only on the seed, its block and its row: a short last block
-    is a prefix of the same block in a longer run.
-    """
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
-    out = np.empty((size, len(dists)))
-    for i, d in enumerate(dists):
-        out[:, i] = d.nominal_s if d.is_fixed else d.sample(rng, BLOCK)[:size]
-    return out
 
 
 def draw_failures(graph: PhaseGraph, seed: int, block: int, size: int) -> np.ndarray | None:
@@ -114,12 +100,13 @@ class BlockResult:
     phase_end_s: np.ndarray
     critical_count: np.ndarray
     sums: dict[str, np.ndarray]
+    risk_occurred: np.ndarray | None = None  # (size, R) bool
 
 
 @dataclass(frozen=True)
 class _Job:
     model: Model
-    dists: tuple[Distribution, ...]
+    draws: Draws
     seed: int
     engine: Literal["des", "vector"]
     nominal: des.RunArrays
@@ -154,7 +141,7 @@ def critical_counts(driver: np.ndarray, end_s: np.ndarray, graph: PhaseGraph) ->
 
 def _run_job(job: _Job, block: int, size: int) -> BlockResult:
     g = job.model.graph
-    d = draw_block(job.dists, job.seed, block, size)
+    d, occurred = draw_durations(job.draws, job.seed, block, size)
     fails = draw_failures(g, job.seed, block, size)
     runner = fastpath.run_block if job.engine == "vector" else des.run_block
     a = runner(job.model, d, fails)
@@ -199,6 +186,7 @@ def _run_job(job: _Job, block: int, size: int) -> BlockResult:
         phase_end_s=end.astype(np.float32) if keep else np.empty((0, p), dtype=np.float32),
         critical_count=critical_counts(a.driver[rows], end[rows], g),
         sums=sums,
+        risk_occurred=occurred,
     )
 
 
@@ -282,7 +270,7 @@ def monte_carlo(
     chosen = choose_engine(model, engine)
     job = _Job(
         model=model,
-        dists=tuple(p.duration for p in scenario.phases),
+        draws=compile_draws(scenario),
         seed=seed,
         engine=chosen,
         nominal=des.run_once(model, model.graph.nominal_s.tolist()),
@@ -368,4 +356,6 @@ def _combine(scenario: Scenario, seed: int, engine: str, parts: list[BlockResult
         critical_count=total([p.critical_count for p in parts]),
         sums={k: total([p.sums[k] for p in parts]) for k in SUM_FIELDS},
         block_ids=np.concatenate([np.full(p.end_s.shape[0], p.block, dtype=np.int32) for p in parts]),
+        risk_ids=tuple(r.id for r in scenario.risks),
+        risk_occurred=cat("risk_occurred") if scenario.risks else None,
     )

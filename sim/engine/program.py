@@ -55,7 +55,14 @@ def merge_program(program: Program) -> Scenario:
     ]
     elements = [START]
     horizon = 0.0
+    correlations: list[Any] = []
+    risks: list[Any] = []
     for m in program.missions:
+        for c in m.correlations:
+            correlations.append(c.model_copy(update={"phases": [_name(m.id, pid) for pid in c.phases]}))
+        for risk in m.risks:
+            update = {"id": _name(m.id, risk.id), "phases": [_name(m.id, pid) for pid in risk.phases]}
+            risks.append(risk.model_copy(update=update))
         offset = from_utc(epoch, m.epoch)
         horizon = max(horizon, offset + m.horizon)
         elements += [_name(m.id, e) for e in m.elements]
@@ -101,8 +108,14 @@ def merge_program(program: Program) -> Scenario:
         windows=windows,
         resources=resources,
         phases=phases,
+        correlations=correlations,
+        risks=risks,
         sources=list(program.sources),
     )
+
+
+def _shifted(t_s: float | None, shift_s: float) -> float | None:
+    return None if t_s is None else t_s - shift_s
 
 
 def split_timeline(program: Program, merged: Timeline) -> list[Timeline]:
@@ -123,6 +136,9 @@ def split_timeline(program: Program, merged: Timeline) -> list[Timeline]:
                     ready_s=p.ready_s - shift,
                     start_s=p.start_s - shift,
                     end_s=p.end_s - shift,
+                    deadline_s=_shifted(p.deadline_s, shift),
+                    late_start_s=_shifted(p.late_start_s, shift),
+                    late_finish_s=_shifted(p.late_finish_s, shift),
                 )
             )
         aborted = any(r.outcome == "aborted" for r in records)

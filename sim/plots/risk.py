@@ -1,10 +1,11 @@
-"""Charts of a Monte Carlo ensemble: S-curve, tornado, criticality bars, duration histogram."""
+"""Charts of a Monte Carlo ensemble: S-curve, tornado, criticality bars, duration histogram,
+risk-event ranking."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -155,4 +156,42 @@ def histogram(ens: Ensemble, *, ax: Axes | None = None, bins: int = 60) -> Axes:
     ax.set_xlabel("mission duration (days from T0)")
     ax.set_ylabel("replications")
     ax.set_title(_title(ens, "mission duration"), loc="left", fontsize=11)
+    return ax
+
+
+def risk_ranking(
+    ens: Ensemble,
+    effects: Sequence[Mapping[str, Any]],
+    *,
+    ax: Axes | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> Axes:
+    """Risk events ranked by their expected delay of the mission end (occurred share times the
+    end delay when it occurs); each bar is the delay when it occurs, annotated with both."""
+    labels = labels or {}
+    rows = [e for e in effects if e["end_delay_h"] is not None]
+    rows.sort(key=lambda e: e["occurred_fraction"] * e["end_delay_h"])
+    ax = _axes(ax, (10, 1.6 + 0.4 * max(len(rows), 2)))
+    if not rows:
+        ax.text(0.5, 0.5, "no risk event both occurred and did not", ha="center", transform=ax.transAxes)
+        return ax
+    delays = np.array([e["end_delay_h"] for e in rows], dtype=float)
+    ax.barh(range(len(rows)), delays, color=["#d94801" if v > 0 else "#2171b5" for v in delays])
+    ax.set_yticks(range(len(rows)), [labels.get(e["id"], e["id"]) for e in rows], fontsize=8)
+    ax.axvline(0, color="black", lw=0.8)
+    span = max(float(np.abs(delays).max()), 1e-9)
+    ax.set_xlim(min(0.0, float(delays.min())) - 0.05 * span, max(0.0, float(delays.max())) + 0.9 * span)
+    for i, e in enumerate(rows):
+        expected = e["occurred_fraction"] * e["end_delay_h"]
+        ax.annotate(
+            f"{e['end_delay_h']:+.1f} h when it occurs ({e['occurred_fraction']:.1%}); expected {expected:+.1f} h",
+            (max(float(delays[i]), 0.0), i),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
+    ax.set_xlabel("mean mission-end delay when the event occurs vs when it does not (hours)")
+    ax.grid(axis="x", color="#dddddd", lw=0.6)
+    ax.set_title(_title(ens, "risk events ranked by expected delay"), loc="left", fontsize=11)
     return ax

@@ -61,6 +61,11 @@ def timeline_table(timeline: Timeline, console: Console | None = None, order: st
         f"outcome {timeline.outcome}; ends {format_utc(timeline.utc(timeline.end_s))}, "
         f"{format_met(timeline.end_s)} ({timeline.duration_s / HOUR_S:.1f} h); rows in {order} order"
     )
+    for p in timeline.missed_deadlines():
+        assert p.deadline_s is not None
+        margin = p.deadline_margin_s
+        late = "never ran" if margin is None else f"late by {format_duration(-margin)}"
+        caption += f"\nDEADLINE MISSED: {p.name} (deadline {_utc(timeline, p.deadline_s)} UTC), {late}"
     title = f"{timeline.name} ({timeline.scenario_id}), T0 {epoch}"
     for table in fit_tables(console, title, Column("phase", "left"), columns, rows, caption):
         console.print(table)
@@ -111,6 +116,13 @@ def mc_tables(summary: dict[str, Any], names: dict[str, str], console: Console |
     if "deadline" in summary:
         dl = summary["deadline"]
         head.add_row("deadline", f"{dl['at']}: P(on time) = {dl['probability']:.2%}")
+    for dl in summary.get("phase_deadlines", []):
+        m = dl["margin_h"]
+        spread = "" if m is None else f"; margin (h) P10 {m['p10']:+.1f}, P50 {m['p50']:+.1f}, P90 {m['p90']:+.1f}"
+        head.add_row(
+            f"deadline of {names.get(dl['id'], dl['id'])}",
+            f"{dl['deadline']}: P(on time) = {dl['probability']:.2%}{spread}",
+        )
     console.print(head)
     columns = [
         Column("P10\nhours"),
@@ -145,3 +157,15 @@ def mc_tables(summary: dict[str, Any], names: dict[str, str], console: Console |
     caption = "duration percentiles; end P50 since T0; wait and slip: mean hours; flown: actual and its percentile"
     for table in fit_tables(console, "per phase", Column("phase", "left"), columns, rows, caption):
         console.print(table)
+    if summary.get("risks"):
+        risks = Table(title="risk events", title_justify="left")
+        for col in ("risk", "occurred", "end delay when it occurs (h)"):
+            risks.add_column(col, justify="left" if col == "risk" else "right")
+        for r in summary["risks"]:
+            delay = r["end_delay_h"]
+            risks.add_row(
+                names.get(r["id"], r["id"]),
+                f"{r['occurred_fraction']:.1%}",
+                "n/a" if delay is None else f"{delay:+.2f}",
+            )
+        console.print(risks)

@@ -36,6 +36,18 @@ class PhaseRecord:
     wait_window_s: float = 0.0
     wait_resource_s: float = 0.0
     failure_s: float = 0.0  # run time lost to failed attempts (their delays and window waits) and holds
+    deadline_s: float | None = None  # the phase's ``deadline`` (finish no later than), if it has one
+    late_start_s: float | None = None  # CPM late dates and floats (``sim.engine.cpm``), when computed
+    late_finish_s: float | None = None
+    total_float_s: float | None = None
+    free_float_s: float | None = None
+
+    @property
+    def deadline_margin_s(self) -> float | None:
+        """Deadline minus end (negative: missed by that much); None without a deadline or a run."""
+        if self.deadline_s is None or self.outcome == "not_run":
+            return None
+        return self.deadline_s - self.end_s
 
     @property
     def duration_s(self) -> float:
@@ -94,7 +106,7 @@ class Timeline:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``lunarsim run --json`` (see DESIGN.md, "Outputs")."""
-        return {
+        out = {
             "scenario": self.scenario_id,
             "name": self.name,
             "epoch": format_utc(self.epoch),
@@ -113,10 +125,23 @@ class Timeline:
                     "wait_h": hours(p.wait_s),
                     "wait_cause": p.wait_cause,
                     "attempts": p.attempts,
+                    **_schedule_fields(self, p),
                 }
                 for p in self.phases
             ],
         }
+        missed = self.missed_deadlines()
+        if any(p.deadline_s is not None for p in self.phases):
+            out["deadlines_missed"] = [p.id for p in missed]
+        return out
+
+    def missed_deadlines(self) -> list[PhaseRecord]:
+        """Phases that ended after their deadline (or never ran, with one)."""
+        return [
+            p
+            for p in self.phases
+            if p.deadline_s is not None and (p.deadline_margin_s is None or p.deadline_margin_s < 0)
+        ]
 
     def csv_rows(self) -> list[dict[str, Any]]:
         """One row per phase, for ``--csv``: UTC times, seconds, hours and MET."""
@@ -140,6 +165,23 @@ class Timeline:
             }
             for p in self.phases
         ]
+
+
+def _schedule_fields(timeline: Timeline, p: PhaseRecord) -> dict[str, Any]:
+    """The optional ``run --json`` fields of a phase: deadline check, CPM late dates and floats."""
+    out: dict[str, Any] = {}
+    if p.late_start_s is not None and p.late_finish_s is not None:
+        out["late_start"] = format_utc(timeline.utc(p.late_start_s))
+        out["late_finish"] = format_utc(timeline.utc(p.late_finish_s))
+    if p.total_float_s is not None and p.free_float_s is not None:
+        out["total_float_h"] = hours(p.total_float_s)
+        out["free_float_h"] = hours(p.free_float_s)
+    if p.deadline_s is not None:
+        margin = p.deadline_margin_s
+        out["deadline"] = format_utc(timeline.utc(p.deadline_s))
+        out["deadline_margin_h"] = None if margin is None else hours(margin)
+        out["deadline_met"] = margin is not None and margin >= 0
+    return out
 
 
 def hours(t_s: float) -> float:
@@ -177,6 +219,8 @@ class Ensemble:
     critical_count: np.ndarray  # (P,) int64, successful replications with the phase on the critical chain
     sums: dict[str, np.ndarray]  # (P,) sums over successful replications: slip parts and waits (seconds)
     block_ids: np.ndarray  # (N,) int32, the seed stream (block) index of each replication
+    risk_ids: tuple[str, ...] = ()  # the scenario's risk events, in file order
+    risk_occurred: np.ndarray | None = None  # (N, R) bool: did risk r occur in the replication
 
     @property
     def replications(self) -> int:

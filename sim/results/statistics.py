@@ -63,6 +63,47 @@ def deadline_probability(ens: Ensemble, deadline_s: float) -> float:
     return float(np.mean(ens.success & (ens.end_s <= deadline_s)))
 
 
+def phase_deadline_odds(ens: Ensemble, deadlines_s: Mapping[str, float]) -> list[dict[str, Any]]:
+    """Per phase with a deadline: P(it ends by it) and margin percentiles, over the replications
+    whose phase ends are kept (the first ``PHASE_ROWS`` or all; an abort counts as a miss)."""
+    out = []
+    rows = ens.rows
+    for i, pid in enumerate(ens.phase_ids):
+        if pid not in deadlines_s:
+            continue
+        d = deadlines_s[pid]
+        end = ens.phase_end_s[:, i].astype(np.float64)
+        ok = ens.success[:rows] & ~np.isnan(end)
+        margin = d - end[ok]
+        out.append(
+            {
+                "id": pid,
+                "deadline": format_utc(to_utc(ens.epoch, d)),
+                "probability": round(float(np.mean(ok & (end <= d))) if rows else 0.0, 6),
+                "margin_h": {f"p{q}": hours(np.percentile(margin, q)) for q in (10, 50, 90)} if margin.size else None,
+                "replications": rows,
+            }
+        )
+    return out
+
+
+def risk_effects(ens: Ensemble) -> list[dict[str, Any]]:
+    """Per risk event: the share of replications in which it occurred and ``end_delay_h``, the
+    mean mission end of the successful replications where it occurred minus the mean where it
+    did not (None when either set is empty)."""
+    out: list[dict[str, Any]] = []
+    if ens.risk_occurred is None:
+        return out
+    ok = ens.success
+    ends = ens.end_s
+    for k, rid in enumerate(ens.risk_ids):
+        occ = ens.risk_occurred[:, k]
+        hit, miss = ok & occ, ok & ~occ
+        delay = hours(ends[hit].mean() - ends[miss].mean()) if hit.any() and miss.any() else None
+        out.append({"id": rid, "occurred_fraction": round(float(occ.mean()), 6), "end_delay_h": delay})
+    return out
+
+
 def actual_percentile(simulated_s: np.ndarray, actual_s: float) -> float:
     """Percent of simulated values <= the actual (0-100)."""
     return round(100.0 * float(np.mean(simulated_s <= actual_s)), 2)
@@ -73,8 +114,14 @@ def summary(
     *,
     deadline: datetime | None = None,
     actual_durations_s: Mapping[str, float] | None = None,
+    phase_deadlines_s: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
-    """The JSON object of ``lunarsim mc --json`` (DESIGN.md "Outputs", extended)."""
+    """The JSON object of ``lunarsim mc --json`` (DESIGN.md "Outputs", extended).
+
+    ``phase_deadlines_s`` maps phase ids to their ``deadline`` (seconds after the epoch): the
+    summary then gives, per such phase, the probability that it ends by its deadline (an
+    aborted replication misses it) and percentiles of the margin (deadline minus end, hours).
+    """
     n = ens.replications
     ok = ens.success
     ends = ens.end_s[ok]
@@ -103,6 +150,10 @@ def summary(
             "hours_after_epoch": hours(deadline_s),
             "probability": round(deadline_probability(ens, deadline_s), 6),
         }
+    if ens.risk_ids:
+        out["risks"] = risk_effects(ens)
+    if phase_deadlines_s:
+        out["phase_deadlines"] = phase_deadline_odds(ens, phase_deadlines_s)
     sens = sensitivities(ens)
     actual_durations_s = actual_durations_s or {}
     # Per-phase percentiles come from a fixed prefix of the replications (worker-independent):

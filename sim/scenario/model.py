@@ -249,6 +249,9 @@ class Phase(StrictModel):
         default=None, description="instead of duration: end at another phase's start or end (a wait)"
     )
     not_before: UTCTime | None = Field(default=None, description="start no earlier than this UTC time")
+    deadline: UTCTime | None = Field(
+        default=None, description="finish no later than this UTC time: run flags a miss, mc gives the odds"
+    )
     planned: Duration | None = Field(default=None, description="the published plan for this phase")
     actual: Actual | None = None
     window: WindowEntry | None = None
@@ -286,6 +289,33 @@ class Phase(StrictModel):
         return ids
 
 
+class Correlation(StrictModel):
+    """A rank correlation ``rho`` imposed between the durations of ``phases`` (a shared cause)."""
+
+    phases: list[Ident] = Field(min_length=2, description="phases whose durations share a cause")
+    rho: float = Field(ge=-1, le=1, description="Spearman rank correlation between every pair of them")
+    source: str | None = None
+    note: str | None = None
+
+
+class Risk(StrictModel):
+    """A risk event: with ``probability`` per replication it occurs and adds one drawn ``impact``
+    to the duration of every phase in ``phases``."""
+
+    id: Ident
+    name: str | None = None
+    probability: float = Field(ge=0, le=1, description="chance that it occurs in a replication")
+    impact: Duration
+    phases: list[Ident] = Field(min_length=1, description="phases whose durations it lengthens")
+    source: str | None = Field(default=None, description="where the probability and impact come from")
+    note: str | None = Field(default=None, description="or: why they are assumed (flag an assumption here)")
+
+    @property
+    def label(self) -> str:
+        """Display name: ``name`` or the id."""
+        return self.name or self.id
+
+
 class MissionFacts(StrictModel):
     """Mission-level published plan or outcome (for comparisons)."""
 
@@ -312,6 +342,10 @@ class Scenario(StrictModel):
     windows: dict[Ident, WindowSpec] = Field(default_factory=dict)
     resources: dict[Ident, ResourceSpec] = Field(default_factory=dict)
     phases: list[Phase] = Field(min_length=1)
+    correlations: list[Correlation] = Field(
+        default_factory=list, description="rank correlations between phase durations (Iman-Conover)"
+    )
+    risks: list[Risk] = Field(default_factory=list, description="risk events that lengthen phases when they occur")
     sources: list[str] = Field(default_factory=list)
 
     def phase(self, phase_id: str) -> Phase:
@@ -472,6 +506,7 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
                     f"{format_utc(act.start)}; swap or correct them",
                 )
             )
+    problems += check_risks_and_correlations(scenario, ids)
     # with duplicate ids the graph is ambiguous: fix the ids first
     cycle = None if duplicated else find_cycle(scenario)
     if cycle:
@@ -483,6 +518,71 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
             )
         )
     return problems
+
+
+def check_risks_and_correlations(scenario: Scenario, ids: dict[str, int]) -> list[tuple[Loc, str]]:
+    """Risks and correlation groups name existing phases that have a duration of their own."""
+    problems: list[tuple[Loc, str]] = []
+    waits = {p.id for p in scenario.phases if p.until is not None}
+
+    def check_phase(loc: Loc, pid: str, what: str) -> bool:
+        if pid not in ids:
+            problems.append((loc, f"unknown phase {pid!r}{_suggest(pid, ids)}; {what} names phase ids"))
+            return False
+        if pid in waits:
+            problems.append(
+                (loc, f"phase {pid!r} is a wait ('until') without a duration of its own; name the phase it waits for")
+            )
+            return False
+        return True
+
+    grouped: dict[str, int] = {}
+    for g, corr in enumerate(scenario.correlations):
+        seen: set[str] = set()
+        for k, pid in enumerate(corr.phases):
+            loc: Loc = ("correlations", g, "phases", k)
+            if not check_phase(loc, pid, "correlations"):
+                continue
+            if pid in seen:
+                problems.append((loc, f"phase {pid!r} is listed twice; keep one"))
+            elif pid in grouped:
+                problems.append(
+                    (loc, f"phase {pid!r} is already in correlations[{grouped[pid]}]; put it in one group only")
+                )
+            seen.add(pid)
+            grouped.setdefault(pid, g)
+        n = len(corr.phases)
+        if n > 2 and corr.rho < equicorrelation_floor(n):
+            problems.append(
+                (
+                    ("correlations", g, "rho"),
+                    f"{n} phases cannot all be correlated {corr.rho:g} with each other; "
+                    f"use rho >= {equicorrelation_floor(n):.3f} or fewer phases",
+                )
+            )
+    risk_ids: dict[str, int] = {}
+    for r, risk in enumerate(scenario.risks):
+        if risk.id in risk_ids:
+            problems.append((("risks", r, "id"), f"duplicate risk id {risk.id!r}; rename one"))
+        risk_ids.setdefault(risk.id, r)
+        if risk.source is None and risk.note is None:
+            problems.append(
+                (
+                    ("risks", r),
+                    "say where the probability comes from: add 'source', or a 'note' that flags it as an assumption",
+                )
+            )
+        for k, pid in enumerate(risk.phases):
+            check_phase(("risks", r, "phases", k), pid, "risks")
+    return problems
+
+
+def equicorrelation_floor(n: int) -> float:
+    """The lowest rank correlation ``n`` variables can share pairwise (the Gaussian copula's
+    Pearson correlation ``2 sin(pi rho / 6)`` must be >= -1 / (n - 1))."""
+    import math
+
+    return 6.0 / math.pi * math.asin(-0.5 / (n - 1))
 
 
 def find_cycle(scenario: Scenario) -> list[str] | None:
