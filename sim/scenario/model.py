@@ -74,6 +74,8 @@ Duration = Annotated[
     PlainSerializer(distribution_spec),
     WithJsonSchema(DURATION_JSON_SCHEMA),
 ]
+
+
 def _signed_text(value: float) -> str:
     return "-" + seconds_text(-value) if value < 0 else seconds_text(value)
 
