@@ -23,7 +23,7 @@ def test_run_json_contract(mini: Path, capsys: pytest.CaptureFixture[str]) -> No
     """run --json prints exactly the DESIGN.md object, with UTC Z times and hours."""
     assert main(["run", str(mini), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert list(out) == ["scenario", "name", "epoch", "outcome", "end", "duration_h", "phases"]
+    assert list(out) == ["scenario", "name", "epoch", "outcome", "end", "duration_h", "phases", "critical_path"]
     assert out["scenario"] == "mini" and out["epoch"] == "2020-11-23T20:30:12Z"
     assert out["outcome"] == "success"
     # 37 min + 112 h + 2 h lag + 15 min
@@ -41,6 +41,11 @@ def test_run_json_contract(mini: Path, capsys: pytest.CaptureFixture[str]) -> No
         "wait_h",
         "wait_cause",
         "attempts",
+        "late_start",
+        "late_finish",
+        "total_float_h",
+        "free_float_h",
+        "critical",
     ]
     assert first == {
         "id": "launch",
@@ -53,6 +58,11 @@ def test_run_json_contract(mini: Path, capsys: pytest.CaptureFixture[str]) -> No
         "wait_h": 0.0,
         "wait_cause": None,
         "attempts": 1,
+        "late_start": "2020-11-23T20:30:12Z",  # a single chain: no float anywhere
+        "late_finish": "2020-11-23T21:07:12Z",
+        "total_float_h": 0.0,
+        "free_float_h": 0.0,
+        "critical": True,
     }
 
 

@@ -35,6 +35,7 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL
 
+from sim.engine.cpm import Floats, late_dates
 from sim.engine.model import (
     ABORT,
     FROM_START,
@@ -478,10 +479,20 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
     return RunArrays(**out)
 
 
-def timeline_from(scenario: Scenario, arrays: RunArrays) -> Timeline:
-    """A ``Timeline`` from the arrays of one run."""
+def timeline_from(scenario: Scenario, arrays: RunArrays, floats: Floats | None = None) -> Timeline:
+    """A ``Timeline`` from the arrays of one run (with its CPM late dates and floats, if given)."""
     records = []
     for i, p in enumerate(scenario.phases):
+        cpm = (
+            {}
+            if floats is None
+            else {
+                "late_start_s": float(floats.late_start_s[i]),
+                "late_finish_s": float(floats.late_finish_s[i]),
+                "total_float_s": float(floats.total_float_s[i]),
+                "free_float_s": float(floats.free_float_s[i]),
+            }
+        )
         causes = [c for c, w in (("window", arrays.wait_window_s[i]), ("resource", arrays.wait_resource_s[i])) if w > 0]
         records.append(
             PhaseRecord(
@@ -499,6 +510,7 @@ def timeline_from(scenario: Scenario, arrays: RunArrays) -> Timeline:
                 wait_resource_s=float(arrays.wait_resource_s[i]),
                 failure_s=float(arrays.failure_s[i]),
                 deadline_s=None if p.deadline is None else from_utc(scenario.epoch, p.deadline),
+                **cpm,
             )
         )
     aborted = bool((arrays.status == ABORTED).any())
@@ -541,4 +553,8 @@ def simulate(
         raise ValueError(f"expected {g.size} durations, got shape {d.shape}")
     if (d < 0).any():
         raise ValueError("durations must be >= 0")
-    return timeline_from(scenario, run_once(m, d.tolist(), fails))
+    arrays = run_once(m, d.tolist(), fails)
+    floats = None
+    if not (arrays.status == ABORTED).any():  # the backward pass needs every phase's times
+        floats = late_dates(m, arrays.start_s, arrays.end_s)
+    return timeline_from(scenario, arrays, floats)

@@ -115,6 +115,7 @@ def merge_program(program: Program) -> Scenario:
 
 
 def _shifted(t_s: float | None, shift_s: float) -> float | None:
+    """A time on the merged clock moved to a mission's own (None stays None)."""
     return None if t_s is None else t_s - shift_s
 
 
@@ -137,8 +138,11 @@ def split_timeline(program: Program, merged: Timeline) -> list[Timeline]:
                     start_s=p.start_s - shift,
                     end_s=p.end_s - shift,
                     deadline_s=_shifted(p.deadline_s, shift),
-                    late_start_s=_shifted(p.late_start_s, shift),
-                    late_finish_s=_shifted(p.late_finish_s, shift),
+                    # float of the merged run counts to the program's end, not the mission's: none
+                    late_start_s=None,
+                    late_finish_s=None,
+                    total_float_s=None,
+                    free_float_s=None,
                 )
             )
         aborted = any(r.outcome == "aborted" for r in records)

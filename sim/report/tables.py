@@ -48,12 +48,17 @@ def timeline_table(timeline: Timeline, console: Console | None = None, order: st
     columns = [Column(f"start\n{year}"), Column(f"end\n{year}"), Column("duration")]
     if waits:
         columns.append(Column("wait"))
+    floats = any(p.total_float_s is not None for p in phases)
+    if floats:
+        columns.append(Column("total\nfloat"))
     columns += [Column("MET\nstart", optional=True), Column("kind", "left", True), Column("element", "left", True)]
     rows = []
     for p in phases:
         row = [p.name, stamp(timeline, p.start_s), stamp(timeline, p.end_s), format_duration(p.duration_s)]
         if waits:
             row.append(f"{format_duration(p.wait_s)} {p.wait_cause or ''}".strip() if p.wait_s > 0 else "")
+        if floats:
+            row.append(_float_text(p))
         row += [format_met(p.start_s), p.kind, p.element]
         rows.append(row)
     epoch = format_utc(timeline.epoch).replace("T", " ").replace("Z", " UTC")
@@ -79,6 +84,13 @@ def ordered(phases: Sequence[PhaseRecord], order: str) -> list[PhaseRecord]:
     if order not in ORDERS:
         raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
     return sorted(phases, key=lambda p: (p.start_s, p.end_s)) if order == "time" else list(phases)
+
+
+def _float_text(p: PhaseRecord) -> str:
+    """Total float: ``critical`` on a zero-float chain, else the slack (``3h20m``)."""
+    if p.total_float_s is None:
+        return ""
+    return "critical" if p.critical else format_duration(p.total_float_s)
 
 
 def _utc(timeline: Timeline, t_s: float) -> str:

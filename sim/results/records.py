@@ -17,6 +17,7 @@ import numpy as np
 from sim.timebase import HOUR_S, format_met, format_utc, format_utc_many, to_utc
 
 HOURS_DECIMALS = 3
+CRITICAL_TOL_S = 1e-3  # total float below a millisecond is zero (times are sums of float seconds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,11 @@ class PhaseRecord:
     late_finish_s: float | None = None
     total_float_s: float | None = None
     free_float_s: float | None = None
+
+    @property
+    def critical(self) -> bool | None:
+        """On a zero-float chain (total float under a millisecond); None when not computed."""
+        return None if self.total_float_s is None else self.total_float_s <= CRITICAL_TOL_S
 
     @property
     def deadline_margin_s(self) -> float | None:
@@ -130,6 +136,8 @@ class Timeline:
                 for p in self.phases
             ],
         }
+        if any(p.total_float_s is not None for p in self.phases):
+            out["critical_path"] = [p.id for p in self.phases if p.critical]
         missed = self.missed_deadlines()
         if any(p.deadline_s is not None for p in self.phases):
             out["deadlines_missed"] = [p.id for p in missed]
@@ -176,6 +184,7 @@ def _schedule_fields(timeline: Timeline, p: PhaseRecord) -> dict[str, Any]:
     if p.total_float_s is not None and p.free_float_s is not None:
         out["total_float_h"] = hours(p.total_float_s)
         out["free_float_h"] = hours(p.free_float_s)
+        out["critical"] = p.critical
     if p.deadline_s is not None:
         margin = p.deadline_margin_s
         out["deadline"] = format_utc(timeline.utc(p.deadline_s))
