@@ -158,7 +158,8 @@ def _draw(ens: Any, result: dict[str, Any], scenario: Any, plots: dict[str, str]
         if kind == "out":
             ax = risk.s_curve(ens, deadline=deadline)
         elif kind == "tornado":
-            ax = risk.tornado(ens, sens, labels=labels)
+            swings = np.array([row["end_swing_h"] for row in result["phases"]])
+            ax = risk.tornado(ens, sens, labels=labels, swings_h=swings)
         elif kind == "criticality":
             ax = risk.criticality(ens, labels=labels)
         elif kind == "risks":

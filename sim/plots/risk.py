@@ -87,12 +87,18 @@ def tornado(
     ax: Axes | None = None,
     labels: Sequence[str] | None = None,
     top: int = 15,
+    swings_h: np.ndarray | None = None,
 ) -> Axes:
-    """Horizontal bars of each phase's sensitivity (Spearman rho with the mission duration)."""
+    """Horizontal bars of each phase's sensitivity (Spearman rho with the mission duration),
+    each labelled with its swing in hours when ``swings_h`` is given (P50 of the mission end
+    with the phase in its highest vs lowest decile, ``statistics.end_swings_h``)."""
     labels = list(labels or ens.phase_ids)
     sens = np.asarray(sensitivity, dtype=float)
     varying = np.flatnonzero(sens != 0.0)  # fixed durations have exactly 0: leave them out
-    vals, names = _top(sens[varying], [labels[i] for i in varying], top)
+    order = np.argsort(-np.abs(sens[varying]), kind="stable")[:top][::-1]
+    picked = varying[order]
+    vals, names = sens[picked], [labels[i] for i in picked]
+    swing = None if swings_h is None else np.asarray(swings_h, dtype=float)[picked]
     ax = _axes(ax, (10, 1.5 + 0.32 * max(len(vals), 3)))
     colours = ["#d94801" if v > 0 else "#2171b5" for v in vals]
     ax.barh(range(len(vals)), vals, color=colours)
@@ -100,8 +106,9 @@ def tornado(
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlim(-1.05, 1.05)
     for i, v in enumerate(vals):
+        text = f"{v:+.2f}" if swing is None else f"{v:+.2f}  (end P50 {swing[i]:+.0f} h)"
         ax.annotate(
-            f"{v:+.2f}",
+            text,
             (v, i),
             xytext=(4 if v >= 0 else -4, 0),
             textcoords="offset points",
@@ -109,7 +116,10 @@ def tornado(
             va="center",
             fontsize=8,
         )
-    ax.set_xlabel("Spearman rank correlation of phase duration with mission duration")
+    ax.set_xlabel(
+        "Spearman rank correlation of phase duration with mission duration"
+        + ("" if swing is None else "\n(in brackets: P50 of the end, phase in its top vs bottom decile)")
+    )
     ax.grid(axis="x", color="#dddddd", lw=0.6)
     ax.set_title(
         _title(ens, f"sensitivity of the {len(vals)} most influential uncertain phases"), loc="left", fontsize=11
@@ -128,7 +138,10 @@ def criticality(ens: Ensemble, *, ax: Axes | None = None, labels: Sequence[str] 
     ax.set_xlim(0, 1.1)
     for i, v in enumerate(vals):
         ax.annotate(f"{v:.0%}", (v, i), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
-    ax.set_xlabel("criticality index (share of replications on the chain that set the mission end)")
+    ax.set_xlabel(
+        "criticality index (share of replications on the chain that set the mission end)\n"
+        "walked back from the last end; it stops at a window wait or a date (earlier phases did not set the end)"
+    )
     ax.grid(axis="x", color="#dddddd", lw=0.6)
     ax.set_title(_title(ens, f"criticality (top {len(vals)})"), loc="left", fontsize=11)
     return ax

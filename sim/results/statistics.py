@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from sim.results.records import PHASE_ROWS, Ensemble, hours
-from sim.timebase import format_utc, to_utc
+from sim.timebase import HOUR_S, format_utc, to_utc
 
 PERCENTILES = (10, 50, 80, 90)
 SENSITIVITY_SAMPLE = 100_000  # Spearman on the first replications: standard error ~ 1/sqrt(n) ~ 0.003
@@ -56,6 +56,28 @@ def sensitivities(ens: Ensemble) -> np.ndarray:
     total = ens.end_s[:m][ok]
     total_ranks = average_ranks(total)
     return np.array([spearman(ens.duration_s[:m, i][ok], total, total_ranks) for i in range(len(ens.phase_ids))])
+
+
+def end_swings_h(ens: Ensemble) -> np.ndarray:
+    """Per phase: the sensitivity in hours, the P50 of the mission end in replications where the
+    phase's run time is in its highest decile minus the P50 where it is in its lowest decile.
+
+    Same replications as ``sensitivities`` (the first ``SENSITIVITY_SAMPLE``, successful ones);
+    0 for a phase whose run time never varies (or whose deciles coincide).
+    """
+    m = min(ens.replications, SENSITIVITY_SAMPLE, ens.rows)
+    ok = ens.success[:m]
+    total = ens.end_s[:m][ok]
+    out = np.zeros(len(ens.phase_ids))
+    if total.size == 0:
+        return out
+    for i in range(len(ens.phase_ids)):
+        d = ens.duration_s[:m, i][ok]
+        lo, hi = np.percentile(d, (10, 90))
+        if lo == hi:
+            continue
+        out[i] = (np.median(total[d >= hi]) - np.median(total[d <= lo])) / HOUR_S
+    return out
 
 
 def deadline_probability(ens: Ensemble, deadline_s: float) -> float:
@@ -155,6 +177,7 @@ def summary(
     if phase_deadlines_s:
         out["phase_deadlines"] = phase_deadline_odds(ens, phase_deadlines_s)
     sens = sensitivities(ens)
+    swings = end_swings_h(ens)
     actual_durations_s = actual_durations_s or {}
     # Per-phase percentiles come from a fixed prefix of the replications (worker-independent):
     # exact for N <= PHASE_SAMPLE; above it their Monte Carlo error is already far below the
@@ -184,6 +207,7 @@ def summary(
             row["duration_h"] = row["end_h"] = None
         row["criticality"] = round(float(ens.critical_count[i]) / ok_n, 4)
         row["sensitivity"] = round(float(sens[i]), 4)
+        row["end_swing_h"] = round(float(swings[i]), 3)
         mean = {k: float(v[i]) / ok_n for k, v in ens.sums.items()}
         row["wait_h"] = {
             "mean": hours(mean["wait_window_s"] + mean["wait_resource_s"]),
