@@ -228,12 +228,13 @@ def test_ce6_three_weeks_in_lunar_orbit_before_landing() -> None:
     before_landing = adjust.simulated_elapsed_h + phasing.simulated_elapsed_h
     assert before_landing == pytest.approx(hm(24, 19, 56, 38), abs=ONE_SECOND_H)
     assert before_landing == pytest.approx(hm(24, 19, 57), abs=ONE_MINUTE_H)  # the flown LOI -> descent
-    # by kind: the waits are lunar-orbit hours; plus docked_combo 8 h 18 m and the O/R lane
-    # filler 4 d 5 h 31 m, which waited for nothing
+    # by kind: the waits are lunar-orbit hours; plus docked_combo 8 h 18 m and the O/R's wait
+    # for the ascender (`until: ascent start`): 05-30 18:06:59 -> liftoff 06-03 23:37:38 =
+    # 4 d 5 h 30 m 39 s (the typed filler it replaced, 4 d 5 h 31 m, overshot the liftoff by 21 s)
     orbit = c.kind("lunar_orbit")
     assert orbit.wait["change6"] == pytest.approx(hm(19, 15, 54, 59) + hm(0, 9, 44, 39), abs=ONE_SECOND_H)
     assert orbit.simulated["change6"] == pytest.approx(
-        hm(24, 19, 56, 38) + hm(0, 8, 18) + hm(4, 5, 31), abs=ONE_SECOND_H
+        hm(24, 19, 56, 38) + hm(0, 8, 18) + hm(4, 5, 30, 39), abs=ONE_SECOND_H
     )
     assert orbit.simulated["change6"] == pytest.approx(orbit.run["change6"] + orbit.wait["change6"])
     assert orbit.actual["change6"] is None  # docked_combo and the lane filler have no flown end

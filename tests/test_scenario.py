@@ -156,7 +156,10 @@ def test_schema_lists_fields_and_kinds() -> None:
     assert set(schema["required"]) >= {"id", "name", "epoch", "elements", "phases"}
     phase = schema["$defs"]["Phase"]
     assert phase["additionalProperties"] is False
-    assert set(phase["properties"]["kind"]["enum"]) == set(KINDS)
+    kind = phase["properties"]["kind"]  # a built-in kind or one the scenario declares under kinds:
+    assert kind["type"] == "string" and all(k in kind["description"] for k in KINDS)
+    (values,) = schema["properties"]["kinds"]["patternProperties"].values()
+    assert set(values["enum"]) == set(KINDS)
 
 
 def test_dump_load_round_trip(minimal_text: str) -> None:
@@ -166,3 +169,28 @@ def test_dump_load_round_trip(minimal_text: str) -> None:
     s = load_scenario_text(minimal_text)
     dumped = yaml.safe_dump(s.model_dump(mode="json", exclude_none=True))
     assert load_scenario_text(dumped) == s
+
+
+def test_every_problem_in_one_pass_sorted_by_line(minimal_text: str) -> None:
+    """Field errors and cross-references together, in file order: a broken duration, an unknown
+    element, an unknown predecessor, an unknown kind and a bad epoch, five lines at once."""
+    text = (
+        minimal_text.replace("epoch: 2020-11-23T20:30:12Z", "epoch: 2020-11-23T20:30:12")
+        .replace("duration: 15min", "duration: 15")
+        .replace("element: lander", "element: landr")
+        .replace("{phase: transfer, lag: 2h}", "{phase: transferr, lag: 2h}")
+        .replace("kind: transfer", "kind: transfr")
+    )
+    lines = problems(text)
+    assert len(lines) == 5, lines
+    numbers = [int(line.split(":")[1]) for line in lines]
+    assert numbers == sorted(numbers)
+    joined = "\n".join(lines)
+    for expected in (
+        "epoch: time 2020-11-23T20:30:12 has no time zone",
+        "phases[1].kind: unknown kind 'transfr' (did you mean 'transfer'?)",
+        "phases[2].element: unknown element 'landr'",
+        "phases[2].after[0]: unknown phase 'transferr'",
+        "phases[2].duration: duration 15 has no unit",
+    ):
+        assert expected in joined

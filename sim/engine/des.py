@@ -509,6 +509,7 @@ def timeline_from(scenario: Scenario, arrays: RunArrays, floats: Floats | None =
                 wait_window_s=float(arrays.wait_window_s[i]),
                 wait_resource_s=float(arrays.wait_resource_s[i]),
                 failure_s=float(arrays.failure_s[i]),
+                family=scenario.kinds.get(p.kind),
                 deadline_s=None if p.deadline is None else from_utc(scenario.epoch, p.deadline),
                 **cpm,
             )

@@ -110,6 +110,7 @@ def merge_program(program: Program) -> Scenario:
         phases=phases,
         correlations=correlations,
         risks=risks,
+        kinds={k: v for m in program.missions for k, v in m.kinds.items()},
         sources=list(program.sources),
     )
 

@@ -381,7 +381,7 @@ def _short(hours: float) -> str:
 
 def launch_offset_s(timeline: Timeline) -> float:
     """Start of the first ``launch`` phase (the alignment point), else 0 (the epoch)."""
-    starts = [p.start_s for p in timeline.phases if p.kind == "launch" and p.outcome == "done"]
+    starts = [p.start_s for p in timeline.phases if p.colour_kind == "launch" and p.outcome == "done"]
     return min(starts) if starts else 0.0
 
 
@@ -465,8 +465,8 @@ def compare_missions(
             for p in t.phases:
                 if p.element != lane or p.outcome != "done":
                     continue
-                colour = KIND_COLOURS.get(p.kind, "#7f7f7f")
-                kinds_seen[p.kind] = None
+                colour = KIND_COLOURS.get(p.colour_kind, "#7f7f7f")
+                kinds_seen[p.colour_kind] = None
                 x0 = (p.start_s - off) / DAY_S
                 dur = p.duration_s / DAY_S
                 if p.wait_s > 0:
@@ -509,8 +509,8 @@ def compare_missions(
                         linewidth=0.4,
                         zorder=2,
                     )
-                if p.kind in MARKED_KINDS:
-                    marks.append((x0 + max(dur, 0.0), y, MARKED_KINDS[p.kind]))
+                if p.colour_kind in MARKED_KINDS:
+                    marks.append((x0 + max(dur, 0.0), y, MARKED_KINDS[p.colour_kind]))
                 a_start, a_end = flown.get(p.id, (None, None))
                 ys = y + 0.38
                 if a_start is not None and a_end is not None and a_end > a_start:

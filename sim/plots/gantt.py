@@ -141,8 +141,8 @@ def gantt(
         top = y
         y += 0.6  # room for the lane header
         for p in lane_rows:
-            colour = KIND_COLOURS.get(p.kind, "#7f7f7f")
-            kinds_seen[p.kind] = None
+            colour = KIND_COLOURS.get(p.colour_kind, "#7f7f7f")
+            kinds_seen[p.colour_kind] = None
             if p.duration_s <= 0:
                 ax.plot(x(p.start_s), y, marker="D", ms=8, color=colour, mec="black", mew=0.6, zorder=3)
                 has_milestone = True

@@ -100,7 +100,7 @@ def family_blocks(phases: Iterable[PhaseRecord], *, merge_below_s: float = MERGE
     cuts = sorted({t for p in ph for t in (p.start_s, p.end_s)})
     pieces: list[_Piece] = []
     for a, b in pairwise(cuts):
-        active = [kind_family(p.kind) for p in ph if p.start_s <= a and p.end_s >= b]
+        active = [kind_family(p.colour_kind) for p in ph if p.start_s <= a and p.end_s >= b]
         fam = max(active, key=_PRIORITY.__getitem__) if active else None
         pieces.append(_Piece(fam, a, b))
     pieces = _join(pieces)
@@ -148,7 +148,7 @@ def _join(pieces: list[_Piece]) -> list[_Piece]:
 
 def mission_blocks(timeline: Timeline) -> list[Block]:
     """The major-phase blocks of a mission row (``family_blocks`` without payload and relay phases)."""
-    main = [p for p in timeline.phases if p.kind not in SECONDARY_KINDS]
+    main = [p for p in timeline.phases if p.colour_kind not in SECONDARY_KINDS]
     return family_blocks(main) or family_blocks(timeline.phases)
 
 

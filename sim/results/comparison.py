@@ -797,7 +797,7 @@ def compare_phases(
                 mission=scenario.id,
                 id=p.id,
                 name=p.label,
-                kind=p.kind,
+                kind=scenario.family(p.kind),
                 element=p.element,
                 planned_h=planned_h,
                 planned_low_h=planned_lo,

@@ -37,11 +37,17 @@ class PhaseRecord:
     wait_window_s: float = 0.0
     wait_resource_s: float = 0.0
     failure_s: float = 0.0  # run time lost to failed attempts (their delays and window waits) and holds
+    family: str | None = None  # for a scenario's own kind (``kinds:``), the built-in kind it stands for
     deadline_s: float | None = None  # the phase's ``deadline`` (finish no later than), if it has one
     late_start_s: float | None = None  # CPM late dates and floats (``sim.engine.cpm``), when computed
     late_finish_s: float | None = None
     total_float_s: float | None = None
     free_float_s: float | None = None
+
+    @property
+    def colour_kind(self) -> str:
+        """The built-in kind that colours and groups this phase (its own kind, or its family)."""
+        return self.family or self.kind
 
     @property
     def critical(self) -> bool | None:

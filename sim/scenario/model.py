@@ -12,6 +12,7 @@ JSON Schema.
 
 from __future__ import annotations
 
+import difflib
 import re
 import types
 from pathlib import Path
@@ -67,6 +68,19 @@ Kind = Literal[
     "isru",
 ]
 KINDS: tuple[str, ...] = get_args(Kind)  # the shared phase-kind vocabulary, in this order
+
+KindName = Annotated[
+    str,
+    Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^[a-z][a-z0-9_]*$",
+            "description": "a built-in kind (" + ", ".join(KINDS) + ") or one declared under the scenario's kinds:",
+            "examples": ["transfer", "landing"],
+        }
+    ),
+]
 
 Duration = Annotated[
     Distribution,
@@ -241,7 +255,7 @@ class Phase(StrictModel):
 
     id: Ident
     name: str | None = None
-    kind: Kind
+    kind: KindName
     element: Ident
     after: list[AfterEntry] = Field(
         default_factory=list, description="predecessor links (FS by default; SS, FF, SF with lags)"
@@ -348,7 +362,16 @@ class Scenario(StrictModel):
         default_factory=list, description="rank correlations between phase durations (Iman-Conover)"
     )
     risks: list[Risk] = Field(default_factory=list, description="risk events that lengthen phases when they occur")
+    kinds: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)], Kind] = Field(
+        default_factory=dict,
+        description="the scenario's own phase kinds, each mapped onto the built-in kind whose colour "
+        "and comparisons it shares (tli: transfer)",
+    )
     sources: list[str] = Field(default_factory=list)
+
+    def family(self, kind: str) -> str:
+        """The built-in kind a phase kind stands for: itself, or its mapping under ``kinds``."""
+        return self.kinds.get(kind, kind)
 
     def phase(self, phase_id: str) -> Phase:
         """The phase with this id (KeyError if none)."""
@@ -402,11 +425,31 @@ def scenario_from_document(doc: YamlDocument, source: str) -> Scenario:
     try:
         scenario = Scenario.model_validate(doc.data)
     except ValidationError as exc:
-        raise InputError(_pydantic_problems(exc, doc, source)) from None
+        from sim.scenario.partial import cross_problems
+
+        found = _pydantic_problems(exc, doc, source)
+        for loc, msg in cross_problems(doc.data, exc):  # cross-references of the valid rest too
+            line = _line(source, doc.line_of(loc), loc, msg)
+            if line not in found:
+                found.append(line)
+        raise InputError(by_line(found)) from None
     problems = [_line(source, doc.line_of(loc), loc, msg) for loc, msg in check_scenario(scenario)]
     if problems:
-        raise InputError(problems)
+        raise InputError(by_line(problems))
     return scenario
+
+
+_LINE_NUMBER = re.compile(r"^.*?:(\d+): ")
+
+
+def by_line(problems: list[str]) -> list[str]:
+    """Problem lines sorted by their file line (stable; lines without a number last)."""
+
+    def key(text: str) -> int:
+        m = _LINE_NUMBER.match(text)
+        return int(m.group(1)) if m else 1 << 30
+
+    return sorted(problems, key=key)
 
 
 def check_windows_and_resources(scenario: Scenario) -> list[tuple[Loc, str]]:
@@ -471,7 +514,21 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
         if el in seen_el:
             problems.append((("elements", i), f"element {el!r} listed twice; keep one"))
         seen_el.add(el)
+    for name in scenario.kinds:
+        if name in KINDS:
+            problems.append((("kinds", name), f"{name!r} is a built-in kind; remove it from 'kinds'"))
+    known_kinds = (*KINDS, *scenario.kinds)
     for i, ph in enumerate(scenario.phases):
+        if ph.kind not in known_kinds:
+            close = difflib.get_close_matches(ph.kind, known_kinds, n=1, cutoff=KIND_HINT_CUTOFF)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(
+                (
+                    ("phases", i, "kind"),
+                    f"unknown kind {short_repr(ph.kind)}{hint}; use one of: {', '.join(KINDS)}, "
+                    "or map your own under 'kinds:' (e.g. kinds: {tli: transfer})",
+                )
+            )
         if ph.element not in elements:
             hint = _suggest(ph.element, elements)
             problems.append(
@@ -520,6 +577,9 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
             )
         )
     return problems
+
+
+KIND_HINT_CUTOFF = 0.8  # "did you mean" only for spelling slips: 'landng' -> 'landing', not 'tli' -> 'tei'
 
 
 def check_risks_and_correlations(scenario: Scenario, ids: dict[str, int]) -> list[tuple[Loc, str]]:
