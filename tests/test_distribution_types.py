@@ -54,7 +54,7 @@ def missing_parts(cls: type[Distribution]) -> list[str]:
 
 def test_registry_order_and_names() -> None:
     """Names are unique; ``DIST_NAMES`` and the schema's ``dist`` enum follow the registry."""
-    assert DIST_NAMES == ("fixed", "uniform", "triangular", "pert", "lognormal", "empirical")
+    assert DIST_NAMES == ("fixed", "uniform", "triangular", "pert", "lognormal", "normal", "empirical", "discrete")
     assert DURATION_JSON_SCHEMA["anyOf"][1]["properties"]["dist"]["enum"] == list(DIST_NAMES)
     assert len(set(DIST_NAMES)) == len(DISTRIBUTIONS)
 
@@ -105,7 +105,9 @@ def test_example_values() -> None:
         "triangular": 112.0,
         "pert": 19.0,
         "lognormal": 19.0,
+        "normal": 12.0,  # the mean, inside [min, max]
         "empirical": 144.0,  # median of 5, 6, 6, 7 days
+        "discrete": 0.0,  # the value with the largest weight
     }
     lognormal = parse_distribution(example(Lognormal))
     assert lognormal.bounds_s() is None  # no finite (low, high) support: the comparison draws no range for it

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import zlib
 
 import numpy as np
@@ -320,3 +321,49 @@ def test_sample_uses_only_the_given_generator(dist: Distribution) -> None:
     assert np.array_equal(a, b)
     if not dist.is_fixed:
         assert not np.array_equal(a, dist.sample(np.random.default_rng(8), 1000))
+
+
+def test_normal_is_truncated_not_clamped() -> None:
+    """normal(10 h, 4 h) on [6 h, inf): the draws follow the truncated normal (mean from the
+    closed form mu + sd * phi(a) / (1 - Phi(a)), a = -1), with no mass piled at the bound."""
+    import math
+
+    from sim.scenario.distributions import parse_distribution
+
+    d = parse_distribution({"dist": "normal", "mean": "10h", "sd": "4h", "min": "6h"})
+    assert d.nominal_s == 10 * 3600.0
+    x = d.sample(np.random.default_rng(4), 200_000) / 3600.0
+    assert x.min() >= 6.0 and np.mean(x == 6.0) == 0.0
+    a = -1.0
+    pdf, cdf = math.exp(-a * a / 2) / math.sqrt(2 * math.pi), 0.5 * (1 + math.erf(a / math.sqrt(2)))
+    expected = 10 + 4 * pdf / (1 - cdf)
+    assert abs(x.mean() - expected) < 4 * x.std() / math.sqrt(x.size)
+
+
+def test_discrete_weights_and_nominal() -> None:
+    """discrete: frequencies follow weights / sum; nominal is the most likely value."""
+    from sim.scenario.distributions import parse_distribution
+
+    d = parse_distribution({"dist": "discrete", "values": ["0s", "1d", "29d"], "weights": [80, 15, 5]})
+    assert d.nominal_s == 0.0
+    n = 100_000
+    x = d.sample(np.random.default_rng(5), n)
+    for v, p in ((0.0, 0.8), (86400.0, 0.15), (29 * 86400.0, 0.05)):
+        assert abs(np.mean(x == v) - p) < 4 * np.sqrt(p * (1 - p) / n)
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ({"dist": "normal", "mean": "1h", "sd": "1h"}, "min: a normal needs 'min' (>= 0)"),
+        ({"dist": "normal", "mean": "1h", "sd": "0s", "min": "0s"}, "sd: must be > 0"),
+        ({"dist": "discrete", "values": ["1h", "2h"], "weights": [1]}, "weights: give one weight per value"),
+        ({"dist": "discrete", "values": ["1h"], "weights": [0]}, "weights[0]: must be a number > 0"),
+    ],
+)
+def test_normal_and_discrete_rules(spec: dict[str, object], message: str) -> None:
+    """Each broken rule names its key."""
+    from sim.scenario.distributions import parse_distribution
+
+    with pytest.raises(ValueError, match=re.escape(message)):
+        parse_distribution(spec)

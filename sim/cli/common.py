@@ -53,8 +53,9 @@ def load(arg: str, sets: Sequence[str] = ()) -> Scenario:
     return _scenario(path, parse_document(path), sets)
 
 
-def load_file(arg: str, sets: Sequence[str] = ()) -> Scenario | Program:
-    """A scenario or a program file named on the command line, parsed once (``--set`` applied)."""
+def load_file(arg: str, sets: Sequence[str] = (), as_of: str | None = None) -> Scenario | Program:
+    """A scenario or a program file named on the command line, parsed once (``--set`` applied),
+    forecast from its status date (``--as-of`` or the file's ``status: {as_of}``) if it has one."""
     from sim.scenario.model import read_document as parse_document
     from sim.scenario.program import is_program_data, load_program
 
@@ -62,16 +63,48 @@ def load_file(arg: str, sets: Sequence[str] = ()) -> Scenario | Program:
     detail(f"reading {path}")
     doc = parse_document(path)
     if is_program_data(doc.data):
+        if as_of is not None:
+            raise InputError("--as-of applies to a scenario file; give the status in each mission instead")
         return load_program(path, sets, doc=doc)
-    return _scenario(path, doc, sets)
+    return with_status(_scenario(path, doc, sets), as_of)
 
 
-def load_any(arg: str, sets: Sequence[str] = ()) -> Scenario:
+def with_status(scenario: Scenario, as_of: str | None) -> Scenario:
+    """``scenario`` as of ``as_of`` (an ISO UTC text) or of its own ``status``; unchanged without either."""
+    from sim.scenario.status import apply_status
+    from sim.timebase import parse_utc
+
+    when = scenario.status.as_of if scenario.status is not None else None
+    if as_of is not None:
+        try:
+            when = parse_utc(as_of)
+        except ValueError as exc:
+            raise InputError(f"--as-of {as_of}: {exc}") from None
+    if when is None:
+        return scenario
+    try:
+        return apply_status(scenario, when)
+    except ValueError as exc:
+        raise InputError(f"{scenario.id}: status {when:%Y-%m-%dT%H:%M:%SZ}: {exc}") from None
+
+
+def add_as_of_arg(parser: argparse.ArgumentParser) -> None:
+    """``--as-of ISO``: forecast from a status date."""
+    parser.add_argument(
+        "--as-of",
+        metavar="ISO",
+        help="status date (UTC): phases flown by then keep their actual times, an in-progress phase's "
+        "remaining time is drawn given what has elapsed, nothing else starts before it "
+        "(overrides the file's status: {as_of})",
+    )
+
+
+def load_any(arg: str, sets: Sequence[str] = (), as_of: str | None = None) -> Scenario:
     """A scenario, or a program file merged into one composite scenario (missions on one clock)."""
     from sim.engine.program import merge_program
     from sim.scenario.model import Scenario
 
-    loaded = load_file(arg, sets)
+    loaded = load_file(arg, sets, as_of)
     return loaded if isinstance(loaded, Scenario) else merge_program(loaded)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sim.cli.common import (
+    add_as_of_arg,
     add_dpi_arg,
     add_set_arg,
     announce,
@@ -72,6 +73,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="scenario files, or ids of bundled ones (see 'lunarsim list'); one or more",
     )
     add_set_arg(p)
+    add_as_of_arg(p)
     p.add_argument("--json", action="store_true", help="print the comparison as one JSON object instead of tables")
     p.add_argument(
         "--csv", metavar="PATH", help="also write tidy CSV rows (record = phase, mission or kind) ('-' for stdout)"
@@ -101,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     timelines: list[Timeline] = []
     labels: list[str] = []
     for arg in args.scenarios:
-        loaded = load_file(arg, args.set)
+        loaded = load_file(arg, args.set, args.as_of)
         if isinstance(loaded, Program):  # a program: its missions, on one clock (--set MISSION.KEY=VALUE)
             scenarios += loaded.missions
             timelines += simulate_program(loaded)

@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from sim.cli.common import (
+    add_as_of_arg,
     add_dpi_arg,
     add_set_arg,
     announce,
@@ -52,6 +53,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="scenario file or bundled id; a program file (ilrs.yaml) or several files draw a program chart",
     )
     add_set_arg(p)
+    add_as_of_arg(p)
     p.add_argument(
         "--out", metavar="PATH", required=True, help="output file; format from the extension (.png, .svg, .pdf)"
     )
@@ -89,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.scenario.model import Scenario
 
     single = len(args.scenarios) == 1
-    loaded = load_file(args.scenarios[0], args.set) if single else None
+    loaded = load_file(args.scenarios[0], args.set, args.as_of) if single else None
     if not isinstance(loaded, Scenario):  # several files, or a program file
         if args.mc:
             raise InputError("--mc draws whiskers on a single scenario's chart; name one scenario")
@@ -100,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.plots import gantt
     from sim.plots.figures import save_figure
     from sim.results.comparison import actual_times
+    from sim.timebase import from_utc
 
     model = build_model(scenario)  # window tables (lunar daylight) computed once, for both runs
     timeline = simulate(scenario, model=model)
@@ -110,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
         actuals=actual_times(scenario),
         lanes=list(scenario.elements),
         end_spread=spread,
+        status_s=None if scenario.status is None else from_utc(scenario.epoch, scenario.status.as_of),
     )
     save_figure(ax.figure, args.out, dpi=args.dpi)
     announce(args.out)

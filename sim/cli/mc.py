@@ -7,6 +7,7 @@ from typing import Any
 
 from sim.cli.common import (
     ProgressBar,
+    add_as_of_arg,
     add_executor_args,
     add_scenario_arg,
     add_set_arg,
@@ -49,6 +50,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     add_scenario_arg(p)
     add_set_arg(p)
+    add_as_of_arg(p)
     p.add_argument("-n", "--replications", type=int, default=10_000, metavar="N", help="replications (default 10000)")
     p.add_argument("--seed", type=int, default=0, help="root seed of all random streams (default 0)")
     add_executor_args(
@@ -92,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     plots = {k: getattr(args, k) for k in ("out", "tornado", "criticality", "histogram", "risks") if getattr(args, k)}
     for path in plots.values():
         check_plot_path(path)
-    scenario = load_any(args.scenario, args.set)
+    scenario = load_any(args.scenario, args.set, args.as_of)
     deadline = _deadline(args, scenario.epoch)
 
     from sim.engine.montecarlo import monte_carlo

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from sim.cli.common import add_scenario_arg, add_set_arg, emit_csv, load_file, print_json
+from sim.cli.common import add_as_of_arg, add_scenario_arg, add_set_arg, emit_csv, load_file, print_json
 
 if TYPE_CHECKING:
     from sim.scenario.program import Program
@@ -33,6 +33,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     add_scenario_arg(p)
     add_set_arg(p)
+    add_as_of_arg(p)
     p.add_argument("--json", action="store_true", help="print the run as one JSON object instead of a table")
     p.add_argument("--csv", metavar="PATH", help="also write one row per phase as CSV ('-' for stdout)")
     p.add_argument(
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.engine.des import simulate
     from sim.scenario.model import Scenario
 
-    loaded = load_file(args.scenario, args.set)
+    loaded = load_file(args.scenario, args.set, args.as_of)
     if not isinstance(loaded, Scenario):
         return _run_program(args, loaded)
     timeline = simulate(loaded)

@@ -49,6 +49,7 @@ KIND_COLOURS: dict[str, str] = {
 }
 ACTUAL_COLOUR = "black"
 SPREAD_COLOUR = "#e6550d"
+STATUS_COLOUR = "#6a3d9a"  # the status-date line
 WAIT_STYLES = {"window": ("////", "#6a51a3"), "resource": ("xxxx", "#b15928")}  # hatch, edge colour
 ROW_HEIGHT_IN = 0.3
 MIN_BAR_FRACTION = 0.002  # bars shorter than this share of the span are drawn this wide
@@ -83,6 +84,7 @@ def gantt(
     lanes: list[str] | None = None,
     title: str | None = None,
     end_spread: Mapping[str, tuple[float, float]] | None = None,
+    status_s: float | None = None,
 ) -> Axes:
     """Gantt chart of one run: a band per element lane, a row per phase.
 
@@ -96,6 +98,8 @@ def gantt(
         title: figure title; mission name and launch epoch when omitted.
         end_spread: per phase id, a (low, high) range of its end time in seconds (e.g. the Monte
             Carlo P10-P90), drawn as a whisker through the end of the bar.
+        status_s: the status date (seconds since the epoch), drawn as a vertical line: what lies
+            left of it has flown, the rest is forecast.
 
     Returns:
         The Axes drawn on.
@@ -115,6 +119,8 @@ def gantt(
 
     times = [t for p in rows for t in (p.start_s, p.end_s)]
     times += [t for a in actuals.values() for t in a if t is not None]
+    if status_s is not None:
+        times.append(status_s)
     t0, t1 = min([0.0, *times]), max([1.0, *times])
     span_s = t1 - t0
     min_w = span_s * MIN_BAR_FRACTION
@@ -257,6 +263,12 @@ def gantt(
     )
 
     handles = legend_handles(kinds_seen, waits_seen, "milestone (0 s), UTC time" if has_milestone else None)
+    if status_s is not None:
+        ax.axvline(x(status_s), color=STATUS_COLOUR, lw=1.6, ls="--", zorder=5)
+        when = format_utc(timeline.utc(status_s), seconds=False).replace("T", " ")
+        handles.append(
+            Line2D([], [], color=STATUS_COLOUR, ls="--", lw=1.6, label=f"status date {when} (forecast after)")
+        )
     if has_spread:
         handles.append(Line2D([], [], color=SPREAD_COLOUR, marker="|", ms=9, lw=1.2, label="end P10-P90 (Monte Carlo)"))
     if has_actual:

@@ -332,6 +332,14 @@ class Risk(StrictModel):
         return self.name or self.id
 
 
+class Status(StrictModel):
+    """A status date: phases flown by ``as_of`` keep their actual times; the rest is forecast."""
+
+    as_of: UTCTime = Field(description="the status date (UTC): what has flown by then is history")
+    source: str | None = None
+    note: str | None = Field(default=None, description="what is confirmed at that date and what is not")
+
+
 class MissionFacts(StrictModel):
     """Mission-level published plan or outcome (for comparisons)."""
 
@@ -362,6 +370,7 @@ class Scenario(StrictModel):
         default_factory=list, description="rank correlations between phase durations (Iman-Conover)"
     )
     risks: list[Risk] = Field(default_factory=list, description="risk events that lengthen phases when they occur")
+    status: Status | None = Field(default=None, description="forecast from a status date (see apply_status)")
     kinds: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)], Kind] = Field(
         default_factory=dict,
         description="the scenario's own phase kinds, each mapped onto the built-in kind whose colour "

@@ -26,15 +26,26 @@ from typing import Any
 
 from sim.fields import seconds_text
 from sim.scenario.distributions.base import Distribution, spec_duration
+from sim.scenario.distributions.discrete import Discrete
 from sim.scenario.distributions.empirical import Empirical
 from sim.scenario.distributions.fixed import Fixed
 from sim.scenario.distributions.lognormal import Z90, Lognormal
+from sim.scenario.distributions.normal import Normal
 from sim.scenario.distributions.pert import PERT_LAMBDA, Pert
 from sim.scenario.distributions.triangular import Triangular
 from sim.scenario.distributions.uniform import Uniform
 from sim.timebase import parse_duration
 
-DISTRIBUTIONS: tuple[type[Distribution], ...] = (Fixed, Uniform, Triangular, Pert, Lognormal, Empirical)
+DISTRIBUTIONS: tuple[type[Distribution], ...] = (
+    Fixed,
+    Uniform,
+    Triangular,
+    Pert,
+    Lognormal,
+    Normal,
+    Empirical,
+    Discrete,
+)
 BY_NAME: dict[str, type[Distribution]] = {cls.name: cls for cls in DISTRIBUTIONS}
 DIST_NAMES = tuple(BY_NAME)
 BOUND_KEYS = ("min", "max")  # truncation, taken by every distribution
@@ -127,10 +138,12 @@ __all__ = [
     "DURATION_JSON_SCHEMA",
     "PERT_LAMBDA",
     "Z90",
+    "Discrete",
     "Distribution",
     "Empirical",
     "Fixed",
     "Lognormal",
+    "Normal",
     "Pert",
     "Triangular",
     "Uniform",
