@@ -111,7 +111,7 @@ def test_csv_marks_aborts_and_unrun_phases(tmp_path: Path) -> None:
     ("args", "fragment"),
     [
         (["-n", "0"], "must be >= 1"),
-        (["-n", "3000000000"], "at most 50,000,000 replications"),
+        (["-n", "3000000000"], "at most 100,000,000 replications"),
         (["--seed", "-1"], "--seed -1: must be a whole number >= 0"),
         (["--deadline", "2020-12-17"], "--deadline 2020-12-17"),
         (["--out", "x.bmp"], "use .png, .svg or .pdf"),

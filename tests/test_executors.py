@@ -125,3 +125,21 @@ def test_monte_carlo_on_a_running_client_equals_in_process(dask_client: Any) -> 
 def test_bad_executor_options_exit_2(capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str) -> None:
     code, out, err = mc(capsys, *args)
     assert code == 2 and message in err and out == ""
+
+
+def test_blocks_grouped_into_tasks_per_executor() -> None:
+    """Locally about four tasks per worker; on Dask up to 16 vector blocks a task (the scheduler's
+    per-task cost), one SimPy block a task; groups are runs of consecutive blocks, none lost."""
+    from sim.engine.montecarlo import _tasks, blocks
+
+    todo = blocks(1_000_000)  # 123 blocks, the last one short
+    for executor, workers, engine, count in (
+        ("local", 1, "vector", 123),
+        ("local", 2, "vector", 9),
+        ("dask", 2, "vector", 18),
+        ("dask", 2, "des", 123),
+    ):
+        tasks = _tasks(todo, workers, executor, engine)
+        assert len(tasks) == count, (executor, workers, engine)
+        flat = [(first + k, size) for first, sizes in tasks for k, size in enumerate(sizes)]
+        assert flat == todo

@@ -24,6 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.engine import des as engine
+from sim.engine import montecarlo
 from sim.engine import vector as fastpath
 from sim.engine.des import ABORTED, NOT_RUN, RunArrays
 from sim.engine.model import (
@@ -44,7 +45,7 @@ from sim.engine.model import (
     build_model,
 )
 from sim.engine.montecarlo import BLOCK, blocks, draw_block, draw_failures, monte_carlo
-from sim.results.records import PHASE_ROWS, Ensemble
+from sim.results.records import PHASE_ROWS, Ensemble, phase_rows
 from sim.results.statistics import actual_percentile, summary
 from sim.scenario.model import Scenario, load_scenario_text
 from sim.sky.intervals import WindowNeverOpens, WindowTable
@@ -358,14 +359,14 @@ def test_prefix_stability(n: int) -> None:
 
 
 def test_per_phase_rows_kept_for_a_prefix_unless_asked() -> None:
-    """Per-phase arrays cover the first PHASE_ROWS replications (whole blocks) unless every
+    """Per-phase arrays cover the first PHASE_ROWS replications (6 phases) unless every
     replication is asked for; the summary is the same either way, and the per-phase mean
     duration (from the block sums) is the mean over every successful replication."""
     n = PHASE_ROWS + 2 * BLOCK + 5
     short = monte_carlo(SMALL, n, SEED)
     full = monte_carlo(SMALL, n, SEED, per_replication=True)
     assert full.rows == n and full.phase_end_s.shape == (n, 6)
-    assert PHASE_ROWS <= short.rows < PHASE_ROWS + BLOCK and short.rows % BLOCK == 0
+    assert short.rows == PHASE_ROWS == phase_rows(6)
     np.testing.assert_array_equal(short.phase_end_s, full.phase_end_s[: short.rows], strict=True)
     np.testing.assert_array_equal(short.end_s, full.end_s, strict=True)
     assert summary(short) == summary(full)
@@ -604,3 +605,25 @@ def test_actual_at_the_median_is_the_50th_percentile() -> None:
     assert actual_percentile(np.arange(1.0, 101.0), 0.5) == 0.0
     assert actual_percentile(np.arange(1.0, 101.0), 100.0) == 100.0
     assert "actual_percentile" not in summary(ens)["phases"][0]
+
+
+def test_long_scenarios_keep_fewer_phase_rows() -> None:
+    """The per-phase prefix shrinks with the phase count: 3M cells at most (3,000 phases: 1,000 rows)."""
+    assert phase_rows(30) == PHASE_ROWS
+    assert phase_rows(3000) == 1000
+    assert phase_rows(300) == 10_000
+
+
+def test_row_chunks_change_nothing_but_summation_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A block run in row chunks (as a 3,000-phase scenario is) gives the same ends, successes,
+    criticality and kept rows as in one piece, and the same sums up to float rounding."""
+    n = 2 * BLOCK + 77
+    whole = monte_carlo(SMALL, n, SEED, per_replication=True)
+    monkeypatch.setattr(montecarlo, "CHUNK_CELLS", 6 * 1000)  # 1,000-row chunks of the 6-phase scenario
+    chunked = monte_carlo(SMALL, n, SEED, per_replication=True)
+    np.testing.assert_array_equal(chunked.end_s, whole.end_s, strict=True)
+    np.testing.assert_array_equal(chunked.success, whole.success, strict=True)
+    np.testing.assert_array_equal(chunked.phase_end_s, whole.phase_end_s, strict=True)
+    np.testing.assert_array_equal(chunked.critical_count, whole.critical_count, strict=True)
+    for k in whole.sums:
+        np.testing.assert_allclose(chunked.sums[k], whole.sums[k], rtol=1e-9, atol=1e-3)  # seconds

@@ -74,7 +74,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="N",
         default=0,
         help="single scenario: run N Monte Carlo replications and draw P10-P90 whiskers on every phase end"
-        " (from the first 200,000 when N is larger)",
+        " (from the first 100,000 when N is larger)",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the --mc replications (default 0)")
     add_dpi_arg(p)
@@ -152,7 +152,7 @@ def _end_spread(scenario: Scenario, model: Model, n: int, seed: int) -> dict[str
 
     from sim.engine.montecarlo import monte_carlo
 
-    ens = monte_carlo(scenario, n, seed, model=model)  # per-phase ends of the first PHASE_ROWS replications
+    ens = monte_carlo(scenario, n, seed, model=model)  # per-phase ends of the first phase_rows(P) replications
     ends = ens.phase_end_s[ens.success[: ens.rows]].astype(np.float64)
     if ends.size == 0:
         return {}

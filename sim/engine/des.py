@@ -168,9 +168,10 @@ def runner(model: Model) -> Runner:
     It returns per-field Python lists in FIELDS order. The lists belong to the runner and are
     overwritten by its next call: copy them first. The graph is read once, here; per call only
     the state is reset, so the hot loop touches plain lists and closures, no numpy and no model
-    objects. A phase without a window, resource or failure spec is "simple": its end is
-    scheduled as soon as it is ready; a phase released by its only predecessor is started in
-    that predecessor's end callback.
+    objects. A phase without a window, resource, failure spec or start-linked successor is
+    "simple": its end is settled (arithmetically, no event) as soon as it is ready, and its
+    successors released in the same pass (``release``); a phase released by its only
+    predecessor is started in that predecessor's end callback.
     """
     g = model.graph
     tables = model.windows
@@ -216,7 +217,9 @@ def runner(model: Model) -> Runner:
     dur: list[float] = []
     nfail: list[int] | None = None
 
-    def begin(i: int) -> None:  # a root, or a phase whose last predecessor just ended
+    def begin(i: int) -> bool:  # a root, or a phase whose last predecessor just ended
+        """Ready phase ``i``; True when it is simple and its end is settled (the caller releases
+        its successors), False when it waits for a window, a resource or its failure draw."""
         if general[i]:
             best, who = general_ready(i)
         else:
@@ -229,11 +232,10 @@ def runner(model: Model) -> Runner:
         driver[i] = who
         if simple[i]:
             start[i] = best
-            end[i] = e = best + dur[i]
-            delay = e - env._now
-            At(env, delay if delay > 0.0 else 0.0, i, finish)
-        else:
-            gate(i, best)
+            end[i] = best + dur[i]
+            return True
+        gate(i, best)
+        return False
 
     def general_ready(i: int) -> tuple[float, int]:
         """Ready time and driver of a phase with SS/FF/SF links, an ``until`` or a ``not_before``
@@ -330,8 +332,8 @@ def runner(model: Model) -> Runner:
         start[i] = t
         for k in start_succs[i]:  # SS, SF and until-start successors count down at this start
             remaining[k] -= 1
-            if remaining[k] == 0:
-                begin(k)
+            if remaining[k] == 0 and begin(k):
+                release(k)
         d = dur[i]
         spec = failure[i]
         if spec is None or not nfail or nfail[i] <= 0:
@@ -359,23 +361,32 @@ def runner(model: Model) -> Runner:
                 last_release[r] = i
         if status[i] == ABORTED:
             return
-        e_i = end[i]
-        for k, lag, fast in nexts[i]:
-            if lag is None:  # a join: starts when its last predecessor ends
-                remaining[k] -= 1
-                if remaining[k] == 0:
-                    begin(k)
-                continue
-            ready[k] = best = e_i + lag
-            driver[k] = i
-            if fast:
-                start[k] = best
-                end[k] = e = best + dur[k]
-                delay = e - env._now
-                # never negative: the clock may have drifted an ulp past a computed end
-                At(env, delay if delay > 0.0 else 0.0, k, finish)
-            else:
-                gate(k, best)
+        release(i)
+
+    def release(first: int) -> None:
+        """Release the successors of ``first``, which just ended. A simple successor (no window,
+        resource, failure spec or start-linked successor) cannot be delayed by anything but its
+        predecessors, so its times are settled here, arithmetically, and its own successors
+        released in turn: a run of simple phases costs no events. A phase that can wait
+        (window, resource) is handed to ``gate``, which schedules it at its computed ready time."""
+        stack = [first]
+        while stack:
+            i = stack.pop()
+            e_i = end[i]
+            for k, lag, fast in nexts[i]:
+                if lag is None:  # a join or a general link: starts when its last predecessor ends
+                    remaining[k] -= 1
+                    if remaining[k] == 0 and begin(k):
+                        stack.append(k)
+                    continue
+                ready[k] = best = e_i + lag
+                driver[k] = i
+                if fast:
+                    start[k] = best
+                    end[k] = best + dur[k]
+                    stack.append(k)
+                else:
+                    gate(k, best)
 
     def replicate(row: list[float], fails: list[int] | None) -> tuple[list[Any], ...]:
         nonlocal env, resources, dur, nfail
@@ -385,7 +396,8 @@ def runner(model: Model) -> Runner:
         env = simpy.Environment()
         resources = [simpy.Resource(env, capacity=c) if c else None for c in capacities]
         for i in roots:
-            begin(i)
+            if begin(i):
+                release(i)
         env.run()
         if can_fail and ABORTED in status:  # phases after the abort never started
             for i in range(n):

@@ -84,11 +84,15 @@ def draw_block(dists: tuple[Distribution, ...], seed: int, block: int, size: int
 
 
 def _independent(dists: tuple[Distribution, ...], seed: int, block: int) -> np.ndarray:
+    """The block's ``(BLOCK, P)`` matrix, phase-major in memory (Fortran order: each phase's
+    column contiguous), which is how the draws are written and how the vector path and the
+    column operations below read them; a replication-major layout walked column by column
+    costs ~5x (shared/PERFORMANCE.md)."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
-    out = np.empty((BLOCK, len(dists)))
+    out = np.empty((len(dists), BLOCK))
     for i, d in enumerate(dists):
-        out[:, i] = d.nominal_s if d.is_fixed else d.sample(rng, BLOCK)
-    return out
+        out[i] = d.nominal_s if d.is_fixed else d.sample(rng, BLOCK)
+    return out.T
 
 
 def draw_durations(draws: Draws, seed: int, block: int, size: int) -> tuple[np.ndarray, np.ndarray | None]:

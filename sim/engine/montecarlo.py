@@ -8,7 +8,7 @@ run on the vectorized fast path (``engine="vector"``, any scenario without share
 or on the SimPy engine (``engine="des"``); both give identical times on identical draws.
 Each block is reduced at once to what the statistics need (mission end, criticality counts,
 slip and duration sums) and blocks are combined in block order. Per-phase durations and ends
-(float32) are kept for the first ``PHASE_ROWS`` replications only, unless the caller asks for
+(float32) are kept for the first ``phase_rows(P)`` replications only, unless the caller asks for
 every replication (``per_replication=True``, as ``lunarsim mc --csv`` does): a million
 replications then stay in a few hundred MB.
 """
@@ -29,11 +29,11 @@ from sim.engine import vector as fastpath
 from sim.engine.draws import BLOCK, Draws, compile_draws, draw_block, draw_durations
 from sim.engine.executors import ExecutorSpec, run_tasks
 from sim.engine.model import Model, PhaseGraph, build_model
-from sim.results.records import PHASE_ROWS, Ensemble
+from sim.results.records import Ensemble, phase_rows
 from sim.scenario.model import Scenario
 
 __all__ = ["BLOCK", "blocks", "draw_block", "draw_failures", "monte_carlo"]
-MAX_REPLICATIONS = 50_000_000  # mission-level arrays keep ~13 bytes per replication: ~650 MB at most
+MAX_REPLICATIONS = 100_000_000  # mission-level arrays keep ~13 bytes per replication: ~1.3 GB at most
 Engine = Literal["auto", "des", "vector"]
 Progress = Callable[[int], None]
 
@@ -110,10 +110,10 @@ class _Job:
     seed: int
     engine: Literal["des", "vector"]
     nominal: des.RunArrays
-    per_replication: bool = False  # keep per-phase rows of every block, not only of the first PHASE_ROWS
+    per_replication: bool = False  # keep per-phase rows of every block, not only of the first phase_rows(P)
 
 
-def critical_counts(driver: np.ndarray, end_s: np.ndarray, graph: PhaseGraph) -> np.ndarray:
+def critical_counts(driver: np.ndarray, end_s: np.ndarray, graph: PhaseGraph, complete: bool = False) -> np.ndarray:
     """Per phase, in how many replications it lies on the chain that set the mission end.
 
     The chain starts at the phase that ended last (when several end at the same last instant,
@@ -121,28 +121,84 @@ def critical_counts(driver: np.ndarray, end_s: np.ndarray, graph: PhaseGraph) ->
     walks back through whatever released each phase: the predecessor recorded in ``driver``; a
     window or the epoch ends the chain. Computed backwards over the topological order, one
     vectorized pass per dependency edge: ``critical[j] |= critical[i] & (driver[i] == j)``.
+
+    With ``complete`` (every phase ran: no abort), only plain finish-to-start links and no
+    negative lag, a phase ends no earlier than any of its predecessors and comes after them in
+    topological order, so only the sinks (phases without successors) can end the mission:
+    only they are scanned.
     """
     n, p = end_s.shape
     backwards = graph.order[::-1]
-    last = np.full(n, -np.inf)
-    final = np.full(n, -1, dtype=np.int64)
-    for i in backwards:
-        later = end_s[:, i] > last
-        last = np.where(later, end_s[:, i], last)
-        final = np.where(later, i, final)
+    plain = complete and not any(graph.general) and all(lag >= 0 for lags in graph.lags_s for lag in lags)
+    candidates = [i for i in backwards if not graph.succs[i]] if plain else list(backwards)
     critical = np.zeros((n, p), dtype=bool, order="F")
+    if len(candidates) == 1:
+        critical[:, candidates[0]] = True
+    else:
+        last = np.full(n, -np.inf)
+        final = np.full(n, -1, dtype=np.int64)
+        for i in candidates:
+            later = end_s[:, i] > last
+            last = np.where(later, end_s[:, i], last)
+            final = np.where(later, i, final)
+        for i in candidates:
+            critical[:, i] = final == i
     for i in backwards:
         col = critical[:, i]
-        col |= final == i
         for j in graph.preds[i]:
             critical[:, j] |= col & (driver[:, i] == j)
     return critical.sum(axis=0)
 
 
+CHUNK_CELLS = 1 << 22  # rows x phases an engine works on at once (32 MB per float64 array)
+
+
 def _run_job(job: _Job, block: int, size: int) -> BlockResult:
+    """Draw one block and run it, in row chunks of about ``CHUNK_CELLS`` cells.
+
+    Up to ~500 phases a block is one chunk. For longer scenarios the chunks keep the engines'
+    working arrays (and the SimPy engine's Python lists) a fixed size, so that the cost per
+    phase-replication and the memory do not grow with the number of phases. Chunks are reduced
+    in row order and their sums added in a fixed order: the result does not depend on the
+    executor (float summation order is fixed by the scenario's size alone).
+    """
     g = job.model.graph
     d, occurred = draw_durations(job.draws, job.seed, block, size)
     fails = draw_failures(g, job.seed, block, size)
+    keep = size if job.per_replication else min(size, max(0, phase_rows(g.size) - block * BLOCK))
+    step = max(1, CHUNK_CELLS // max(g.size, 1))
+    if step >= size:
+        return _run_chunk(job, block, d, fails, occurred, keep)
+    parts = [
+        _run_chunk(
+            job,
+            block,
+            d[lo : lo + step],
+            None if fails is None else fails[lo : lo + step],
+            None if occurred is None else occurred[lo : lo + step],
+            keep - lo,
+        )
+        for lo in range(0, size, step)
+    ]
+    return BlockResult(
+        block=block,
+        end_s=np.concatenate([r.end_s for r in parts]),
+        success=np.concatenate([r.success for r in parts]),
+        duration_s=np.concatenate([r.duration_s for r in parts]),
+        phase_end_s=np.concatenate([r.phase_end_s for r in parts]),
+        critical_count=sum((r.critical_count for r in parts), np.zeros(g.size, dtype=np.int64)),
+        sums={k: sum((r.sums[k] for r in parts), np.zeros(g.size)) for k in SUM_FIELDS},
+        risk_occurred=occurred,
+    )
+
+
+def _run_chunk(
+    job: _Job, block: int, d: np.ndarray, fails: np.ndarray | None, occurred: np.ndarray | None, keep: int
+) -> BlockResult:
+    """One chunk of a block's rows run and reduced; its first ``keep`` rows keep per-phase values."""
+    g = job.model.graph
+    size = d.shape[0]
+    keep = min(max(keep, 0), size)
     runner = fastpath.run_block if job.engine == "vector" else des.run_block
     a = runner(job.model, d, fails)
     nom = job.nominal
@@ -177,14 +233,13 @@ def _run_job(job: _Job, block: int, size: int) -> BlockResult:
         "wait_resource_s": total(waits_r),
         "duration_s": total(run_s),
     }
-    keep = job.per_replication or block * BLOCK < PHASE_ROWS
     return BlockResult(
         block=block,
         end_s=mission_end,
         success=ok,
-        duration_s=run_s.astype(np.float32) if keep else np.empty((0, p), dtype=np.float32),
-        phase_end_s=end.astype(np.float32) if keep else np.empty((0, p), dtype=np.float32),
-        critical_count=critical_counts(a.driver[rows], end[rows], g),
+        duration_s=run_s[:keep].astype(np.float32),
+        phase_end_s=end[:keep].astype(np.float32),
+        critical_count=critical_counts(a.driver[rows], end[rows], g, complete=fails is None),
         sums=sums,
         risk_occurred=occurred,
     )
@@ -195,13 +250,23 @@ def _run_blocks(job: _Job, first: int, sizes: tuple[int, ...]) -> list[BlockResu
     return [_run_job(job, first + k, size) for k, size in enumerate(sizes)]
 
 
-def _tasks(todo: list[tuple[int, int]], workers: int, executor: ExecutorSpec) -> list[tuple[int, tuple[int, ...]]]:
+DASK_BLOCKS = 16
+
+
+def _tasks(
+    todo: list[tuple[int, int]], workers: int, executor: ExecutorSpec, engine: str = "vector"
+) -> list[tuple[int, tuple[int, ...]]]:
     """Consecutive blocks grouped into tasks: about four tasks per local worker (one message per
     group instead of per block roughly halves a pool's overhead on the fast path); one block per
-    task in this process or on Dask (whose workers balance the load themselves)."""
+    task in this process. On Dask, whose scheduler spends about 1 ms per task, up to
+    ``DASK_BLOCKS`` blocks per task on the vector path (a block is ~5-10 ms of work there) and
+    one per task on the SimPy engine (~0.5 s a block), at least 16 tasks when there are enough
+    blocks, so that the cluster's workers share the load."""
     per = 1
     if executor == "local" and workers > 1:
         per = max(1, len(todo) // (4 * workers))
+    elif executor != "local" and engine == "vector":
+        per = max(1, min(DASK_BLOCKS, len(todo) // 16))
     out: list[tuple[int, tuple[int, ...]]] = []
     for k, size in todo:
         if out and len(out[-1][1]) < per and out[-1][0] + len(out[-1][1]) == k:
@@ -214,7 +279,7 @@ def _tasks(todo: list[tuple[int, int]], workers: int, executor: ExecutorSpec) ->
 def _results(
     job: _Job, todo: list[tuple[int, int]], workers: int, executor: ExecutorSpec, where: dict[str, str | None]
 ) -> Iterator[BlockResult]:
-    tasks = _tasks(todo, workers, executor)
+    tasks = _tasks(todo, workers, executor, job.engine)
     if executor == "local":
         workers = min(workers, len(tasks))
     outcomes = run_tasks(_run_blocks, job, tasks, executor=executor, workers=workers, name="lunarsim-mc", **where)
@@ -252,7 +317,7 @@ def monte_carlo(
             less than ``STABLE_REL`` over ``STABLE_BATCHES`` consecutive batches (or ``max_n``).
         max_n: the cap for ``until_stable``.
         per_replication: keep each phase's duration and end for every replication (for a
-            per-replication export); by default only for the first ``PHASE_ROWS`` or so.
+            per-replication export); by default only for the first ``phase_rows(P)``.
         model: the scenario's compiled model, if the caller has built it already.
         executor: ``"local"``, ``"dask"`` or a running executor / ``distributed.Client`` (see
             ``sim.engine.executors``); the result is identical on every executor.
@@ -325,10 +390,11 @@ def _combine(scenario: Scenario, seed: int, engine: str, parts: list[BlockResult
 
     def columns(name: str) -> np.ndarray:
         """The kept per-phase rows stacked into one ``(rows, P)`` array, written block by block
-        (row-major: measured several times faster to fill than a column-major target or
-        ``np.concatenate``). Blocks keep rows from the first on, so the rows are a prefix."""
+        in the blocks' own layout (phase-major: each phase's column contiguous, as the per-phase
+        statistics read it). Blocks keep rows from the first on, so the rows are a prefix."""
         first = getattr(parts[0], name)
-        out = np.empty((sum(getattr(p, name).shape[0] for p in parts), first.shape[1]), dtype=first.dtype)
+        rows = sum(getattr(p, name).shape[0] for p in parts)
+        out = np.empty((rows, first.shape[1]), dtype=first.dtype, order="F")
         row = 0
         for p in parts:
             block = getattr(p, name)

@@ -32,15 +32,18 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
     n, p = durations_s.shape
     failing = fails is not None and bool(g.failing)
     # column-major: every per-phase column is contiguous, which is what the loop below reads
+    # (durations from sim.engine.draws.draw_block are laid out so too). Fields that cannot
+    # differ from their default in this block (no window: no window wait; no failure draws:
+    # one attempt, DONE, no lost time) are read-only broadcast constants, not P x N arrays.
     ready = np.empty((n, p), order="F")
     windowed = g.windowed
     start = np.empty((n, p), order="F") if windowed else ready  # no windows: a phase starts when ready
     end = np.empty((n, p), order="F")
     driver = np.empty((n, p), dtype=np.int32, order="F")
-    wait_w = np.zeros((n, p), order="F")
-    lost = np.zeros((n, p), order="F")
-    attempts = np.ones((n, p), dtype=np.int16, order="F")
-    status = np.zeros((n, p), dtype=np.int8, order="F")  # DONE
+    wait_w = np.zeros((n, p), order="F") if windowed else _constant(0.0, n, p)
+    lost = np.zeros((n, p), order="F") if failing else _constant(0.0, n, p)
+    attempts = np.ones((n, p), dtype=np.int16, order="F") if failing else _constant(np.int16(1), n, p)
+    status = np.zeros((n, p), dtype=np.int8, order="F") if failing else _constant(np.int8(0), n, p)  # DONE
     blocked = np.zeros((n, p), dtype=bool, order="F") if failing else None  # an ancestor aborted
     zero = np.zeros(n)
     general = g.general
@@ -62,12 +65,13 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
         elif preds:
             j0 = preds[0]
             best = end[:, j0] + lags[0]
-            who = np.full(n, j0, dtype=np.int32)
+            who = driver[:, i]  # written in place
+            who.fill(j0)
             for j, lag in zip(preds[1:], lags[1:], strict=True):
                 t = end[:, j] + lag
                 later = t > best
-                best = np.where(later, t, best)
-                who = np.where(later, np.int32(j), who)
+                np.maximum(best, t, out=best)  # == where(t > best, t, best): no NaN before an abort is handled
+                np.copyto(who, np.int32(j), where=later)
             if blocked is not None:
                 dead = blocked[:, j0] | (status[:, j0] == ABORTED)
                 for j in preds[1:]:
@@ -77,7 +81,8 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
                     dead = None
         else:
             best = zero
-            who = np.full(n, -1, dtype=np.int32)
+            who = driver[:, i]
+            who.fill(-1)
         t = best
         w = g.window[i]
         if w >= 0:
@@ -87,7 +92,7 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
             if np.isinf(t).any():
                 k = int(np.flatnonzero(np.isinf(t))[0])
                 raise WindowNeverOpens(g.ids[i], g.window_names[w], float(best[k]), model.windows[w].horizon_s)
-            who = np.where(t > best, np.int32(WINDOW_DRIVER), who)
+            np.copyto(who, np.int32(WINDOW_DRIVER), where=t > best)
             wait_w[:, i] = t - best
         total = d
         retried = None  # rows whose retries wait for the window again
@@ -117,11 +122,13 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
         if retried is not None and retried.size:
             assert spec is not None
             _retry_in_window(model, i, retried, t, d, spec.delay_s, attempts[:, i], end, lost)
-        driver[:, i] = who
+        if general[i]:  # elsewhere ``who`` is the column itself
+            driver[:, i] = who
         if dead is not None:
             for arr in (ready, start, end) if windowed else (ready, end):  # start is ready when unwindowed
                 arr[dead, i] = np.nan
-            wait_w[dead, i] = 0.0
+            if windowed:  # else a constant 0
+                wait_w[dead, i] = 0.0
             lost[dead, i] = 0.0
             attempts[dead, i] = 0
             status[dead, i] = NOT_RUN
@@ -132,7 +139,7 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
         end_s=end,
         driver=driver,
         wait_window_s=wait_w,
-        wait_resource_s=np.zeros((n, p)),
+        wait_resource_s=_constant(0.0, n, p),
         failure_s=lost,
         attempts=attempts,
         status=status,
@@ -174,6 +181,11 @@ def _general_ready(
         d = np.where(waits, event - best, 0.0)
         who = np.where(waits, np.int32(by), who)
     return best, who, d
+
+
+def _constant(value: float | np.generic, n: int, p: int) -> np.ndarray:
+    """An ``(n, p)`` read-only array of one value, without memory per element."""
+    return np.broadcast_to(np.asarray(value), (n, p))
 
 
 def _retry_in_window(

@@ -204,7 +204,20 @@ def hours(t_s: float) -> float:
     return round(float(t_s) / HOUR_S, HOURS_DECIMALS)
 
 
-PHASE_ROWS = 200_000  # per-phase arrays of an ensemble cover at least its first PHASE_ROWS replications
+# Per-phase arrays of an ensemble cover its first PHASE_ROWS replications at most (the per-phase
+# percentiles' sampling error there is ~0.3 % of a phase's spread at P90, far below the hours
+# shown; sensitivity uses the same prefix), and at most PHASE_CELLS cells (rows x phases: 24 MB
+# of float32 for both arrays).
+PHASE_ROWS = 100_000
+PHASE_CELLS = 3_000_000
+
+
+def phase_rows(phases: int) -> int:
+    """How many replications, from the first, keep their per-phase durations and ends (unless a
+    run asks for every one): ``PHASE_ROWS`` up to 30 phases, then fewer so that a long scenario's
+    per-phase arrays stay within ``PHASE_CELLS`` (3,000 phases: 1,000 replications). The
+    per-phase statistics (percentiles, sensitivity) use this prefix."""
+    return max(1, min(PHASE_ROWS, PHASE_CELLS // max(phases, 1)))
 
 
 @dataclass(frozen=True)
@@ -214,7 +227,7 @@ class Ensemble:
     Mission-level arrays (``end_s``, ``success``, ``block_ids``) cover all N replications, in
     float64. The per-phase arrays ``duration_s`` and ``phase_end_s`` (float32 seconds) cover a
     prefix: every replication when the run asked for them all (``per_replication``), otherwise
-    the first ``min(N, PHASE_ROWS)`` or a little more (whole blocks); ``rows`` says how many.
+    the first ``min(N, phase_rows(P))``; ``rows`` says how many.
     ``critical_count`` and ``sums`` (slip parts ``slip_{overrun,failure,window,resource,upstream}_s``
     against the nominal run, waits ``wait_{window,resource}_s`` and run times ``duration_s``) are
     sums over all successful replications, accumulated block by block in a fixed order so that

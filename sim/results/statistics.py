@@ -13,12 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from sim.results.records import PHASE_ROWS, Ensemble, hours
+from sim.results.records import Ensemble, hours, phase_rows
 from sim.timebase import HOUR_S, format_utc, to_utc
 
 PERCENTILES = (10, 50, 80, 90)
 SENSITIVITY_SAMPLE = 100_000  # Spearman on the first replications: standard error ~ 1/sqrt(n) ~ 0.003
-PHASE_SAMPLE = PHASE_ROWS  # per-phase percentiles on the first replications (see summary)
 
 
 def average_ranks(x: np.ndarray) -> np.ndarray:
@@ -48,10 +47,11 @@ def spearman(x: np.ndarray, y: np.ndarray, y_ranks: np.ndarray | None = None) ->
 def sensitivities(ens: Ensemble) -> np.ndarray:
     """Per phase: Spearman correlation of its duration with the mission duration.
 
-    Computed on the first ``SENSITIVITY_SAMPLE`` successful replications (a fixed prefix, so it
-    does not depend on the workers); the mission-duration ranks are computed once.
+    Computed on the first ``SENSITIVITY_SAMPLE`` successful replications, at most
+    ``phase_rows(P)`` (a fixed prefix, so it does not depend on the workers); the
+    mission-duration ranks are computed once.
     """
-    m = min(ens.replications, SENSITIVITY_SAMPLE)
+    m = min(ens.replications, SENSITIVITY_SAMPLE, phase_rows(len(ens.phase_ids)))
     ok = ens.success[:m]
     total = ens.end_s[:m][ok]
     total_ranks = average_ranks(total)
@@ -65,7 +65,7 @@ def end_swings_h(ens: Ensemble) -> np.ndarray:
     Same replications as ``sensitivities`` (the first ``SENSITIVITY_SAMPLE``, successful ones);
     0 for a phase whose run time never varies (or whose deciles coincide).
     """
-    m = min(ens.replications, SENSITIVITY_SAMPLE, ens.rows)
+    m = min(ens.replications, SENSITIVITY_SAMPLE, phase_rows(len(ens.phase_ids)))
     ok = ens.success[:m]
     total = ens.end_s[:m][ok]
     out = np.zeros(len(ens.phase_ids))
@@ -87,7 +87,7 @@ def deadline_probability(ens: Ensemble, deadline_s: float) -> float:
 
 def phase_deadline_odds(ens: Ensemble, deadlines_s: Mapping[str, float]) -> list[dict[str, Any]]:
     """Per phase with a deadline: P(it ends by it) and margin percentiles, over the replications
-    whose phase ends are kept (the first ``PHASE_ROWS`` or all; an abort counts as a miss)."""
+    whose phase ends are kept (the first ``phase_rows(P)`` or all; an abort counts as a miss)."""
     out = []
     rows = ens.rows
     for i, pid in enumerate(ens.phase_ids):
@@ -180,9 +180,10 @@ def summary(
     swings = end_swings_h(ens)
     actual_durations_s = actual_durations_s or {}
     # Per-phase percentiles come from a fixed prefix of the replications (worker-independent):
-    # exact for N <= PHASE_SAMPLE; above it their Monte Carlo error is already far below the
-    # hours shown, and a million partitions per phase would dominate the run time.
-    m = min(n, PHASE_SAMPLE)
+    # exact for N <= phase_rows(P) (100,000 up to 30 phases, 1,000 at 3,000); above it their
+    # Monte Carlo error is already far below the hours shown, and a million partitions per
+    # phase would dominate the run time.
+    m = min(n, phase_rows(len(ens.phase_ids)))
     prefix_ok = ok[:m]
     rows = slice(0, m) if bool(prefix_ok.all()) else np.flatnonzero(prefix_ok)
     if m < n:
