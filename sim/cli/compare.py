@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sim.cli.common import (
     add_as_of_arg,
@@ -16,6 +16,7 @@ from sim.cli.common import (
     emit_csv,
     load_file,
     print_json,
+    resolve,
 )
 
 if TYPE_CHECKING:
@@ -25,9 +26,10 @@ if TYPE_CHECKING:
 
 HELP = "compare planned, flown and simulated phase durations of one or more missions"
 EPILOG = """\
-one mission: a table per phase (planned, flown, simulated, deltas in h and %) and a
-mission summary row. several missions: hours per phase kind per mission, a mission
-table, then each mission's phase table.
+one mission: a table per phase (planned, flown, simulated, deltas in h and %; in --json
+also start_delta_h and end_delta_h, simulated minus flown instants) and a mission summary
+row. several missions: hours per phase kind per mission, a mission table, then each
+mission's phase table. two versions of one mission (same id): baseline vs revision.
 
 examples:
   lunarsim compare scenarios/change5.yaml
@@ -37,6 +39,9 @@ examples:
   lunarsim compare change6 --csv ce6.csv           (--csv - for stdout)
   lunarsim compare change5 --out ce5_bars.png      (grouped bars: planned / flown / simulated)
   lunarsim compare change5 change6 --out ce5_vs_ce6.png   (missions aligned at launch)
+  lunarsim compare v1.yaml v2.yaml --out var.png   (same mission id: baseline vs revision,
+                                                   start/end/duration variances per phase)
+  lunarsim compare change7 --as-of 2026-12-06T00:00Z   (forecast from a status date)
 
 how flown durations are read (see sim/results/comparison.py):
   start and end published -> end - start; only the end published -> the start is the
@@ -113,10 +118,16 @@ def run(args: argparse.Namespace) -> int:
             scenarios.append(scenario)
             timelines.append(simulate(scenario))
             labels.append(arg)
+    two_versions = len(args.scenarios) == 2 and len(scenarios) == 2 and scenarios[0].id == scenarios[1].id
+    if two_versions and resolve(args.scenarios[0]).resolve() != resolve(args.scenarios[1]).resolve():
+        return _baseline(args, labels, timelines)  # one mission, two files: baseline vs revision
     seen: dict[str, str] = {}
     for arg, s in zip(labels, scenarios, strict=True):
         if s.id in seen:
-            raise InputError(f"{arg}: mission id {s.id!r} is also the id of {seen[s.id]}; compare distinct missions")
+            raise InputError(
+                f"{arg}: mission id {s.id!r} is also the id of {seen[s.id]}; compare distinct missions "
+                "(or exactly two versions of one mission: a baseline and a revision)"
+            )
         seen[s.id] = arg
 
     from sim.results.comparison import compare
@@ -149,3 +160,35 @@ def _draw(
         ax = compare_missions(timelines, actuals={s.id: actual_times(s) for s in scenarios})
     save_figure(ax.figure, path, dpi=dpi)
     announce(path)
+
+
+def _baseline(args: argparse.Namespace, labels: list[str], timelines: list[Timeline]) -> int:
+    """Two versions of one mission: per-phase start, end and duration variances, and the end."""
+    from sim.results.baseline import baseline_compare
+
+    comparison = baseline_compare(timelines[0], timelines[1], labels[0], labels[1])
+    if args.csv:
+        emit_csv(args.csv, [{"mission": comparison.mission, **_flat(r.to_dict())} for r in comparison.rows])
+    if args.out:
+        from sim.plots.baseline import baseline_chart
+        from sim.plots.figures import save_figure
+
+        ax = baseline_chart(comparison)
+        save_figure(ax.figure, args.out, dpi=args.dpi)
+        announce(args.out)
+    if args.json:
+        print_json(comparison.to_dict())
+    elif args.csv != "-":
+        from sim.report.compare_tables import print_baseline
+
+        print_baseline(comparison)
+    return 0
+
+
+def _flat(row: dict[str, Any]) -> dict[str, Any]:
+    """A baseline row's nested sides as flat CSV columns."""
+    out = {k: v for k, v in row.items() if k not in ("baseline", "revision")}
+    for side in ("baseline", "revision"):
+        for key in ("start", "end", "duration_h"):
+            out[f"{side}_{key}"] = (row[side] or {}).get(key, "")
+    return out

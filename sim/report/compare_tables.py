@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.report.fit import SECTION, Column, fit_tables
 from sim.report.tables import wide_console
+from sim.results.baseline import BaselineComparison
 from sim.results.comparison import Comparison, PhaseComparison, Wait, percent_delta
 
 if TYPE_CHECKING:
@@ -290,4 +291,48 @@ def print_comparison(comparison: Comparison, console: Console | None = None) -> 
         tables += [kind_table(comparison, console), summary_table(comparison, console)]
     tables += [phase_table(comparison, m, console) for m in comparison.missions]
     for table in tables:
+        console.print(table)
+
+
+def print_baseline(comparison: BaselineComparison, console: Console | None = None) -> None:
+    """Baseline vs revision of one mission: per phase the revision's start and end and the start,
+    end and duration variances (revision minus baseline, hours); the mission end in the caption."""
+    console = wide_console(console)
+    columns = [
+        Column("revision\nstart UTC"),
+        Column("revision\nend UTC"),
+        Column("start\nvar h"),
+        Column("end\nvar h"),
+        Column("duration\nvar h"),
+        Column("baseline\nend UTC", optional=True),
+    ]
+
+    def cell(v: float | None) -> str:
+        return "" if v is None else f"{v / 3600.0:+.2f}"
+
+    def utc(side: dict[str, Any] | None, key: str) -> str:
+        return "" if side is None else str(side[key])[:16].replace("T", " ")
+
+    rows = []
+    for r in comparison.rows:
+        d = r.to_dict()
+        name = r.name if r.status == "both" else f"{r.name} ({r.status})"
+        rows.append(
+            [
+                name,
+                utc(d["revision"], "start"),
+                utc(d["revision"], "end"),
+                cell(r.start_variance_s),
+                cell(r.end_variance_s),
+                cell(r.duration_variance_s),
+                utc(d["baseline"], "end"),
+            ]
+        )
+    end = comparison.to_dict()["mission_end"]
+    caption = (
+        f"mission end: baseline {end['baseline']}, revision {end['revision']} ({end['variance_h']:+.2f} h); "
+        "variance = revision minus baseline"
+    )
+    title = f"{comparison.mission}: {comparison.revision_label} vs baseline {comparison.baseline_label}"
+    for table in fit_tables(console, title, Column("phase", "left"), columns, rows, caption):
         console.print(table)

@@ -235,6 +235,8 @@ class PhaseComparison:
     actual_elapsed_h: float | None = None
     actual_elapsed_low_h: float | None = None
     actual_elapsed_high_h: float | None = None
+    start_delta_h: float | None = None  # simulated start minus the published flown start, hours
+    end_delta_h: float | None = None  # simulated end minus the published flown end, hours
 
     @property
     def simulated_elapsed_h(self) -> float | None:
@@ -339,6 +341,8 @@ class PhaseComparison:
             "delta_simulated_elapsed_vs_actual_elapsed_pct": _r(
                 percent_delta(self.actual_elapsed_h, self.simulated_elapsed_h), PERCENT_DECIMALS
             ),
+            "start_delta_h": _r(self.start_delta_h),
+            "end_delta_h": _r(self.end_delta_h),
         }
         if self.spread is not None:
             out |= _spread_dict(self.spread)
@@ -787,9 +791,16 @@ def compare_phases(
             else:
                 start_from = None
                 span = _span(p, flown, sim)
-        simulated_h = None
+        simulated_h = start_delta_h = end_delta_h = None
         if p.id in sim:
             simulated_h = (sim[p.id][1] - sim[p.id][0]) / HOUR_S
+            published = flown.get(p.id)
+            if published is not None:  # instants: simulated minus flown (a date-only time at noon)
+                pub_start, pub_end, pub_prec = published
+                if pub_start is not None:
+                    start_delta_h = (sim[p.id][0] - (pub_start + PRECISION_POINT_S[pub_prec])) / HOUR_S
+                if pub_end is not None:
+                    end_delta_h = (sim[p.id][1] - (pub_end + PRECISION_POINT_S[pub_prec])) / HOUR_S
         mine = caused.get(p.id, [])
         own = waited.get(p.id)
         rows.append(
@@ -799,6 +810,8 @@ def compare_phases(
                 name=p.label,
                 kind=scenario.family(p.kind),
                 element=p.element,
+                start_delta_h=start_delta_h,
+                end_delta_h=end_delta_h,
                 planned_h=planned_h,
                 planned_low_h=planned_lo,
                 planned_high_h=planned_hi,
