@@ -24,7 +24,8 @@ CAPTION = (
     "hours; deltas are second minus first (h, and % of the first). "
     "flown ±x: the published times are date-only or approximate, so the flown duration is only "
     "known to ±x h. (… from P): no flown start for the phase; the flown interval from the start "
-    "of its predecessor P, not used in the deltas."
+    "of its predecessor P, not used in the deltas. start/end sim-flown: the simulated instant "
+    "minus the published one (h), where durations can agree while the phase is late."
 )
 WAIT_CAPTION = (
     "Waits: a wait in front of a phase (window, resource) counts to the phase that released it "
@@ -122,8 +123,16 @@ def phase_table(comparison: Comparison, mission: str, console: Console | None = 
         Column("flown -\nplanned"),
         Column("sim -\nplanned"),
         Column("sim -\nflown"),
+        Column("start\nsim-flown", optional=True),
+        Column("end\nsim-flown", optional=True),
         Column("kind", "left", optional=True),
     ]
+    # the instant columns only when some simulated instant is off the flown one (>= 0.005 h)
+    off = any(abs(v) >= 0.005 for p in phases for v in (p.start_delta_h, p.end_delta_h) if v is not None)
+
+    def instant(v: float | None) -> str:
+        return "" if v is None else f"{v:+.2f}"
+
     rows: list[list[str]] = []
     for p in phases:
         released = bool(p.simulated_wait_h)
@@ -136,6 +145,8 @@ def phase_table(comparison: Comparison, mission: str, console: Console | None = 
                 "" if released else fmt_delta(p.planned_h, p.actual_h),
                 "" if released else fmt_delta(p.planned_h, p.simulated_h),
                 fmt_delta(p.actual_h, p.simulated_h),
+                instant(p.start_delta_h),
+                instant(p.end_delta_h),
                 p.kind,
             ]
         )
@@ -153,6 +164,8 @@ def phase_table(comparison: Comparison, mission: str, console: Console | None = 
                 "",
                 "",
                 "",
+                "",
+                "",
             ]
         )
         rows.append(
@@ -164,6 +177,8 @@ def phase_table(comparison: Comparison, mission: str, console: Console | None = 
                 fmt_delta(p.planned_h, p.actual_elapsed_h),
                 fmt_delta(p.planned_h, p.simulated_elapsed_h),
                 fmt_delta(p.actual_elapsed_h, p.simulated_elapsed_h),
+                "",
+                "",
                 p.kind,
             ]
         )
@@ -178,8 +193,13 @@ def phase_table(comparison: Comparison, mission: str, console: Console | None = 
             fmt_delta(s.planned_h, s.simulated_h),
             fmt_delta(s.actual_h, s.simulated_h),
             "",
+            "",
+            "",
         ]
     )
+    if not off:
+        columns = columns[:6] + columns[8:]
+        rows = [row if row is SECTION else row[:7] + row[9:] for row in rows]
     return _group(
         console,
         f"{s.name} ({mission}): planned vs flown vs simulated (nominal)",
