@@ -588,6 +588,18 @@ def test_until_stable_respects_max_n() -> None:
     assert ens.replications == 3000
 
 
+def test_mc_and_compare_agree_on_the_flown_percentile() -> None:
+    """One definition: the mc summary and the comparison's spread place a flown value alike."""
+    from sim.results.comparison import spread_from_samples
+
+    draws = np.array([1.0, 2.0, 2.0, 2.0, 3.0, 4.0]) * HOUR_S
+    for actual_s in (0.5 * HOUR_S, 2.0 * HOUR_S, 2.5 * HOUR_S, 4.0 * HOUR_S, 9.0 * HOUR_S):
+        assert actual_percentile(draws, actual_s) == round(
+            spread_from_samples(draws, actual_s).actual_percentile or 0, 2
+        )
+    assert actual_percentile(draws, 2.0 * HOUR_S) == 41.67  # (1 below + 4 at or below) / (2 * 6 draws)
+
+
 def test_actual_at_the_median_is_the_50th_percentile() -> None:
     """An actual duration at the simulated median falls at about the 50th percentile."""
     scen = scenario(
@@ -603,7 +615,9 @@ def test_actual_at_the_median_is_the_50th_percentile() -> None:
     assert abs(rows[1]["actual_percentile"] - 50.0) <= 100 / n + 0.01  # the sample median, exactly
     assert rows[0]["actual_h"] == 10.0
     assert actual_percentile(np.arange(1.0, 101.0), 0.5) == 0.0
-    assert actual_percentile(np.arange(1.0, 101.0), 100.0) == 100.0
+    assert actual_percentile(np.arange(1.0, 101.0), 100.0) == 99.5  # mid-rank: the top sample counts half
+    assert actual_percentile(np.arange(1.0, 101.0), 100.5) == 100.0
+    assert actual_percentile(np.full(10, 3.0), 3.0) == 50.0  # ties count half
     assert "actual_percentile" not in summary(ens)["phases"][0]
 
 

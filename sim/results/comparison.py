@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from sim.results.records import PhaseRecord, Timeline
+from sim.results.statistics import percentile_of
 from sim.scenario.model import KINDS, Phase, Scenario
 from sim.timebase import HOUR_S, format_utc, from_utc
 
@@ -164,9 +165,8 @@ def _r(value: float | None, ndigits: int = HOURS_DECIMALS) -> float | None:
 class SimulatedSpread:
     """Monte Carlo spread of a simulated duration, hours, and where the flown value falls in it.
 
-    ``actual_percentile`` is the mid-rank percentile (0-100) of the actual among the draws:
-    ``100 * (#draws < actual + #draws <= actual) / (2 n)``, so a fixed duration that flew
-    exactly as modelled sits at 50.
+    ``actual_percentile`` is ``sim.results.statistics.percentile_of`` the actual among the draws
+    (mid-rank: a fixed duration that flew exactly as modelled sits at 50).
     """
 
     p10_h: float
@@ -186,11 +186,7 @@ def spread_from_samples(samples_s: Sequence[float] | np.ndarray, actual_s: float
     if x.size == 0:
         raise ValueError("no samples")
     p10, p50, p90 = np.percentile(x, [10, 50, 90]) / HOUR_S
-    pct = None
-    if actual_s is not None:
-        below = int(np.count_nonzero(x < actual_s))
-        at_or_below = int(np.count_nonzero(x <= actual_s))
-        pct = 100.0 * (below + at_or_below) / (2 * x.size)
+    pct = None if actual_s is None else percentile_of(x, actual_s)
     return SimulatedSpread(float(p10), float(p50), float(p90), pct)
 
 

@@ -126,9 +126,24 @@ def risk_effects(ens: Ensemble) -> list[dict[str, Any]]:
     return out
 
 
+def percentile_of(samples: np.ndarray, value: float) -> float:
+    """Where ``value`` falls among ``samples``: the mid-rank percentile, 0-100.
+
+    ``100 * (#samples < value + #samples <= value) / (2 n)``: samples equal to the value count
+    half, so a value equal to every sample (a fixed duration that flew exactly as modelled) sits
+    at 50, one below every sample at 0 and one above every sample at 100. The one definition of
+    "where the flown value falls in the simulated spread" (``lunarsim mc`` and ``lunarsim
+    compare`` both use it).
+    """
+    x = np.asarray(samples)
+    below = int(np.count_nonzero(x < value))
+    at_or_below = int(np.count_nonzero(x <= value))
+    return 100.0 * (below + at_or_below) / (2 * x.size)
+
+
 def actual_percentile(simulated_s: np.ndarray, actual_s: float) -> float:
-    """Percent of simulated values <= the actual (0-100)."""
-    return round(100.0 * float(np.mean(simulated_s <= actual_s)), 2)
+    """``percentile_of`` the actual among the simulated values, rounded to 0.01."""
+    return round(percentile_of(simulated_s, actual_s), 2)
 
 
 def summary(
