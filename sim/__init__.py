@@ -1,19 +1,24 @@
 """lunar-timeline: scenario-driven SimPy simulation of Chang'e lunar mission timelines.
 
-The pipeline for scripts and notebooks::
+The public API: scripts and notebooks import from ``sim`` only (``sim.__all__``); the rooms
+below it (``sim.scenario``, ``sim.engine``, ...) may change. The pipeline::
 
-    from sim import compare, load_scenario, simulate
+    from sim import compare, gantt, load_scenario, monte_carlo, mc_summary, simulate
     scenario = load_scenario("scenarios/change5.yaml")
     timeline = simulate(scenario)          # nominal run -> Timeline
     timeline.to_dict()                     # the JSON of `lunarsim run --json`
+    ax = gantt(timeline)                   # a matplotlib Axes
+
+    ensemble = monte_carlo(scenario, 10_000, seed=1)
+    mc_summary(ensemble)                   # the JSON of `lunarsim mc --json`
 
     comparison = compare(["scenarios/change5.yaml", "scenarios/change6.yaml"])
     comparison.by_kind                     # hours per phase kind per mission
     comparison.to_dict()                   # the JSON of `lunarsim compare --json`
 
 ``compare`` takes scenario objects or paths and runs the nominal simulations itself
-(``sim.study.compare.compare_scenarios``); ``sim.results.comparison.compare`` compares runs you already have.
-Example scripts: ``scenarios/scripts/``.
+(``sim.study.compare.compare_scenarios``). Example scripts: ``scenarios/scripts/``; notebooks:
+``notebooks/``.
 """
 
 from __future__ import annotations
@@ -23,24 +28,92 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sim.engine.des import simulate
+    from sim.engine.montecarlo import monte_carlo
+    from sim.engine.program import simulate_program
     from sim.errors import InputError, RunError
-    from sim.results.comparison import Comparison
-    from sim.results.records import PhaseRecord, Timeline
+    from sim.plots.compare import compare_bars, compare_missions
+    from sim.plots.figures import save_figure
+    from sim.plots.gantt import gantt
+    from sim.plots.program import program_gantt
+    from sim.plots.risk import criticality, histogram, risk_ranking, s_curve, tornado
+    from sim.plots.sweep import sweep_chart
+    from sim.report.compare_tables import kind_table, phase_table, summary_table
+    from sim.report.tables import mc_tables, timeline_table
+    from sim.results.comparison import Comparison, Wait, actual_times, releasing_phase, waits
+    from sim.results.records import Ensemble, PhaseRecord, Timeline
+    from sim.results.statistics import sensitivities
+    from sim.results.statistics import summary as mc_summary
     from sim.scenario.model import Scenario, load_scenario
+    from sim.scenario.program import Program, load_program
+    from sim.sky.ephemeris import default_ephemeris
+    from sim.sky.intervals import WindowNeverOpens
     from sim.study.compare import compare_scenarios as compare
+    from sim.study.sweep import StudyResult, run_study, sweep
+    from sim.study.sweep import load_document as load_sweep_document
+    from sim.study.sweep import prepare as prepare_study
+    from sim.timebase import DAY_S, HOUR_S, format_duration, format_met, format_utc, from_utc, parse_utc, to_utc
 
 # Exported names load their module on first use (PEP 562), so that `import sim.engine.des` or the
-# lunarsim command does not pay for the analysis and comparison modules it does not use.
+# lunarsim command does not pay for the plotting, analysis and comparison modules it does not use.
 _EXPORTS = {
-    "Comparison": ("sim.results.comparison", "Comparison"),
-    "compare": ("sim.study.compare", "compare_scenarios"),
-    "simulate": ("sim.engine.des", "simulate"),
-    "InputError": ("sim.errors", "InputError"),
-    "RunError": ("sim.errors", "RunError"),
-    "PhaseRecord": ("sim.results.records", "PhaseRecord"),
-    "Timeline": ("sim.results.records", "Timeline"),
+    # scenarios and programs
     "Scenario": ("sim.scenario.model", "Scenario"),
     "load_scenario": ("sim.scenario.model", "load_scenario"),
+    "Program": ("sim.scenario.program", "Program"),
+    "load_program": ("sim.scenario.program", "load_program"),
+    "InputError": ("sim.errors", "InputError"),
+    "RunError": ("sim.errors", "RunError"),
+    # runs
+    "simulate": ("sim.engine.des", "simulate"),
+    "simulate_program": ("sim.engine.program", "simulate_program"),
+    "monte_carlo": ("sim.engine.montecarlo", "monte_carlo"),
+    "WindowNeverOpens": ("sim.sky.intervals", "WindowNeverOpens"),
+    # results
+    "Timeline": ("sim.results.records", "Timeline"),
+    "PhaseRecord": ("sim.results.records", "PhaseRecord"),
+    "Ensemble": ("sim.results.records", "Ensemble"),
+    "mc_summary": ("sim.results.statistics", "summary"),
+    "sensitivities": ("sim.results.statistics", "sensitivities"),
+    "Comparison": ("sim.results.comparison", "Comparison"),
+    "actual_times": ("sim.results.comparison", "actual_times"),
+    "Wait": ("sim.results.comparison", "Wait"),
+    "waits": ("sim.results.comparison", "waits"),
+    "releasing_phase": ("sim.results.comparison", "releasing_phase"),
+    # studies
+    "compare": ("sim.study.compare", "compare_scenarios"),
+    "sweep": ("sim.study.sweep", "sweep"),
+    "StudyResult": ("sim.study.sweep", "StudyResult"),
+    "load_sweep_document": ("sim.study.sweep", "load_document"),
+    "prepare_study": ("sim.study.sweep", "prepare"),
+    "run_study": ("sim.study.sweep", "run_study"),
+    # charts (each returns a matplotlib Axes; pass ax= to draw into your own)
+    "gantt": ("sim.plots.gantt", "gantt"),
+    "program_gantt": ("sim.plots.program", "program_gantt"),
+    "s_curve": ("sim.plots.risk", "s_curve"),
+    "tornado": ("sim.plots.risk", "tornado"),
+    "criticality": ("sim.plots.risk", "criticality"),
+    "histogram": ("sim.plots.risk", "histogram"),
+    "risk_ranking": ("sim.plots.risk", "risk_ranking"),
+    "sweep_chart": ("sim.plots.sweep", "sweep_chart"),
+    "save_figure": ("sim.plots.figures", "save_figure"),
+    "compare_bars": ("sim.plots.compare", "compare_bars"),
+    "compare_missions": ("sim.plots.compare", "compare_missions"),
+    # terminal tables
+    "timeline_table": ("sim.report.tables", "timeline_table"),
+    "mc_tables": ("sim.report.tables", "mc_tables"),
+    "kind_table": ("sim.report.compare_tables", "kind_table"),
+    "phase_table": ("sim.report.compare_tables", "phase_table"),
+    "summary_table": ("sim.report.compare_tables", "summary_table"),
+    # time base and sky
+    "HOUR_S": ("sim.timebase", "HOUR_S"),
+    "DAY_S": ("sim.timebase", "DAY_S"),
+    "format_utc": ("sim.timebase", "format_utc"),
+    "parse_utc": ("sim.timebase", "parse_utc"),
+    "to_utc": ("sim.timebase", "to_utc"),
+    "from_utc": ("sim.timebase", "from_utc"),
+    "format_duration": ("sim.timebase", "format_duration"),
+    "format_met": ("sim.timebase", "format_met"),
+    "default_ephemeris": ("sim.sky.ephemeris", "default_ephemeris"),
 }
 
 
@@ -51,17 +124,63 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'sim' has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
 __version__ = "0.1.0"
 
 __all__ = [
+    "DAY_S",
+    "HOUR_S",
     "Comparison",
+    "Ensemble",
     "InputError",
     "PhaseRecord",
+    "Program",
     "RunError",
     "Scenario",
+    "StudyResult",
     "Timeline",
+    "Wait",
+    "WindowNeverOpens",
     "__version__",
+    "actual_times",
     "compare",
+    "compare_bars",
+    "compare_missions",
+    "criticality",
+    "default_ephemeris",
+    "format_duration",
+    "format_met",
+    "format_utc",
+    "from_utc",
+    "gantt",
+    "histogram",
+    "kind_table",
+    "load_program",
     "load_scenario",
+    "load_sweep_document",
+    "mc_summary",
+    "mc_tables",
+    "monte_carlo",
+    "parse_utc",
+    "phase_table",
+    "prepare_study",
+    "program_gantt",
+    "releasing_phase",
+    "risk_ranking",
+    "run_study",
+    "s_curve",
+    "save_figure",
+    "sensitivities",
     "simulate",
+    "simulate_program",
+    "summary_table",
+    "sweep",
+    "sweep_chart",
+    "timeline_table",
+    "to_utc",
+    "tornado",
+    "waits",
 ]

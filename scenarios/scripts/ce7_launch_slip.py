@@ -35,10 +35,20 @@ ROOT = Path(__file__).resolve().parents[2]
 if importlib.util.find_spec("sim") is None:  # a source checkout that is not installed
     sys.path.insert(0, str(ROOT))
 
-from sim import InputError, Scenario, Timeline, load_scenario, simulate  # noqa: E402
-from sim.results.comparison import Wait, releasing_phase, waits  # noqa: E402
-from sim.sky.intervals import WindowNeverOpens  # noqa: E402
-from sim.timebase import HOUR_S, format_duration, format_utc  # noqa: E402
+from sim import (  # noqa: E402
+    HOUR_S,
+    InputError,
+    Scenario,
+    Timeline,
+    Wait,
+    WindowNeverOpens,
+    format_duration,
+    format_utc,
+    load_scenario,
+    releasing_phase,
+    simulate,
+    waits,
+)
 
 DEFAULT_SCENARIO = ROOT / "scenarios" / "change7.yaml"
 

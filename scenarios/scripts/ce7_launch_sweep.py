@@ -37,9 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if importlib.util.find_spec("sim") is None:  # a source checkout that is not installed
     sys.path.insert(0, str(ROOT))
 
-from sim import InputError, RunError  # noqa: E402
-from sim.study.sweep import load_document, prepare, run_study  # noqa: E402
-from sim.timebase import format_utc, parse_utc  # noqa: E402
+from sim import InputError, RunError, format_utc, load_sweep_document, parse_utc, prepare_study, run_study  # noqa: E402
 
 DEFAULT_SCENARIO = ROOT / "scenarios" / "change7.yaml"
 WINDOW = "polar_daylight"
@@ -150,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """The two studies and the table."""
-    base = load_document(args.scenario)
+    base = load_sweep_document(args.scenario)
     landing = next(
         (p["id"] for p in base.data.get("phases", []) if isinstance(p, dict) and p.get("kind") == "landing"), None
     )
@@ -169,8 +167,10 @@ def run(args: argparse.Namespace) -> int:
     vary = [f"epoch={args.start}..{args.stop}/{args.step}"]
     runs = {}
     for label, sets in (("lit", add), ("free", add + remove)):
-        doc = load_document(args.scenario, sets)
-        study = prepare(doc, args.scenario, vary, replications=args.replications, seed=args.seed, milestone=landing)
+        doc = load_sweep_document(args.scenario, sets)
+        study = prepare_study(
+            doc, args.scenario, vary, replications=args.replications, seed=args.seed, milestone=landing
+        )
         runs[label] = run_study(study, executor=args.executor, workers=args.workers)
     lit, free = runs["lit"], runs["free"]
     print(
@@ -201,10 +201,9 @@ def run(args: argparse.Namespace) -> int:
             f"{day(f.get('p50')):<18} {delay:>9}"
         )
     if args.out:
-        from sim.plots.figures import save_figure
-        from sim.plots.sweep import line
+        from sim import save_figure, sweep_chart
 
-        save_figure(line(lit.to_dict()).figure, args.out)
+        save_figure(sweep_chart(lit.to_dict()).figure, args.out)  # one --vary: the line chart
         print(f"wrote {args.out}")
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -320,6 +321,10 @@ def executor_args(args: argparse.Namespace) -> dict[str, Any]:
         raise InputError(f"{option} {named}: a Dask scheduler needs --executor dask")
     if executor == "dask":
         _check_dask()
+    if args.scheduler_file and not os.path.exists(args.scheduler_file):
+        raise InputError(
+            f"--scheduler-file {args.scheduler_file}: no such file (write it with 'dask scheduler --scheduler-file')"
+        )
     return {
         "executor": executor,
         "workers": args.workers,
@@ -332,11 +337,9 @@ def _check_dask() -> None:
     """Fail before any work if Dask is missing (exit 2, naming the extra to install)."""
     import importlib.util
 
-    from sim.engine.executors import DASK_MISSING
-
     try:
         found = importlib.util.find_spec("distributed") is not None
     except ValueError:  # a module set to None in sys.modules
         found = False
     if not found:
-        raise InputError(DASK_MISSING)
+        raise InputError("--executor dask needs Dask: pip install 'lunar-timeline[dask]'")

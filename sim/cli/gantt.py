@@ -148,13 +148,7 @@ def _program_chart(args: argparse.Namespace, program: Program | None) -> int:
 
 def _end_spread(scenario: Scenario, model: Model, n: int, seed: int) -> dict[str, tuple[float, float]]:
     """P10 and P90 of each phase's end over ``n`` replications, seconds since the epoch."""
-    import numpy as np
-
     from sim.engine.montecarlo import monte_carlo
+    from sim.results.statistics import phase_end_spread
 
-    ens = monte_carlo(scenario, n, seed, model=model)  # per-phase ends of the first phase_rows(P) replications
-    ends = ens.phase_end_s[ens.success[: ens.rows]].astype(np.float64)
-    if ends.size == 0:
-        return {}
-    lo, hi = np.percentile(ends, [10, 90], axis=0)
-    return {pid: (float(lo[i]), float(hi[i])) for i, pid in enumerate(ens.phase_ids)}
+    return phase_end_spread(monte_carlo(scenario, n, seed, model=model))

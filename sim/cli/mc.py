@@ -97,26 +97,30 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_any(args.scenario, args.set, args.as_of)
     deadline = _deadline(args, scenario.epoch)
 
-    from sim.engine.montecarlo import monte_carlo
-    from sim.results.comparison import actual_times
+    from sim.engine.montecarlo import EngineUnsupported, monte_carlo
+    from sim.results.comparison import flown_durations_s
     from sim.results.statistics import summary
 
     with ProgressBar(args, "replications", args.replications) as progress:
-        ens = monte_carlo(
-            scenario,
-            args.replications,
-            args.seed,
-            engine=args.engine,
-            progress=progress,
-            until_stable=args.until_stable,
-            per_replication=bool(args.csv),  # only the CSV needs every replication's phase ends
-            **run_on,
-        )
-    actual = {pid: e - s for pid, (s, e) in actual_times(scenario).items() if s is not None and e is not None}
+        try:
+            ens = monte_carlo(
+                scenario,
+                args.replications,
+                args.seed,
+                engine=args.engine,
+                progress=progress,
+                until_stable=args.until_stable,
+                per_replication=bool(args.csv),  # only the CSV needs every replication's phase ends
+                **run_on,
+            )
+        except EngineUnsupported:  # the engine speaks of its argument; the user typed a flag
+            raise InputError("--engine vector cannot model shared resources; use --engine des (or auto)") from None
     from sim.timebase import from_utc
 
     phase_deadlines = {p.id: from_utc(scenario.epoch, p.deadline) for p in scenario.phases if p.deadline is not None}
-    result = summary(ens, deadline=deadline, actual_durations_s=actual, phase_deadlines_s=phase_deadlines)
+    result = summary(
+        ens, deadline=deadline, actual_durations_s=flown_durations_s(scenario), phase_deadlines_s=phase_deadlines
+    )
     if args.csv:
         emit_csv_rows(args.csv, ens.replication_rows())
     if plots:
@@ -153,13 +157,15 @@ def _draw(ens: Any, result: dict[str, Any], scenario: Any, plots: dict[str, str]
 
     from sim.plots import risk
     from sim.plots.figures import save_figure
+    from sim.results.statistics import sensitivities
 
     labels = [p.label for p in scenario.phases]
-    sens = np.array([row["sensitivity"] for row in result["phases"]])
+    sens = sensitivities(ens) if "tornado" in plots else None  # full precision, not the rounded JSON
     for kind, path in plots.items():
         if kind == "out":
             ax = risk.s_curve(ens, deadline=deadline)
         elif kind == "tornado":
+            assert sens is not None
             swings = np.array([row["end_swing_h"] for row in result["phases"]])
             ax = risk.tornado(ens, sens, labels=labels, swings_h=swings)
         elif kind == "criticality":

@@ -40,7 +40,7 @@ ExecutorSpec = Any
 """``"local"``, ``"dask"``, a ``concurrent.futures.Executor`` or a ``distributed.Client``."""
 
 EXECUTORS = ("local", "dask")
-DASK_MISSING = "--executor dask needs Dask: pip install 'lunar-timeline[dask]'"
+DASK_MISSING = "executor 'dask' needs Dask: pip install 'lunar-timeline[dask]'"
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 NO_DASHBOARD = {"dashboard_address": ":0"}  # LocalCluster: no dashboard, its HTTP server on a free port (not 8787)
 
@@ -88,7 +88,7 @@ def run_tasks(
         client = executor if not isinstance(executor, str) else None
         yield from _dask(fn, shared, tasks, client, workers, scheduler, scheduler_file, name)
     elif executor != "local":
-        raise InputError(f"--executor {executor}: use local or dask")
+        raise InputError(f"executor {executor!r}: use local or dask")
     elif workers <= 1 or len(tasks) <= 1:
         for i, task in enumerate(tasks):
             yield i, Done(fn, shared, *task)
@@ -243,7 +243,7 @@ def connect(scheduler: str | None, scheduler_file: str | None) -> Any:
         raise InputError(DASK_MISSING) from None
     if scheduler_file and not os.path.exists(scheduler_file):
         raise InputError(
-            f"--scheduler-file {scheduler_file}: no such file (write it with 'dask scheduler --scheduler-file')"
+            f"scheduler file {scheduler_file}: no such file (write it with 'dask scheduler --scheduler-file')"
         )
     where = scheduler or scheduler_file
     try:

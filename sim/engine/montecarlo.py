@@ -38,14 +38,18 @@ Engine = Literal["auto", "des", "vector"]
 Progress = Callable[[int], None]
 
 
+class EngineUnsupported(ValueError):
+    """The engine asked for cannot run this scenario (``engine="vector"`` with shared resources)."""
+
+
 def choose_engine(model: Model, engine: Engine = "auto") -> Literal["des", "vector"]:
     """The engine to use: the vector path unless the scenario shares resources (event loop needed).
 
     Raises:
-        ValueError: ``vector`` was asked for a scenario with shared resources.
+        EngineUnsupported: ``vector`` was asked for a scenario with shared resources.
     """
     if engine == "vector" and model.graph.uses_resources:
-        raise ValueError("--engine vector cannot model shared resources; use --engine des (or auto)")
+        raise EngineUnsupported("engine 'vector' cannot model shared resources; use engine 'des' (or 'auto')")
     if engine != "auto":
         return engine
     return "des" if model.graph.uses_resources else "vector"

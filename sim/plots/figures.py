@@ -1,11 +1,33 @@
-"""Saving matplotlib figures atomically with the headless Agg backend."""
+"""Figure plumbing shared by the charts: a new axes when none is given, UTC date axes, atomic saving."""
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.outputs import write_atomic
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+
+def axes_or_new(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    """``ax``, or the axes of a new figure of ``size`` inches."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    return plt.figure(figsize=size).add_subplot()
+
+
+def date_axis(axis: Any) -> None:
+    """Concise UTC date ticks on a matplotlib ``axis`` (``ax.xaxis`` or ``ax.yaxis``)."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(tz=UTC)
+    axis.set_major_locator(locator)
+    axis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=UTC))
 
 
 def save_figure(fig: Any, path: str | Path, *, dpi: int = 150) -> Path:

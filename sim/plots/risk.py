@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.plots.sweep import _axes, _date_axis
+from sim.plots.figures import axes_or_new, date_axis
 from sim.results.records import Ensemble
 from sim.results.statistics import deadline_probability
 from sim.timebase import DAY_S, format_utc, to_utc
@@ -26,7 +26,7 @@ def s_curve(ens: Ensemble, *, ax: Axes | None = None, deadline: datetime | None 
     """CDF of the mission end (UTC) with P50 and P80 marked, and the deadline if given."""
     import matplotlib.dates as mdates
 
-    ax = _axes(ax, (10, 5.5))
+    ax = axes_or_new(ax, (10, 5.5))
     ends = np.sort(ens.end_s[ens.success])
     if ends.size == 0:
         ax.text(0.5, 0.5, "no replication succeeded", ha="center", transform=ax.transAxes)
@@ -63,7 +63,7 @@ def s_curve(ens: Ensemble, *, ax: Axes | None = None, deadline: datetime | None 
             color="#a50f15",
             fontsize=9,
         )
-    _date_axis(ax.xaxis)
+    date_axis(ax.xaxis)
     ax.set_xlabel("mission end (UTC)")
     ax.set_ylabel("cumulative probability")
     ax.set_ylim(0, 1.02)
@@ -99,7 +99,7 @@ def tornado(
     picked = varying[order]
     vals, names = sens[picked], [labels[i] for i in picked]
     swing = None if swings_h is None else np.asarray(swings_h, dtype=float)[picked]
-    ax = _axes(ax, (10, 1.5 + 0.32 * max(len(vals), 3)))
+    ax = axes_or_new(ax, (10, 1.5 + 0.32 * max(len(vals), 3)))
     colours = ["#d94801" if v > 0 else "#2171b5" for v in vals]
     ax.barh(range(len(vals)), vals, color=colours)
     ax.set_yticks(range(len(vals)), names, fontsize=8)
@@ -132,7 +132,7 @@ def criticality(ens: Ensemble, *, ax: Axes | None = None, labels: Sequence[str] 
     labels = list(labels or ens.phase_ids)
     index = ens.critical_count / max(ens.successes, 1)
     vals, names = _top(index, labels, top)
-    ax = _axes(ax, (10, 1.5 + 0.32 * len(vals)))
+    ax = axes_or_new(ax, (10, 1.5 + 0.32 * len(vals)))
     ax.barh(range(len(vals)), vals, color="#a50f15")
     ax.set_yticks(range(len(vals)), names, fontsize=8)
     ax.set_xlim(0, 1.1)
@@ -149,7 +149,7 @@ def criticality(ens: Ensemble, *, ax: Axes | None = None, labels: Sequence[str] 
 
 def histogram(ens: Ensemble, *, ax: Axes | None = None, bins: int = 60) -> Axes:
     """Histogram of the mission duration in days with P10/P50/P90 marked."""
-    ax = _axes(ax, (10, 5))
+    ax = axes_or_new(ax, (10, 5))
     days = ens.end_s[ens.success] / DAY_S
     if days.size == 0:
         return ax
@@ -184,7 +184,7 @@ def risk_ranking(
     labels = labels or {}
     rows = [e for e in effects if e["end_delay_h"] is not None]
     rows.sort(key=lambda e: e["occurred_fraction"] * e["end_delay_h"])
-    ax = _axes(ax, (10, 1.6 + 0.4 * max(len(rows), 2)))
+    ax = axes_or_new(ax, (10, 1.6 + 0.4 * max(len(rows), 2)))
     if not rows:
         ax.text(0.5, 0.5, "no risk event both occurred and did not", ha="center", transform=ax.transAxes)
         return ax

@@ -10,11 +10,11 @@ epoch, the first key on y and the second on x; failed cells are grey and crossed
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.plots.figures import axes_or_new, date_axis
 from sim.timebase import HOUR_S, parse_duration, parse_utc
 
 if TYPE_CHECKING:
@@ -23,14 +23,6 @@ if TYPE_CHECKING:
 FAILED_COLOUR = "#a50f15"
 ANNOTATE_MAX_CELLS = 300
 MAX_TICKS = 16
-
-
-def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    return plt.figure(figsize=size).add_subplot()
 
 
 def _subtitle(study: Mapping[str, Any]) -> str:
@@ -69,14 +61,6 @@ def axis_values(kind: str, values: Sequence[str]) -> tuple[np.ndarray, str, list
     return np.arange(len(values), dtype=float), "", list(values)
 
 
-def _date_axis(axis: Any) -> None:
-    import matplotlib.dates as mdates
-
-    locator = mdates.AutoDateLocator(tz=UTC)
-    axis.set_major_locator(locator)
-    axis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=UTC))
-
-
 def line(study: Mapping[str, Any], *, ax: Axes | None = None) -> Axes:
     """One varied key: the milestone's (or mission's) end date against the varied value, P10-P90 band."""
     import matplotlib.dates as mdates
@@ -90,7 +74,7 @@ def line(study: Mapping[str, Any], *, ax: Axes | None = None) -> Axes:
         ys[q] = np.array(
             [mdates.date2num(parse_utc(b[f"p{q}"])) if (b := _block(r, study, "end")) else np.nan for r in rows]
         )
-    ax = _axes(ax, (10, 5.5))
+    ax = axes_or_new(ax, (10, 5.5))
     ax.fill_between(x, ys[10], ys[90], color="#9ecae1", alpha=0.6, lw=0, label="P10-P90")
     ax.plot(x, ys[50], color="#08519c", lw=2, marker="o", ms=3, label="P50")
     ax.plot(x, ys[80], color="#d94801", lw=1.2, ls="--", label="P80")
@@ -108,9 +92,9 @@ def line(study: Mapping[str, Any], *, ax: Axes | None = None) -> Axes:
             clip_on=False,
             label=f"failed ({int(failed.sum())}; see the rows' error)",
         )
-    _date_axis(ax.yaxis)
+    date_axis(ax.yaxis)
     if kind == "date":
-        _date_axis(ax.xaxis)
+        date_axis(ax.xaxis)
     elif labels is not None:
         step = max(1, len(labels) // MAX_TICKS + (len(labels) % MAX_TICKS > 0))
         ax.set_xticks(x[::step], labels[::step], rotation=30, ha="right")
@@ -142,7 +126,7 @@ def heatmap(study: Mapping[str, Any], *, ax: Axes | None = None) -> Axes:
         b = _block(r, study, "end_h")
         if b:
             z[k // n_x, k % n_x] = b["p50"]
-    ax = _axes(ax, (max(6.0, 1.0 + 0.45 * n_x), max(4.0, 1.8 + 0.35 * n_y)))
+    ax = axes_or_new(ax, (max(6.0, 1.0 + 0.45 * n_x), max(4.0, 1.8 + 0.35 * n_y)))
     cmap = plt.get_cmap("viridis").with_extremes(bad="#d9d9d9")
     image = ax.imshow(np.ma.masked_invalid(z), origin="lower", aspect="auto", cmap=cmap, interpolation="nearest")
     ax.figure.colorbar(image, ax=ax, label=f"P50 {_what(study)}, hours after the epoch")

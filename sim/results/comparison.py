@@ -41,6 +41,15 @@ def actual_times(scenario: Scenario) -> dict[str, tuple[float | None, float | No
     return out
 
 
+def flown_durations_s(scenario: Scenario) -> dict[str, float]:
+    """Flown duration (end - start) of each phase whose ``actual`` gives both, seconds.
+
+    The Monte Carlo summary places these in the simulated spread; the comparison's ``actual_h``
+    (below) also derives a start from the predecessors' flown ends.
+    """
+    return {pid: e - s for pid, (s, e) in actual_times(scenario).items() if s is not None and e is not None}
+
+
 # --------------------------------------------------------------------------- plan vs actual vs simulated
 #
 # The comparison puts, phase by phase, three durations side by side (hours):

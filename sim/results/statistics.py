@@ -141,6 +141,16 @@ def percentile_of(samples: np.ndarray, value: float) -> float:
     return 100.0 * (below + at_or_below) / (2 * x.size)
 
 
+def phase_end_spread(ens: Ensemble) -> dict[str, tuple[float, float]]:
+    """P10 and P90 of each phase's end, seconds since the epoch, over the successful replications
+    among the first ``PHASE_ROWS`` (the rows that keep per-phase ends); empty if none succeeded."""
+    ends = ens.phase_end_s[ens.success[: ens.rows]].astype(np.float64)
+    if ends.size == 0:
+        return {}
+    lo, hi = np.percentile(ends, [10, 90], axis=0)
+    return {pid: (float(lo[i]), float(hi[i])) for i, pid in enumerate(ens.phase_ids)}
+
+
 def actual_percentile(simulated_s: np.ndarray, actual_s: float) -> float:
     """``percentile_of`` the actual among the simulated values, rounded to 0.01."""
     return round(percentile_of(simulated_s, actual_s), 2)

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import difflib
 import re
-import types
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
     Field,
     PlainSerializer,
@@ -32,6 +30,10 @@ from pydantic import (
 from sim.errors import InputError
 from sim.fields import Ident, SecondsDuration, StrictModel, UTCTime, did_you_mean, seconds_text
 from sim.scenario.distributions import DURATION_JSON_SCHEMA, Distribution, distribution_spec, parse_distribution
+from sim.scenario.kinds import KINDS as KINDS  # re-exported: the phase-kind vocabulary
+from sim.scenario.kinds import Kind as Kind
+from sim.scenario.messages import format_loc as format_loc  # re-exported for callers
+from sim.scenario.messages import problem_line, pydantic_problems, type_name
 from sim.scenario.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text, short_repr
 from sim.sky.windows import CheckContext, Site, WindowSpec
 from sim.sky.windows import CombinedWindow as CombinedWindow  # re-exported: the window types, for callers
@@ -40,34 +42,6 @@ from sim.sky.windows import ExplicitWindow as ExplicitWindow
 from sim.sky.windows import PeriodicWindow as PeriodicWindow
 from sim.sky.windows import WindowType as WindowType
 from sim.timebase import format_utc, parse_signed_duration
-
-Kind = Literal[
-    "launch",
-    "transfer",
-    "tcm",
-    "loi",
-    "lunar_orbit",
-    "separation",
-    "descent",
-    "landing",
-    "surface_ops",
-    "sampling",
-    "ascent",
-    "rendezvous",
-    "docking",
-    "sample_transfer",
-    "lunar_orbit_wait",
-    "tei",
-    "earth_transfer",
-    "reentry",
-    "recovery",
-    "relay",
-    "payload_ops",
-    "rover_ops",
-    "hopper_ops",
-    "isru",
-]
-KINDS: tuple[str, ...] = get_args(Kind)  # the shared phase-kind vocabulary, in this order
 
 KindName = Annotated[
     str,
@@ -413,7 +387,7 @@ def read_document(path: str | Path) -> YamlDocument:
     try:
         return parse_yaml(read_text(p))
     except YamlProblem as exc:
-        raise InputError(_line(str(p), exc.line, None, exc.message)) from None
+        raise InputError(problem_line(str(p), exc.line, None, exc.message)) from None
 
 
 def load_scenario_text(text: str, source: str = "<scenario>") -> Scenario:
@@ -421,7 +395,7 @@ def load_scenario_text(text: str, source: str = "<scenario>") -> Scenario:
     try:
         doc = parse_yaml(text)
     except YamlProblem as exc:
-        raise InputError(_line(source, exc.line, None, exc.message)) from None
+        raise InputError(problem_line(source, exc.line, None, exc.message)) from None
     return scenario_from_document(doc, source)
 
 
@@ -429,20 +403,22 @@ def scenario_from_document(doc: YamlDocument, source: str) -> Scenario:
     """Validate parsed YAML (with its line map) into a ``Scenario``."""
     if not isinstance(doc.data, dict):
         raise InputError(
-            _line(source, doc.line_of(()), None, f"expected a mapping of scenario fields, got {_type_name(doc.data)}")
+            problem_line(
+                source, doc.line_of(()), None, f"expected a mapping of scenario fields, got {type_name(doc.data)}"
+            )
         )
     try:
         scenario = Scenario.model_validate(doc.data)
     except ValidationError as exc:
         from sim.scenario.partial import cross_problems
 
-        found = _pydantic_problems(exc, doc, source)
+        found = pydantic_problems(exc, doc, source, Scenario)
         for loc, msg in cross_problems(doc.data, exc):  # cross-references of the valid rest too
-            line = _line(source, doc.line_of(loc), loc, msg)
+            line = problem_line(source, doc.line_of(loc), loc, msg)
             if line not in found:
                 found.append(line)
         raise InputError(by_line(found)) from None
-    problems = [_line(source, doc.line_of(loc), loc, msg) for loc, msg in check_scenario(scenario)]
+    problems = [problem_line(source, doc.line_of(loc), loc, msg) for loc, msg in check_scenario(scenario)]
     if problems:
         raise InputError(by_line(problems))
     return scenario
@@ -476,7 +452,8 @@ def check_windows_and_resources(scenario: Scenario) -> list[tuple[Loc, str]]:
             problems.append(
                 (
                     ("phases", i, "window"),
-                    f"unknown window {ph.window.name!r}{_suggest(ph.window.name, names)}; declare it under 'windows:'",
+                    f"unknown window {ph.window.name!r}{did_you_mean(ph.window.name, names)}; "
+                    "declare it under 'windows:'",
                 )
             )
         for k, res in enumerate(ph.resources):
@@ -484,7 +461,8 @@ def check_windows_and_resources(scenario: Scenario) -> list[tuple[Loc, str]]:
                 problems.append(
                     (
                         ("phases", i, "resources", k),
-                        f"unknown resource {res!r}{_suggest(res, scenario.resources)}; declare it under 'resources:'",
+                        f"unknown resource {res!r}{did_you_mean(res, scenario.resources)}; "
+                        "declare it under 'resources:'",
                     )
                 )
     return problems
@@ -539,7 +517,7 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
                 )
             )
         if ph.element not in elements:
-            hint = _suggest(ph.element, elements)
+            hint = did_you_mean(ph.element, elements)
             problems.append(
                 (("phases", i, "element"), f"unknown element {ph.element!r}{hint}; declare it in 'elements'")
             )
@@ -547,14 +525,14 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
             loc: Loc = ("phases", i, "after", j)
             if dep.phase not in ids:
                 problems.append(
-                    (loc, f"unknown phase {dep.phase!r}{_suggest(dep.phase, ids)}; 'after' names phase ids")
+                    (loc, f"unknown phase {dep.phase!r}{did_you_mean(dep.phase, ids)}; 'after' names phase ids")
                 )
             elif dep.phase == ph.id and not duplicated:
                 problems.append((loc, f"phase {ph.id!r} depends on itself; remove it from its own 'after'"))
         if ph.until is not None:
             loc = ("phases", i, "until")
             if ph.until.phase not in ids:
-                hint = _suggest(ph.until.phase, ids)
+                hint = did_you_mean(ph.until.phase, ids)
                 problems.append((loc, f"unknown phase {ph.until.phase!r}{hint}; 'until' names a phase id"))
             elif ph.until.phase == ph.id and not duplicated:
                 problems.append((loc, f"phase {ph.id!r} waits for itself; name another phase in 'until'"))
@@ -598,7 +576,7 @@ def check_risks_and_correlations(scenario: Scenario, ids: dict[str, int]) -> lis
 
     def check_phase(loc: Loc, pid: str, what: str) -> bool:
         if pid not in ids:
-            problems.append((loc, f"unknown phase {pid!r}{_suggest(pid, ids)}; {what} names phase ids"))
+            problems.append((loc, f"unknown phase {pid!r}{did_you_mean(pid, ids)}; {what} names phase ids"))
             return False
         if pid in waits:
             problems.append(
@@ -721,202 +699,3 @@ def scenario_json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "lunar-timeline scenario"
     return schema
-
-
-# --------------------------------------------------------------------------- messages
-
-_DIST_SUBKEY = re.compile(r"^([a-z_0-9]+(?:\[\d+\])?): (.*)$", re.S)
-
-
-def _pydantic_problems(exc: ValidationError, doc: YamlDocument, source: str) -> list[str]:
-    out: list[str] = []
-    seen: set[str] = set()
-    for err in exc.errors(include_url=False):
-        loc: Loc = _clean_loc(err["loc"], doc.data)
-        msg = _message(err)
-        if err["type"] == "extra_forbidden" and loc:
-            model = _model_at(err["loc"][:-1])
-            allowed = sorted(model.model_fields) if model is not None else []
-            key = str(loc[-1])
-            msg = f"unknown key {short_repr(key)}{_suggest(key, allowed)}; allowed here: {', '.join(allowed)}"
-        elif (
-            len(loc) >= 2
-            and loc[-2] == "after"
-            and isinstance(loc[-1], int)
-            and err["type"]
-            in (
-                "model_type",
-                "string_type",
-            )
-        ):
-            got = _type_name(err.get("input"))
-            msg = f"expected a phase id or a mapping {{phase: ID, lag: DURATION}}, got {got}"
-        msg = _shorten(msg)
-        m = _DIST_SUBKEY.match(msg)
-        if err["type"] == "value_error" and m:
-            key = m.group(1)
-            base = key.split("[")[0]
-            sub: Loc = (*loc, base)
-            if "[" in key:
-                sub = (*sub, int(key.split("[")[1].rstrip("]")))
-            loc, msg = sub, m.group(2)
-        shown = tuple(p if isinstance(p, int) or len(p) <= 40 else p[:30] + "..." for p in loc)
-        line = _line(source, doc.line_of(loc), shown, msg)
-        if line not in seen:
-            seen.add(line)
-            out.append(line)
-    return out
-
-
-_LONG_QUOTED = re.compile(r"'([^'\n]{60,})'|\"([^\"\n]{60,})\"")
-_LONG_WORD = re.compile(r"\S{80,}")
-
-
-def _shorten(msg: str) -> str:
-    """One line; in a long one, overlong quoted values and words are cut short (inputs may be huge)."""
-    msg = " ".join(msg.split())
-    if len(msg) <= 200:
-        return msg
-    msg = _LONG_QUOTED.sub(lambda m: short_repr(m.group(1) if m.group(1) is not None else m.group(2)), msg)
-    return _LONG_WORD.sub(lambda m: m.group(0)[:50] + "...", msg)
-
-
-def _union_members(tp: Any) -> list[Any]:
-    """``A | B | None`` -> ``[A, B]``, looking through ``Annotated``."""
-    origin = get_origin(tp)
-    if origin is Annotated:
-        return _union_members(get_args(tp)[0])
-    if origin in (Union, types.UnionType):
-        return [m for arg in get_args(tp) for m in _union_members(arg)]
-    return [] if tp is type(None) else [tp]
-
-
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The model that validated the mapping at pydantic location ``loc`` (for listing its keys)."""
-    candidates: list[Any] = [Scenario]
-    for part in loc:
-        following: list[Any] = []
-        for tp in candidates:
-            if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(part, str):
-                if part in tp.model_fields:
-                    following += _union_members(tp.model_fields[part].annotation)
-                elif part == tp.__name__:  # a union branch label
-                    following.append(tp)
-            elif get_origin(tp) is list and isinstance(part, int):
-                following += _union_members(get_args(tp)[0])
-            elif isinstance(part, str) and getattr(tp, "__name__", None) == part:
-                following.append(tp)
-        candidates = following
-    models = [tp for tp in candidates if isinstance(tp, type) and issubclass(tp, BaseModel)]
-    return models[0] if models else None
-
-
-def _clean_loc(loc: tuple[Any, ...], data: Any) -> Loc:
-    """Drop pydantic's union-branch labels (``str``, ``Dependency``) from an error location."""
-    out: list[str | int] = []
-    node = data
-    for part in loc:
-        in_dict = isinstance(node, dict) and part in node
-        in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
-        if in_dict or in_list:
-            out.append(part)
-            node = node[part]
-        elif isinstance(node, dict) and node.get("type") == part:
-            continue  # the label of a tagged union branch (windows: periodic, explicit, ...)
-        elif (
-            isinstance(node, (dict, list))
-            # a field that is missing, or a union label: keep real field names only
-            and isinstance(part, str)
-            and not part[:1].isupper()
-            and part not in ("str", "function-plain")
-        ):
-            out.append(part)
-            node = None
-        # else: a union label below a scalar; drop it
-    return tuple(out)
-
-
-_BOUNDS = {
-    "greater_than_equal": ("ge", ">="),
-    "less_than_equal": ("le", "<="),
-    "greater_than": ("gt", ">"),
-    "less_than": ("lt", "<"),
-}
-
-
-def _message(err: Any) -> str:
-    typ = err["type"]
-    ctx = err.get("ctx") or {}
-    got = err.get("input")
-    msg = str(err["msg"])
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-    if msg.startswith("Input should be "):
-        msg = "must be " + msg[len("Input should be ") :]
-    if typ == "extra_forbidden":
-        return "unknown key; check the spelling (see 'lunarsim schema' for the allowed keys)"
-    if typ == "missing":
-        return "required field is missing; add it"
-    if typ == "literal_error":
-        if "'launch'" in str(ctx.get("expected", "")):
-            hint = _suggest(str(got), KINDS)
-            return f"unknown kind {short_repr(got)}{hint}; use one of: {', '.join(KINDS)}"
-        return f"{msg} (got {short_repr(got)})"
-    if typ == "string_pattern_mismatch":
-        return f"{short_repr(got)} is not a valid identifier; use a letter, then letters, digits, '_' or '-'"
-    if typ == "string_too_long":
-        return f"{short_repr(got)} is too long; use at most {ctx.get('max_length')} characters"
-    if typ in ("dict_type", "model_type", "model_attributes_type"):
-        return f"expected a mapping (key: value), got {_type_name(got)}"
-    if typ == "list_type":
-        return f"expected a list, got {_type_name(got)}"
-    if typ in ("string_type",):
-        return f"expected text, got {_type_name(got)}"
-    if typ in ("float_type", "float_parsing", "int_type", "int_parsing", "finite_number"):
-        shown = _type_name(got) if isinstance(got, (dict, list)) else short_repr(got)
-        return f"expected a number, got {shown}"
-    if typ == "too_short":
-        return "must not be empty; list at least one entry"
-    if typ in _BOUNDS:
-        key, op = _BOUNDS[typ]
-        return f"must be {op} {ctx.get(key)} (got {short_repr(got)})"
-    if typ == "value_error":
-        return msg  # the validators' own words; _shorten cuts any huge input they quote
-    if "input" in err and not isinstance(got, (dict, list)):
-        return f"{msg} (got {short_repr(got)})"
-    return msg
-
-
-def _type_name(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"a boolean ({value})"
-    if isinstance(value, (int, float)):
-        return f"a number ({short_repr(value)})"
-    return f"text ({short_repr(value)})"
-
-
-def _suggest(name: str, choices: Any) -> str:
-    return did_you_mean(name, choices)
-
-
-def format_loc(loc: Loc) -> str:
-    """``("phases", 3, "duration")`` -> ``phases[3].duration``."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + part
-    return out
-
-
-def _line(source: str, line: int | None, loc: Loc | None, message: str) -> str:
-    where = f"{source}:{line}" if line else source
-    field = format_loc(loc) if loc else ""
-    return f"{where}: {field}: {message}" if field else f"{where}: {message}"

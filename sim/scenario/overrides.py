@@ -110,7 +110,7 @@ def _list_index(node: list[Any], part: str, item: str, where: str) -> int:
     for i, entry in enumerate(node):
         if isinstance(entry, dict) and entry.get("id") == part:
             return i
-    from sim.scenario.model import _suggest
+    from sim.fields import did_you_mean
 
-    hint = _suggest(part, [str(x) for x in ids if x is not None])
+    hint = did_you_mean(part, [str(x) for x in ids if x is not None])
     raise InputError(f"--set {item}: no entry with id {part!r} in {where}{hint}")

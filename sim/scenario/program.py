@@ -29,18 +29,9 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from sim.errors import InputError
-from sim.scenario.model import (
-    Ident,
-    ResourceSpec,
-    Scenario,
-    StrictModel,
-    _clean_loc,
-    _line,
-    _message,
-    _suggest,
-    read_document,
-    scenario_from_document,
-)
+from sim.fields import Ident, StrictModel, did_you_mean
+from sim.scenario.messages import clean_loc, message_for, problem_line
+from sim.scenario.model import ResourceSpec, Scenario, read_document, scenario_from_document
 from sim.scenario.overrides import apply_overrides, mark_problems
 from sim.scenario.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text, short_repr
 
@@ -251,7 +242,7 @@ class _Loader:
         for head, items in self.sets.items():
             if head in self.used:
                 continue
-            hint = _suggest(head, known)
+            hint = did_you_mean(head, known)
             for _, item in items:
                 self.problems.append(
                     f"--set {item}: no mission {head!r}{hint}; missions here: {', '.join(known) or 'none'} "
@@ -279,7 +270,7 @@ class _Loader:
             if name in self.resources and self.resources[name] != spec:
                 line = doc.line_of(("resources", name))
                 self.problems.append(
-                    _line(
+                    problem_line(
                         str(path),
                         line,
                         ("resources", name),
@@ -343,7 +334,7 @@ class _Loader:
                 )
             else:
                 self.problems.append(
-                    _line(
+                    problem_line(
                         str(path),
                         doc.line_of(("id",)),
                         ("id",),
@@ -361,15 +352,15 @@ def _program_problems(exc: ValidationError, doc: YamlDocument, source: str) -> l
     out: list[str] = []
     for err in exc.errors(include_url=False):
         raw = tuple(part for part in err["loc"] if part != "[key]")
-        loc = _clean_loc(raw, doc.data)
+        loc = clean_loc(raw, doc.data)
         if err["type"] == "extra_forbidden" and loc:
             model: type[StrictModel] = SharedResource if len(loc) == 3 and loc[0] == "resources" else ProgramFile
             key = str(loc[-1])
             allowed = sorted(model.model_fields)
-            msg = f"unknown key {short_repr(key)}{_suggest(key, allowed)}; allowed here: {', '.join(allowed)}"
+            msg = f"unknown key {short_repr(key)}{did_you_mean(key, allowed)}; allowed here: {', '.join(allowed)}"
         elif loc[-1:] == ("capacity",) and err["type"] == "int_type":
             msg = f"expected a whole number >= 1, got {short_repr(err.get('input'))}"
         else:
-            msg = " ".join(_message(err).split())
-        out.append(_line(source, doc.line_of(loc), loc, msg))
+            msg = " ".join(message_for(err).split())
+        out.append(problem_line(source, doc.line_of(loc), loc, msg))
     return list(dict.fromkeys(out))

@@ -80,7 +80,7 @@ SCAN_CACHE_SIZE = 16
 """Coarse scans an ``Ephemeris`` keeps (oldest dropped first): a scenario's daylight windows at
 one site share a scan, whatever their elevation bounds or part of the day."""
 
-_J2000_TDB_JD = 2451545.0
+J2000_TDB_JD = 2451545.0
 _DAYS_PER_CENTURY = 36525.0
 _GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
 _EXPIRED_WARNING = r"The file .* (has expired|would expire)"
@@ -127,7 +127,7 @@ def moon_orientation_deg(d_tdb_days: ArrayLike) -> tuple[FloatArray, FloatArray,
     return alpha0_deg, delta0_deg, w_deg
 
 
-def _icrf_to_moon_fixed(vec_icrf: FloatArray, d_tdb_days: FloatArray) -> FloatArray:
+def icrf_to_moon_fixed(vec_icrf: FloatArray, d_tdb_days: FloatArray) -> FloatArray:
     """Rotate ICRF vectors ``(n, 3)`` into the Moon body-fixed frame, ``R3(W) R1(90-dec) R3(90+ra)``."""
     alpha0_deg, delta0_deg, w_deg = moon_orientation_deg(d_tdb_days)
     a = np.radians(alpha0_deg)
@@ -276,8 +276,8 @@ class Ephemeris:
         body = self._sun if target == "sun" else self._kernel["earth"]
         # The Sun does not deflect its own light (skyfield zeroes it); Jupiter/Saturn add < 1e-8 deg.
         pos_icrf_km = self._moon.at(t).observe(body).apparent(deflectors=()).xyz.km
-        d_tdb_days = (t.whole - _J2000_TDB_JD) + t.tdb_fraction
-        return _icrf_to_moon_fixed(np.atleast_2d(pos_icrf_km.T), np.atleast_1d(d_tdb_days))
+        d_tdb_days = (t.whole - J2000_TDB_JD) + t.tdb_fraction
+        return icrf_to_moon_fixed(np.atleast_2d(pos_icrf_km.T), np.atleast_1d(d_tdb_days))
 
     def times(self, epoch: datetime, t_s: ArrayLike) -> Time:
         """Skyfield ``Time`` array for ``epoch + t_s`` (1-D; UTC seconds, leap seconds honoured)."""

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike
 
-from sim.sky.ephemeris import _J2000_TDB_JD, MOON_RADIUS_KM, _icrf_to_moon_fixed
+from sim.sky.ephemeris import J2000_TDB_JD, MOON_RADIUS_KM, icrf_to_moon_fixed
 from sim.sky.search import FloatArray, intervals_where
 from sim.timebase import HOUR_S
 
@@ -114,7 +114,7 @@ def _perifocal_to_frame(orbit: KeplerOrbit) -> FloatArray:
 
 def _tdb_days(eph: Ephemeris, epoch: datetime, t_s: FloatArray) -> FloatArray:
     t = eph.times(epoch, t_s)
-    return np.atleast_1d((t.whole - _J2000_TDB_JD) + t.tdb_fraction)
+    return np.atleast_1d((t.whole - J2000_TDB_JD) + t.tdb_fraction)
 
 
 def relay_moon_fixed_km(eph: Ephemeris, orbit: KeplerOrbit, epoch: datetime, t_s: ArrayLike) -> FloatArray:
@@ -122,9 +122,9 @@ def relay_moon_fixed_km(eph: Ephemeris, orbit: KeplerOrbit, epoch: datetime, t_s
     t = np.atleast_1d(np.asarray(t_s, dtype=np.float64))
     tau_s = t - (orbit.epoch - epoch).total_seconds()
     d0 = _tdb_days(eph, orbit.epoch, np.zeros(3))
-    m0 = _icrf_to_moon_fixed(np.eye(3), d0).T  # ICRF -> body-fixed at the element epoch
+    m0 = icrf_to_moon_fixed(np.eye(3), d0).T  # ICRF -> body-fixed at the element epoch
     r_icrf = orbit.frozen_frame_km(tau_s) @ m0  # row vectors: (m0.T @ r).T
-    return _icrf_to_moon_fixed(r_icrf, _tdb_days(eph, epoch, t))
+    return icrf_to_moon_fixed(r_icrf, _tdb_days(eph, epoch, t))
 
 
 def _site_up(lat_deg: float, lon_deg: float) -> FloatArray:

@@ -46,8 +46,9 @@ import numpy as np
 
 from sim.engine.executors import DASK_MISSING, ExecutorSpec, Outcome, local_cluster, run_tasks
 from sim.errors import InputError, RunError
+from sim.fields import did_you_mean
 from sim.results.statistics import PERCENTILES, deadline_probability
-from sim.scenario.model import _suggest, format_loc, read_document, scenario_from_document, seconds_text
+from sim.scenario.model import format_loc, read_document, scenario_from_document, seconds_text
 from sim.scenario.overrides import apply_overrides, parse_value
 from sim.scenario.yamlsource import Loc, YamlDocument
 from sim.timebase import DAY_S, HOUR_S, MINUTE_S, bare_number, format_utc, from_utc, parse_duration, parse_utc, to_utc
@@ -389,7 +390,7 @@ def prepare(
     if milestone is not None:
         ids = [p.id for p in scenario.phases]
         if milestone not in ids:
-            hint = _suggest(milestone, ids) or f"; phases: {', '.join(ids)}"
+            hint = did_you_mean(milestone, ids) or f"; phases: {', '.join(ids)}"
             raise InputError(f"--milestone {milestone}: no phase with this id in {source}{hint}")
     return Study(
         document=document,
