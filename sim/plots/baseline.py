@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.plots.sweep import _axes
+from sim.plots.figures import axes_or_new
 from sim.results.baseline import BaselineComparison
 from sim.timebase import HOUR_S
 
@@ -16,7 +16,7 @@ def baseline_chart(comparison: BaselineComparison, *, ax: Axes | None = None) ->
     """Horizontal bars, one per phase in both versions: how much later (right, orange) or earlier
     (left, blue) the revision ends it than the baseline; the mission end variance in the title."""
     rows = [r for r in comparison.rows if r.end_variance_s is not None]
-    ax = _axes(ax, (10, 1.8 + 0.3 * max(len(rows), 3)))
+    ax = axes_or_new(ax, (10, 1.8 + 0.3 * max(len(rows), 3)))
     values = [r.end_variance_s / HOUR_S for r in rows if r.end_variance_s is not None][::-1]
     names = [r.name for r in rows][::-1]
     ax.barh(range(len(values)), values, color=["#d94801" if v > 0 else "#2171b5" for v in values])
