@@ -60,6 +60,14 @@ class ProgramFile(StrictModel):
 PROGRAM_KEYS = frozenset(ProgramFile.model_fields)
 
 
+def program_json_schema() -> dict[str, Any]:
+    """The JSON Schema of program files (for editors and other tools)."""
+    schema = ProgramFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "lunar-timeline program"
+    return schema
+
+
 @dataclass(frozen=True)
 class Program:
     """A loaded program: its missions (validated scenarios, each with its own epoch) and resources."""

@@ -1,0 +1,86 @@
+"""The JSON Schemas shipped for editors: in step with the models, named by the bundled files, and valid for them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from sim.cli.schema import SHIPPED
+from sim.scenario.model import scenario_json_schema
+from sim.scenario.program import is_program_data, program_json_schema
+from tests.conftest import SCENARIOS, run_cli
+
+GENERATED = {"scenario": scenario_json_schema, "program": program_json_schema}
+BUNDLED = sorted(SCENARIOS.glob("*.yaml"))
+MODELINE = "# yaml-language-server: $schema="
+
+
+class _EditorLoader(yaml.SafeLoader):
+    """YAML as an editor's schema check sees it: timestamps stay strings (JSON has no date type)."""
+
+
+_EditorLoader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def editor_view(path: Path) -> Any:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_EditorLoader)
+
+
+@pytest.mark.parametrize("kind", sorted(SHIPPED))
+def test_shipped_schema_matches_the_models(kind: str) -> None:
+    """scenarios/schemas/*.json are exactly what `lunarsim schema [--program]` prints now."""
+    shipped = json.loads((SCENARIOS / SHIPPED[kind]).read_text(encoding="utf-8"))
+    flag = " --program" if kind == "program" else ""
+    assert shipped == GENERATED[kind](), (
+        f"{SHIPPED[kind]} is stale; regenerate it: lunarsim schema{flag} --out scenarios/{SHIPPED[kind]}"
+    )
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=[p.stem for p in BUNDLED])
+def test_bundled_file_names_its_schema_and_validates(path: Path) -> None:
+    """Line 1 points a YAML editor at the shipped schema of the file's kind, and the file passes it."""
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith(MODELINE)
+    data = editor_view(path)
+    kind = "program" if is_program_data(data) else "scenario"
+    assert first == MODELINE + SHIPPED[kind]
+    schema = json.loads((path.parent / first.removeprefix(MODELINE)).read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
+    assert errors == []
+
+
+def test_schemas_reject_what_the_loader_rejects() -> None:
+    """A misspelled key, a missing field or a wrong enum value fails the schema, so the check above can fail."""
+    scenario = jsonschema.Draft202012Validator(scenario_json_schema())
+    program = jsonschema.Draft202012Validator(program_json_schema())
+    data = editor_view(SCENARIOS / "change5.yaml")
+    assert scenario.is_valid(data)
+    assert not scenario.is_valid({**data, "descripton": "typo"})
+    assert not scenario.is_valid({k: v for k, v in data.items() if k != "phases"})
+    bad_kind = [{**data["phases"][0], "kind": "teleport"}, *data["phases"][1:]]
+    assert not scenario.is_valid({**data, "phases": bad_kind})
+    ilrs = editor_view(SCENARIOS / "ilrs.yaml")
+    assert program.is_valid(ilrs)
+    assert not program.is_valid({**ilrs, "include": []})
+    assert not program.is_valid({**ilrs, "resources": {"queqiao2": {"capacity": 0}}})
+
+
+def test_schema_command_program_and_out(tmp_path: Path) -> None:
+    """`schema --program` prints the program schema; `--out` writes the same document to a file."""
+    res = run_cli("schema", "--program")
+    assert res.returncode == 0
+    assert json.loads(res.stdout) == program_json_schema()
+    assert json.loads(res.stdout)["title"] == "lunar-timeline program"
+    out = tmp_path / "scenario.schema.json"
+    assert run_cli("schema", "--out", str(out)).returncode == 0
+    assert json.loads(out.read_text()) == scenario_json_schema()
