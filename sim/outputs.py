@@ -14,7 +14,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sim.errors import RunError
+from sim.errors import InputError, RunError
+
+PARQUET_EXTRA = "pip install 'lunar-timeline[parquet]'"
 
 
 def write_atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
@@ -86,5 +88,42 @@ def write_csv_rows(path: str | Path, rows: Iterable[Sequence[Any]]) -> Path:
     def write(p: Path) -> None:
         with p.open("w", encoding="utf-8", newline="") as f:
             csv.writer(f, lineterminator="\n").writerows(rows)
+
+    return write_atomic(path, write)
+
+
+def check_parquet(option: str = "--parquet") -> None:
+    """Raise ``InputError`` naming the install command when pyarrow (the ``parquet`` extra) is missing."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise InputError(f"{option}: writing Parquet needs pyarrow; install it with: {PARQUET_EXTRA}") from None
+
+
+def write_parquet(path: str | Path, columns: Mapping[str, Any], metadata: Mapping[str, str] | None = None) -> Path:
+    """Write equal-length numpy columns as one Parquet table atomically (zstd-compressed).
+
+    Float NaN becomes null; ``datetime64`` columns (naive, UTC) become UTC timestamps;
+    ``metadata`` goes into the file's key-value metadata. Needs pyarrow (the ``parquet`` extra).
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrays = {}
+    for name, values in columns.items():
+        arr = np.asarray(values)
+        if arr.dtype.kind == "M":
+            arrays[name] = pa.array(arr, type=pa.timestamp("ms", tz="UTC"))
+        elif arr.dtype.kind == "U":
+            arrays[name] = pa.array(arr).dictionary_encode()
+        else:
+            arrays[name] = pa.array(arr, from_pandas=arr.dtype.kind == "f")  # from_pandas: NaN -> null
+    table = pa.table(arrays)
+    if metadata:
+        table = table.replace_schema_metadata(dict(metadata))
+
+    def write(p: Path) -> None:
+        pq.write_table(table, p, compression="zstd")
 
     return write_atomic(path, write)

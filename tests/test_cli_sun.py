@@ -47,7 +47,7 @@ def test_at_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert code == 0
     doc = json.loads(out)
-    assert list(doc) == ["site", "times"]
+    assert list(doc) == ["site", "times", "provenance"]
     assert doc["site"] == {"lat_deg": 10.0, "lon_deg": -20.0}
     assert [row["at"] for row in doc["times"]] == ["2020-12-01T15:11:00Z", "2021-02-28T16:00:00Z"]
     for row in doc["times"]:
@@ -115,7 +115,7 @@ def test_from_to_lists_alternating_days_and_nights(capsys: pytest.CaptureFixture
     )
     assert code == 0
     doc = json.loads(out)
-    assert list(doc) == ["site", "from", "to", "periods"]
+    assert list(doc) == ["site", "from", "to", "periods", "provenance"]
     assert doc["from"] == "2020-11-01T00:00:00Z" and doc["to"] == "2021-03-01T00:00:00Z"
     periods = doc["periods"]
     assert len(periods) >= 8

@@ -55,10 +55,14 @@ def test_typed_marker_and_license_ship() -> None:
     assert (ROOT / "LICENSE").read_text().startswith("MIT License")
 
 
-def test_build_backend_floor_takes_the_license_expression() -> None:
-    """`license = "MIT"` (PEP 639) is rejected by setuptools < 77 (checked: 76.1.0 fails, 77.0.1 builds)."""
+def test_build_backend_floor_is_what_ci_builds_with() -> None:
+    """`license = "MIT"` (PEP 639) is rejected by setuptools < 77 (checked: 76.1.0 fails, 77.0.1 builds);
+    .ci/run builds the sdist with the first release the floor admits, so the floor is exercised."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert config["build-system"]["requires"] == ["setuptools>=77"]
+    ci = ROOT / ".ci" / "run"
+    if ci.exists():  # not in an sdist
+        assert 'echo "setuptools==77.0.1"' in ci.read_text() and "--resolution lowest-direct" in ci.read_text()
 
 
 def test_manifest_puts_tests_and_their_data_in_the_sdist() -> None:

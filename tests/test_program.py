@@ -207,7 +207,7 @@ def test_each_mission_keeps_its_epoch_when_run() -> None:
     res = run_cli("run", str(ILRS), "--json", "--set", "change8.epoch=2029-11-01T00:00:00Z")
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)
-    assert list(out) == ["program", "name", "missions"]
+    assert list(out) == ["program", "name", "missions", "provenance"]
     assert out["program"] == "ilrs" and out["name"] == "ILRS basic model (Chang'e 7 + Chang'e 8)"
     assert [m["scenario"] for m in out["missions"]] == ["change7", "change8"]
     assert [m["epoch"] for m in out["missions"]] == ["2026-08-15T00:00:00Z", "2029-11-01T00:00:00Z"]
@@ -238,7 +238,7 @@ def test_validate_and_list_accept_programs(tmp_path: Path) -> None:
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert res.stderr.startswith(f"{bad}:4: include[0]: no such file")
     res = run_cli("list", "--json")
-    rows = {r["id"]: r for r in json.loads(res.stdout)}
+    rows = {r["id"]: r for r in json.loads(res.stdout)["scenarios"]}
     assert rows["ilrs"]["missions"] == ["change7", "change8"] and rows["ilrs"]["epoch"] is None
     assert rows["ilrs"]["phases"] == rows["change7"]["phases"] + rows["change8"]["phases"]
 

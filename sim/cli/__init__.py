@@ -83,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``lunarsim`` and ``python -m sim``; returns the exit code."""
+    # The provenance of this command's JSON names only the files it reads (in a process that ran
+    # commands before; checked in sys.modules so that --help never imports yaml).
+    yamlsource = sys.modules.get("sim.scenario.yamlsource")
+    if yamlsource is not None:
+        yamlsource.forget_reads()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):

@@ -40,7 +40,7 @@ def bundled_scenarios() -> list[Path]:
 def resolve(arg: str) -> Path:
     """A scenario path as given, or a bundled scenario's id (``change5``) when no such file exists."""
     path = Path(arg)
-    if path.exists() or path.suffix in (".yaml", ".yml") or "/" in arg:
+    if arg == "-" or path.exists() or path.suffix in (".yaml", ".yml") or "/" in arg:
         return path
     candidate = bundled_dir() / f"{arg}.yaml"
     return candidate if candidate.exists() else path
@@ -176,6 +176,21 @@ def detail(message: str) -> None:
         print(f"lunarsim: [{time.monotonic() - _STARTED:6.2f} s] {message}", file=sys.stderr)
 
 
+def provenance(seed: int | None = None) -> dict[str, Any]:
+    """What produced a result: the tool and its version, the root seed (``None``: no random draw)
+    and the sha256 of every input file read by this command (``-`` is standard input)."""
+    from sim import __version__
+    from sim.scenario.yamlsource import FILES_READ
+
+    inputs = [{"path": path, "sha256": digest} for path, digest in FILES_READ.items()]
+    return {"tool": "lunar-timeline", "version": __version__, "seed": seed, "inputs": inputs}
+
+
+def print_result(obj: dict[str, Any], seed: int | None = None) -> None:
+    """Print a command's JSON result with its ``provenance`` as the last key."""
+    print_json({**obj, "provenance": provenance(seed)})
+
+
 def emit_csv(path: str, rows: list[dict[str, Any]]) -> None:
     """Write CSV rows to ``path`` atomically (and announce it), or to stdout when ``path`` is ``-``."""
     from sim.outputs import csv_text, write_csv
@@ -183,6 +198,7 @@ def emit_csv(path: str, rows: list[dict[str, Any]]) -> None:
     if path == "-":
         sys.stdout.write(csv_text(rows))
     else:
+        check_table_path("--csv", path)
         write_csv(path, rows)
         announce(path)
 
@@ -210,11 +226,39 @@ def emit_csv_rows(path: str, rows: Iterable[Sequence[Any]]) -> None:
     if path == "-":
         csv.writer(sys.stdout, lineterminator="\n").writerows(rows)
     else:
+        check_table_path("--csv", path)
         write_csv_rows(path, rows)
         announce(path)
 
 
+# What shell completion offers for a file argument, per shell (shtab's FILE, written out so that
+# building the parser does not import shtab; see sim.cli.completion).
+COMPLETE_FILES = {"bash": "_shtab_compgen_files", "zsh": "_files", "tcsh": "f"}
+
 PLOT_FORMATS = (".png", ".svg", ".pdf")
+
+
+TABLE_FORMATS = {"--csv": ".csv", "--parquet": ".parquet"}
+
+
+def check_table_path(option: str, path: str) -> None:
+    """Reject a table path whose extension is not the option's format (no file is silently CSV).
+
+    ``--csv`` writes ``.csv`` (or ``-``: standard output), ``--parquet`` writes ``.parquet`` (and
+    needs pyarrow, checked here so that a long run does not end in a missing module).
+    """
+    if option == "--csv" and path == "-":
+        return
+    suffix = Path(path).suffix.lower()
+    if suffix != TABLE_FORMATS[option]:
+        raise InputError(
+            f"{option} {path}: unknown format {suffix or '(no extension)'!r}; {option} writes "
+            f"{TABLE_FORMATS[option]} files" + (" ('-' for standard output)" if option == "--csv" else "")
+        )
+    if option == "--parquet":
+        from sim.outputs import check_parquet
+
+        check_parquet(option)
 
 
 def check_plot_path(path: str) -> None:
@@ -242,9 +286,12 @@ def check_dpi(dpi: int) -> None:
 
 def add_scenario_arg(parser: argparse.ArgumentParser) -> None:
     """The positional SCENARIO argument."""
-    parser.add_argument(
-        "scenario", metavar="SCENARIO", help="scenario file, or the id of a bundled one (see 'lunarsim list')"
+    action = parser.add_argument(
+        "scenario",
+        metavar="SCENARIO",
+        help="scenario file, the id of a bundled one (see 'lunarsim list'), or - for standard input",
     )
+    action.complete = COMPLETE_FILES  # type: ignore[attr-defined]
 
 
 class ProgressBar:

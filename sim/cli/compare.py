@@ -15,7 +15,7 @@ from sim.cli.common import (
     check_plot_path,
     emit_csv,
     load_file,
-    print_json,
+    print_result,
     resolve,
 )
 
@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         _draw(args.out, args.dpi, comparison, scenarios, timelines)
     if args.json:
-        print_json(comparison.to_dict())
+        print_result(comparison.to_dict())
     elif args.csv != "-":
         from sim.report.compare_tables import print_comparison
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli.common import bundled_scenarios, load_file, print_json
+from sim.cli.common import bundled_scenarios, load_file, print_result
 from sim.errors import InputError
 
 HELP = "list the bundled scenarios and programs (id, name, epoch, phase count)"
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
             {"id": s.id, "name": s.name, "epoch": format_utc(s.epoch), "phases": len(s.phases), "path": str(path)}
         )
     if args.json:
-        print_json(rows)
+        print_result({"scenarios": rows})
         return 0
     from rich.console import Console
     from rich.table import Table

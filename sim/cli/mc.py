@@ -14,10 +14,12 @@ from sim.cli.common import (
     announce,
     check_plot_path,
     check_replications,
+    check_table_path,
     emit_csv_rows,
     executor_args,
     load_any,
-    print_json,
+    print_result,
+    provenance,
 )
 from sim.errors import InputError
 
@@ -30,6 +32,9 @@ examples:
   lunarsim mc change5 -n 10000 --until-stable          (add batches of N until P80 settles)
   lunarsim mc change5 -n 5000 --csv runs.csv           (one row per replication)
   lunarsim mc change7 -n 20000 --risks risks.png       (risk events ranked by the delay they cause)
+  lunarsim mc change5 -n 1000000 --parquet runs.parquet (the same rows, typed and compressed;
+                                                         needs pip install 'lunar-timeline[parquet]')
+  lunarsim mc - -n 1000 < my_mission.yaml              (the scenario from standard input)
   lunarsim mc scenarios/ilrs.yaml -n 2000              (a program: missions on one clock, shared relay)
   lunarsim mc change5 -n 10000000 --executor dask --scheduler tcp://10.0.0.5:8786 --json
   lunarsim mc change5 -n 1000000 --executor dask --workers 2   (a LocalCluster of 2 processes)
@@ -79,6 +84,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="write one row per replication: seed stream, outcome, UTC end, hours, each phase's end in hours"
         " (empty where an abort left it unrun); '-' for stdout",
     )
+    p.add_argument(
+        "--parquet",
+        metavar="PATH",
+        help="write the --csv rows as a Parquet file (.parquet): UTC timestamps, unrounded hours, null where"
+        " unrun, the provenance in its metadata; needs the 'parquet' extra (pyarrow)",
+    )
     p.add_argument("--out", metavar="PATH", help="S-curve of the mission end (.png, .svg, .pdf)")
     p.add_argument("--tornado", metavar="PATH", help="tornado chart of sensitivities")
     p.add_argument("--criticality", metavar="PATH", help="criticality index bars")
@@ -94,6 +105,10 @@ def run(args: argparse.Namespace) -> int:
     plots = {k: getattr(args, k) for k in ("out", "tornado", "criticality", "histogram", "risks") if getattr(args, k)}
     for path in plots.values():
         check_plot_path(path)
+    if args.csv:
+        check_table_path("--csv", args.csv)
+    if args.parquet:
+        check_table_path("--parquet", args.parquet)
     scenario = load_any(args.scenario, args.set, args.as_of)
     deadline = _deadline(args, scenario.epoch)
 
@@ -110,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
                 engine=args.engine,
                 progress=progress,
                 until_stable=args.until_stable,
-                per_replication=bool(args.csv),  # only the CSV needs every replication's phase ends
+                per_replication=bool(args.csv or args.parquet),  # only these need every replication's phase ends
                 **run_on,
             )
         except EngineUnsupported:  # the engine speaks of its argument; the user typed a flag
@@ -123,10 +138,17 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.csv:
         emit_csv_rows(args.csv, ens.replication_rows())
+    if args.parquet:
+        import json
+
+        from sim.outputs import write_parquet
+
+        origin = {"lunar_timeline": json.dumps(provenance(args.seed))}
+        write_parquet(args.parquet, ens.replication_columns(), metadata=origin)
     if plots:
         _draw(ens, result, scenario, plots, deadline)
     if args.json:
-        print_json(result)
+        print_result(result, seed=args.seed)
     elif args.csv != "-":
         from sim.report.tables import mc_tables
 

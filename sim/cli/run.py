@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from sim.cli.common import add_as_of_arg, add_scenario_arg, add_set_arg, emit_csv, load_file, print_json
+from sim.cli.common import add_as_of_arg, add_scenario_arg, add_set_arg, emit_csv, load_file, print_result
 
 if TYPE_CHECKING:
     from sim.scenario.program import Program
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     if args.csv:
         emit_csv(args.csv, timeline.csv_rows())
     if args.json:
-        print_json(timeline.to_dict())
+        print_result(timeline.to_dict())
     elif args.csv != "-":
         from sim.report.tables import timeline_table
 
@@ -74,7 +74,7 @@ def _run_program(args: argparse.Namespace, program: Program) -> int:
         emit_csv(args.csv, [row for t in timelines for row in t.csv_rows()])
     if args.json:
         missions = [t.to_dict() for t in timelines]
-        print_json({"program": program.id, "name": program.name, "missions": missions})
+        print_result({"program": program.id, "name": program.name, "missions": missions})
     elif args.csv != "-":
         from sim.report.tables import timeline_table
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sim.cli.common import print_json
+from sim.cli.common import print_result
 from sim.errors import InputError, RunError
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
         times = [_time(eph, "--at", text) for text in args.at]
         report = _guard(lambda: eph.sun_report(lat_deg, lon_deg, times, elevation_deg=elevation_deg))
         if args.json:
-            print_json(report)
+            print_result(report)
         else:
             trend = _guard(lambda: _rising(eph, lat_deg, lon_deg, times))
             _times_table(report, trend, site_name, elevation_deg)
@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
         "periods": periods,
     }
     if args.json:
-        print_json(doc)
+        print_result(doc)
     else:
         _periods_table(doc, site_name, elevation_deg)
     return 0

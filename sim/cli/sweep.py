@@ -15,9 +15,10 @@ from sim.cli.common import (
     announce,
     check_plot_path,
     check_replications,
+    check_table_path,
     emit_csv,
     executor_args,
-    print_json,
+    print_result,
     resolve,
 )
 from sim.errors import EXIT_RUNTIME, InputError
@@ -100,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
     check_replications(args.replications, args.seed)
     if args.json and args.csv == "-":
         raise InputError("--json and --csv - both write to stdout; give --csv a file path")
+    if args.csv:
+        check_table_path("--csv", args.csv)
     if args.out:
         check_plot_path(args.out)
         if len(args.vary) not in (1, 2):
@@ -126,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         _draw(data, args.out)
     if args.json:
-        print_json(data)
+        print_result(data, seed=args.seed)
     elif args.csv != "-":
         _table(data)
     failed = result.failed

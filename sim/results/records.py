@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -264,6 +264,31 @@ class Ensemble:
     def successes(self) -> int:
         """Number of replications in which the mission did not abort."""
         return int(self.success.sum())
+
+    def replication_columns(self) -> dict[str, np.ndarray]:
+        """The table of ``lunarsim mc --parquet`` as typed columns: the columns of ``replication_rows``,
+        with ``end`` as UTC ``datetime64[ms]`` (naive, UTC), hours unrounded (``duration_h`` in float64;
+        the phase ends in float32, as the engine keeps them: 0.1 s resolution at 1,000 h), and NaN
+        where an abort left a phase unrun.
+
+        Raises:
+            ValueError: the ensemble kept per-phase ends for a prefix only.
+        """
+        if self.rows != self.replications:
+            raise ValueError("per-replication columns need monte_carlo(..., per_replication=True)")
+        epoch_ms = np.datetime64(self.epoch.astimezone(UTC).replace(tzinfo=None), "ms")
+        with np.errstate(invalid="ignore"):  # an aborted replication may have a NaN end
+            end_ms = np.rint(self.end_s * 1000.0).astype("timedelta64[ms]")
+        columns: dict[str, np.ndarray] = {
+            "replication": np.arange(self.replications, dtype=np.int64),
+            "seed_stream": self.block_ids,
+            "outcome": np.where(self.success, "success", "aborted"),
+            "end": epoch_ms + end_ms,
+            "duration_h": self.end_s / HOUR_S,
+        }
+        for k, pid in enumerate(self.phase_ids):
+            columns[f"{pid}_end_h"] = (self.phase_end_s[:, k] / np.float32(HOUR_S)).astype(np.float32)
+        return columns
 
     def replication_rows(self, chunk: int = 8192) -> Iterator[list[Any]]:
         """The table of ``lunarsim mc --csv``: a header, then one row per replication.

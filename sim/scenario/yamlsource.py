@@ -12,6 +12,8 @@ Timestamps are kept as strings so that the time base parses (and checks) them in
 
 from __future__ import annotations
 
+import hashlib
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,13 @@ from typing import Any
 import yaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+STDIN = "-"  # the path that reads a scenario from standard input
+
+# Every file ``read_text`` has read in this process: path as given -> sha256 of its bytes, in
+# reading order. The CLI clears it when a command starts (``forget_reads``) and puts it in each
+# JSON output's provenance, so that a result names exactly the bytes it was computed from.
+FILES_READ: dict[str, str] = {}
+_STDIN_BYTES: dict[str, bytes] = {}  # standard input is read once per command; "-" twice is the same text
 MAX_NODES = 100_000
 MAX_DEPTH = 32
 MAX_REPR = 60
@@ -106,8 +115,30 @@ class YamlDocument:
         return self.lines.get((), None)
 
 
+def forget_reads() -> None:
+    """Start a new record of files read (and let ``-`` read standard input afresh)."""
+    FILES_READ.clear()
+    _STDIN_BYTES.clear()
+
+
+def _read_stdin() -> bytes:
+    """Standard input's bytes (at most ``MAX_FILE_BYTES + 1``), read once per command."""
+    if STDIN not in _STDIN_BYTES:
+        stream = sys.stdin
+        if stream is None or stream.closed:
+            raise YamlProblem(None, "'-' reads a scenario from standard input, which is closed; pipe a file in")
+        if stream.isatty():
+            raise YamlProblem(
+                None, "'-' reads a scenario from standard input, which is a terminal; pipe a file in (< my.yaml)"
+            )
+        _STDIN_BYTES[STDIN] = stream.buffer.read(MAX_FILE_BYTES + 1)
+    return _STDIN_BYTES[STDIN]
+
+
 def read_text(path: Path) -> str:
-    """Read a scenario file as UTF-8, with readable errors for the usual mistakes."""
+    """Read a scenario file (``-``: standard input) as UTF-8, with readable errors for the usual mistakes."""
+    if str(path) == STDIN:
+        return _decode(_read_stdin(), path)
     if not path.exists():
         raise YamlProblem(None, "no such file; check the path (or run 'lunarsim list' for bundled scenarios)")
     if path.is_dir():
@@ -118,12 +149,18 @@ def read_text(path: Path) -> str:
     except OSError as exc:
         why = exc.strerror or exc
         raise YamlProblem(None, f"cannot read the file ({why}); check its permissions") from None
+    return _decode(raw, path)
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    """Check the size, record the file's sha256 in ``FILES_READ`` and decode UTF-8."""
     if len(raw) > MAX_FILE_BYTES:
         raise YamlProblem(
             None,
             f"file is larger than {MAX_FILE_BYTES / 1e6:.0f} MB; a scenario is a few kB, "
             "check that this is the right file",
         )
+    FILES_READ[str(path)] = hashlib.sha256(raw).hexdigest()
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
