@@ -612,7 +612,10 @@ def test_json_shape() -> None:
 def test_cli_json_matches_api(capsys: pytest.CaptureFixture[str]) -> None:
     """compare --json prints the comparison of the nominal runs."""
     assert main(["compare", str(SCENARIOS / "change5.yaml"), "change6", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(ce5_ce6().to_dict()))
+    out = json.loads(capsys.readouterr().out)
+    provenance = out.pop("provenance")
+    assert out == json.loads(json.dumps(ce5_ce6().to_dict()))
+    assert [Path(i["path"]).name for i in provenance["inputs"]] == ["change5.yaml", "change6.yaml"]
 
 
 def test_cli_csv_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
