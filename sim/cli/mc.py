@@ -145,6 +145,7 @@ def run(args: argparse.Namespace) -> int:
 
         origin = {"lunar_timeline": json.dumps(provenance(args.seed))}
         write_parquet(args.parquet, ens.replication_columns(), metadata=origin)
+        announce(args.parquet)
     if plots:
         _draw(ens, result, scenario, plots, deadline)
     if args.json:
