@@ -100,12 +100,19 @@ def check_parquet(option: str = "--parquet") -> None:
         raise InputError(f"{option}: writing Parquet needs pyarrow; install it with: {PARQUET_EXTRA}") from None
 
 
-def write_parquet(path: str | Path, columns: Mapping[str, Any], metadata: Mapping[str, str] | None = None) -> Path:
+def write_parquet(
+    path: str | Path,
+    columns: Mapping[str, Any],
+    metadata: Mapping[str, str] | None = None,
+    categories: Mapping[str, Sequence[str]] | None = None,
+) -> Path:
     """Write equal-length numpy columns as one Parquet table atomically (zstd-compressed).
 
-    Float NaN becomes null; ``datetime64`` columns (naive, UTC) become UTC timestamps;
+    Float NaN becomes null; ``datetime64`` columns (naive, UTC) become UTC timestamps; a column
+    named in ``categories`` holds integer codes into its labels and becomes a dictionary column;
     ``metadata`` goes into the file's key-value metadata. Needs pyarrow (the ``parquet`` extra).
     """
+    categories = categories or {}
     import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -115,8 +122,8 @@ def write_parquet(path: str | Path, columns: Mapping[str, Any], metadata: Mappin
         arr = np.asarray(values)
         if arr.dtype.kind == "M":
             arrays[name] = pa.array(arr, type=pa.timestamp("ms", tz="UTC"))
-        elif arr.dtype.kind == "U":
-            arrays[name] = pa.array(arr).dictionary_encode()
+        elif name in categories:  # integer codes into a few labels: a dictionary column, no string per row
+            arrays[name] = pa.DictionaryArray.from_arrays(arr.astype(np.int8), list(categories[name]))
         else:
             arrays[name] = pa.array(arr, from_pandas=arr.dtype.kind == "f")  # from_pandas: NaN -> null
     table = pa.table(arrays)

@@ -142,9 +142,10 @@ def run(args: argparse.Namespace) -> int:
         import json
 
         from sim.outputs import write_parquet
+        from sim.results.records import OUTCOMES
 
         origin = {"lunar_timeline": json.dumps(provenance(args.seed))}
-        write_parquet(args.parquet, ens.replication_columns(), metadata=origin)
+        write_parquet(args.parquet, ens.replication_columns(), metadata=origin, categories={"outcome": OUTCOMES})
         announce(args.parquet)
     if plots:
         _draw(ens, result, scenario, plots, deadline)

@@ -204,6 +204,8 @@ def hours(t_s: float) -> float:
     return round(float(t_s) / HOUR_S, HOURS_DECIMALS)
 
 
+OUTCOMES = ("success", "aborted")  # the labels of replication_columns()["outcome"] codes 0 and 1
+
 # Per-phase arrays of an ensemble cover its first PHASE_ROWS replications at most (the per-phase
 # percentiles' sampling error there is ~0.3 % of a phase's spread at P90, far below the hours
 # shown; sensitivity uses the same prefix), and at most PHASE_CELLS cells (rows x phases: 24 MB
@@ -267,7 +269,8 @@ class Ensemble:
 
     def replication_columns(self) -> dict[str, np.ndarray]:
         """The table of ``lunarsim mc --parquet`` as typed columns: the columns of ``replication_rows``,
-        with ``end`` as UTC ``datetime64[ms]`` (naive, UTC), hours unrounded (``duration_h`` in float64;
+        with ``outcome`` as codes into ``OUTCOMES`` (0 success, 1 aborted), ``end`` as UTC
+        ``datetime64[ms]`` (naive, UTC), hours unrounded (``duration_h`` in float64;
         the phase ends in float32, as the engine keeps them: 0.1 s resolution at 1,000 h), and NaN
         where an abort left a phase unrun.
 
@@ -282,12 +285,12 @@ class Ensemble:
         columns: dict[str, np.ndarray] = {
             "replication": np.arange(self.replications, dtype=np.int64),
             "seed_stream": self.block_ids,
-            "outcome": np.where(self.success, "success", "aborted"),
+            "outcome": (~self.success).astype(np.int8),  # codes into OUTCOMES
             "end": epoch_ms + end_ms,
             "duration_h": self.end_s / HOUR_S,
         }
         for k, pid in enumerate(self.phase_ids):
-            columns[f"{pid}_end_h"] = (self.phase_end_s[:, k] / np.float32(HOUR_S)).astype(np.float32)
+            columns[f"{pid}_end_h"] = np.ascontiguousarray(self.phase_end_s[:, k] / np.float32(HOUR_S), np.float32)
         return columns
 
     def replication_rows(self, chunk: int = 8192) -> Iterator[list[Any]]:
