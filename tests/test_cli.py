@@ -23,7 +23,17 @@ def test_run_json_contract(mini: Path, capsys: pytest.CaptureFixture[str]) -> No
     """run --json prints exactly the DESIGN.md object, with UTC Z times and hours."""
     assert main(["run", str(mini), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert list(out) == ["scenario", "name", "epoch", "outcome", "end", "duration_h", "phases", "critical_path", "provenance"]
+    assert list(out) == [
+        "scenario",
+        "name",
+        "epoch",
+        "outcome",
+        "end",
+        "duration_h",
+        "phases",
+        "critical_path",
+        "provenance",
+    ]
     assert out["scenario"] == "mini" and out["epoch"] == "2020-11-23T20:30:12Z"
     assert out["outcome"] == "success"
     # 37 min + 112 h + 2 h lag + 15 min
