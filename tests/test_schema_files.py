@@ -92,15 +92,20 @@ def test_bundled_file_names_its_schema_and_validates(path: Path) -> None:
 
 
 def test_schemas_reject_what_the_loader_rejects() -> None:
-    """A misspelled key, a missing field or a wrong enum value fails the schema, so the check above can fail."""
+    """A misspelled key, a missing field, a wrong type, or duration and until together fail the schema,
+    so the check above can fail."""
     scenario = jsonschema.Draft202012Validator(scenario_json_schema())
     program = jsonschema.Draft202012Validator(program_json_schema())
     data = editor_view(SCENARIOS / "change5.yaml")
     assert scenario.is_valid(data)
     assert not scenario.is_valid({**data, "descripton": "typo"})
     assert not scenario.is_valid({k: v for k, v in data.items() if k != "phases"})
-    bad_kind = [{**data["phases"][0], "kind": "teleport"}, *data["phases"][1:]]
-    assert not scenario.is_valid({**data, "phases": bad_kind})
+    first, rest = data["phases"][0], data["phases"][1:]
+    both = {**first, "until": "landing"}  # a wait ends at its event: duration and until exclude each other
+    neither = {k: v for k, v in first.items() if k != "duration"}
+    assert not scenario.is_valid({**data, "phases": [both, *rest]})
+    assert not scenario.is_valid({**data, "phases": [neither, *rest]})
+    assert not scenario.is_valid({**data, "phases": [{**first, "after": 3}, *rest]})
     ilrs = editor_view(SCENARIOS / "ilrs.yaml")
     assert program.is_valid(ilrs)
     assert not program.is_valid({**ilrs, "include": []})

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BeforeValidator,
+    ConfigDict,
     Field,
     PlainSerializer,
     PlainValidator,
@@ -224,8 +225,17 @@ class Actual(StrictModel):
     note: str | None = None
 
 
+def _duration_or_until(schema: dict[str, Any]) -> None:
+    """JSON Schema of a phase: exactly one of ``duration`` and ``until`` (the validator below fills a
+    wait's duration, so the model alone would mark ``duration`` required)."""
+    schema["required"] = [key for key in schema.get("required", []) if key != "duration"]
+    schema["oneOf"] = [{"required": ["duration"]}, {"required": ["until"]}]
+
+
 class Phase(StrictModel):
     """One phase of the mission timeline."""
+
+    model_config = ConfigDict(json_schema_extra=_duration_or_until)
 
     id: Ident
     name: str | None = None
