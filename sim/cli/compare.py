@@ -177,7 +177,7 @@ def _baseline(args: argparse.Namespace, labels: list[str], timelines: list[Timel
         save_figure(ax.figure, args.out, dpi=args.dpi)
         announce(args.out)
     if args.json:
-        print_json(comparison.to_dict())
+        print_result(comparison.to_dict())
     elif args.csv != "-":
         from sim.report.compare_tables import print_baseline
 
