@@ -51,13 +51,13 @@ def _queqiao2() -> relay.KeplerOrbit:
 # ---------------------------------------------------------------------------- Earth rotation
 
 
-def test_fast_earth_rotation_matches_skyfield_to_centimetres(eph) -> None:  # type: ignore[no-untyped-def]
+def test_fast_earth_rotation_matches_skyfield_to_a_decimetre(eph) -> None:  # type: ignore[no-untyped-def]
     epoch = datetime(2024, 6, 1, tzinfo=UTC)
     t_s = np.linspace(0.0, 40 * DAY_S, 97)
     rot = earthframe.gcrs_to_itrs(eph, epoch, t_s)
     pos, _ = earthframe.itrs_unit(46.5, 130.8)
     exact = wgs84.latlon(46.5, 130.8).at(eph.times(epoch, t_s)).position.km.T
-    assert np.abs(earthframe.to_gcrs(rot, pos) - exact).max() < 3e-5  # km: 3 cm
+    assert np.abs(earthframe.to_gcrs(rot, pos) - exact).max() < 1e-4  # km: 10 cm
 
 
 # ---------------------------------------------------------------------------- declination extremes

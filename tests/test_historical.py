@@ -7,6 +7,7 @@ the reference compilation ``change_missions.md``. Minute-precise rows such as "2
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -17,6 +18,7 @@ from sim.engine.des import simulate
 from sim.engine.model import build_model
 from sim.scenario.model import CombinedWindow, DaylightWindow, PeriodicWindow, Scenario, WindowSpec, load_scenario
 from sim.sky.intervals import WindowTable
+from sim.sky.windows import EarthReturnWindow, ExplicitWindow, GroundStationWindow, LaunchWindow, RelayWindow
 from sim.timebase import from_utc, parse_utc
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
@@ -30,6 +32,52 @@ DATE_SLACK_DAYS: dict[tuple[str, str, str], int] = {
     ("change6", "tei", "start"): 1,
     ("change6", "tei", "end"): 1,
 }
+
+# The return is predicted, not replayed (issue 13): the TEI waits for the computed Earth-return
+# window (docs/windows.md, "Earth return"), which gives the DAYS of the opportunity from the
+# Moon's declination but not the hour (entry time of day and the lunar orbit plane are not
+# modelled), and the nominal run departs at its opening. So every phase from the TEI on is
+# shifted by the same amount from the flight: CE-5's TEI-1 opens 3 h 26 min before the flown
+# 01:54; CE-6's TEI ~1 d 9 h before its flown date (date only, "20 or 21 June"). Those phases
+# are checked against the flown times within RETURN_TOLERANCE_S, and the shift must be the same
+# for all of them (within a minute): the cruise and reentry stay reproduced, only the departure
+# moves.
+RETURN_PHASE = {"change5": "tei1", "change6": "tei"}
+RETURN_TOLERANCE_S = {"change5": 3.5 * 3600.0, "change6": 1.5 * 86400.0}
+RETURN_SHIFT_S = {"change5": -(3 * 3600.0 + 26 * 60.0)}  # CE-5: flown TEI-1 is minute-precise
+
+
+def return_chain(name: str) -> set[str]:
+    """The TEI phase of scenario ``name`` and every phase that depends on it, transitively."""
+    s = scenario(name)
+    chain = {RETURN_PHASE[name]}
+    grew = True
+    while grew:
+        grew = False
+        for ph in s.phases:
+            if ph.id not in chain and any(d.phase in chain for d in ph.dependencies):
+                chain.add(ph.id)
+                grew = True
+    return chain
+
+
+def tolerance_s(name: str, phase_id: str, default_s: float) -> float:
+    """The tolerance for a flown time: ``default_s``, or the return's when the TEI window moved it."""
+    return max(default_s, RETURN_TOLERANCE_S[name]) if phase_id in return_chain(name) else default_s
+
+
+def check_shift(name: str, phase_id: str, got: datetime, flown: datetime) -> None:
+    """A return-chain phase is off by the same shift as the TEI (CE-5) or the reentry (CE-6)."""
+    if phase_id not in return_chain(name):
+        return
+    if name in RETURN_SHIFT_S:
+        shift_s = RETURN_SHIFT_S[name]
+    else:  # CE-6: the TEI time is unknown; the reentry sequence (05:22) gives the shift
+        shift_s = (nominal_at(name, "reentry_sequence", "start") - parse_utc("2024-06-25T05:22Z")).total_seconds()
+    assert abs((got - flown).total_seconds() - shift_s) <= ONE_MINUTE_S, (
+        f"{phase_id}: nominal {got} vs flown {flown} is not the return's shift {shift_s / 3600:.2f} h"
+    )
+
 
 # Hard-coded key milestones (scenario, phase id, "start"/"end", flown UTC), independent of the
 # YAML's `actual` blocks, so that dropping or editing an `actual` cannot weaken the check.
@@ -93,14 +141,15 @@ def actual_cases(precisions: tuple[str, ...]) -> list[pytest.param]:
 def test_minute_precise_actuals_reproduced(name: str, phase_id: str, which: str, flown: datetime) -> None:
     """Every s/min-precise actual start/end is reproduced by the nominal run within one minute."""
     got = nominal_at(name, phase_id, which)
-    assert abs((got - flown).total_seconds()) <= ONE_MINUTE_S, f"nominal {got} vs flown {flown}"
+    assert abs((got - flown).total_seconds()) <= tolerance_s(name, phase_id, ONE_MINUTE_S), f"nominal {got} vs {flown}"
+    check_shift(name, phase_id, got, flown)
 
 
 @pytest.mark.parametrize(("name", "phase_id", "which", "flown"), actual_cases(("h",)))
 def test_hour_precise_actuals_reproduced(name: str, phase_id: str, which: str, flown: datetime) -> None:
     """Every approximate-hour actual start/end is reproduced by the nominal run within one hour."""
     got = nominal_at(name, phase_id, which)
-    assert abs((got - flown).total_seconds()) <= ONE_HOUR_S, f"nominal {got} vs flown ~{flown}"
+    assert abs((got - flown).total_seconds()) <= tolerance_s(name, phase_id, ONE_HOUR_S), f"nominal {got} vs ~{flown}"
 
 
 @pytest.mark.parametrize(("name", "phase_id", "which", "flown"), actual_cases(("date",)))
@@ -108,7 +157,8 @@ def test_date_only_actuals_on_their_date(name: str, phase_id: str, which: str, f
     """Every date-only actual falls, in the nominal run, on its UTC date (or the next, if two are named)."""
     got = nominal_at(name, phase_id, which)
     slack = DATE_SLACK_DAYS.get((name, phase_id, which), 0)
-    assert 0 <= (got.date() - flown.date()).days <= slack, f"nominal {got} vs flown date {flown.date()}"
+    early = math.ceil(RETURN_TOLERANCE_S[name] / 86400.0) if phase_id in return_chain(name) else 0
+    assert -early <= (got.date() - flown.date()).days <= slack, f"nominal {got} vs flown date {flown.date()}"
 
 
 def test_date_slack_entries_exist() -> None:
@@ -126,7 +176,9 @@ def test_date_slack_entries_exist() -> None:
 def test_key_milestones(name: str, phase_id: str, which: str, flown: str) -> None:
     """The hard-coded key milestones are reproduced within one minute, whatever the YAML actuals say."""
     got = nominal_at(name, phase_id, which)
-    assert abs((got - parse_utc(flown)).total_seconds()) <= ONE_MINUTE_S, f"nominal {got} vs flown {flown}"
+    limit_s = tolerance_s(name, phase_id, ONE_MINUTE_S)
+    assert abs((got - parse_utc(flown)).total_seconds()) <= limit_s, f"nominal {got} vs flown {flown}"
+    check_shift(name, phase_id, got, parse_utc(flown))
 
 
 @pytest.mark.parametrize(
@@ -152,22 +204,25 @@ def test_key_milestones_documented(name: str, phase_id: str, which: str, flown: 
     ],
 )
 def test_mission_total(name: str, end_utc: str, duration: timedelta) -> None:
-    """The nominal mission ends at the flown capsule touchdown and lasts the flown total, within a minute."""
+    """The nominal mission ends at the flown capsule touchdown and lasts the flown total, within the
+    return's tolerance (the touchdown is in the return chain: the TEI window moves it)."""
     s = scenario(name)
     timeline = simulate(s)
     assert timeline.epoch == s.epoch
     end_s = max(p.end_s for p in timeline.phases)
     end = s.epoch + timedelta(seconds=end_s)
-    assert abs((end - parse_utc(end_utc)).total_seconds()) <= ONE_MINUTE_S
-    assert abs(end_s - duration.total_seconds()) <= ONE_MINUTE_S
+    limit_s = tolerance_s(name, "capsule_landing", ONE_MINUTE_S)
+    assert abs((end - parse_utc(end_utc)).total_seconds()) <= limit_s
+    check_shift(name, "capsule_landing", end, parse_utc(end_utc))
+    assert abs(end_s - duration.total_seconds()) <= limit_s
     assert s.actual is not None and s.actual.duration is not None
-    assert abs(s.actual.duration.nominal_s - end_s) <= ONE_MINUTE_S
+    assert abs(s.actual.duration.nominal_s - end_s) <= limit_s
 
 
 def test_change5_total_hours() -> None:
-    """Chang'e 5 nominal launch-to-touchdown is ~549.5 h (rounded to 0.1 h)."""
+    """Chang'e 5 nominal launch-to-touchdown is the flown ~549.5 h less the TEI-1 shift (3 h 26 min)."""
     end_s = max(p.end_s for p in simulate(scenario("change5")).phases)
-    assert round(end_s / ONE_HOUR_S, 1) == 549.5
+    assert round((end_s - RETURN_SHIFT_S["change5"]) / ONE_HOUR_S, 1) == 549.5
 
 
 # --------------------------------------------------------------------------- the flown timeline and the windows
@@ -286,11 +341,16 @@ def test_declared_constraints(name: str) -> None:
         # one 20 h relay pass); the hold after it must fit in the lunar day
         must_fit = p.window is not None and p.window.must_fit
         assert must_fit or (name, p.id) == ("change6", "sampling"), f"{p.id} must fit in the lunar day"
-    # the return burn in its window
+    # the return burn in its COMPUTED window (issue 13: no window anchored at a flown event), with
+    # a ground-station pass; the launch in a computed launch window
     tei = "tei1" if name == "change5" else "tei"
-    assert any(isinstance(w, PeriodicWindow) for w in leaves(tei))
-    # far-side work with the relay in view (CE-6): the descent and the untracked liftoff
+    assert any(isinstance(w, EarthReturnWindow) for w in leaves(tei))
+    assert any(isinstance(w, GroundStationWindow) for w in leaves(tei))
+    assert any(isinstance(w, LaunchWindow) for w in leaves("launch"))
+    assert not any(isinstance(w, PeriodicWindow | ExplicitWindow) for w in s.windows.values())
+    # far-side work with the relay in view (CE-6): the descent and the untracked liftoff, from
+    # Queqiao-2's published 24 h orbit
     if name == "change6":
         for pid in ("powered_descent", "sampling", "ascent"):
-            relay = [w for w in leaves(pid) if isinstance(w, PeriodicWindow)]
-            assert relay and relay[0].period == 86400.0, pid
+            relay = [w for w in leaves(pid) if isinstance(w, RelayWindow)]
+            assert relay and 24.0 < relay[0].orbit.orbit().period_s / 3600.0 < 24.5, pid

@@ -76,7 +76,17 @@ def test_registry_is_the_scenario_union() -> None:
     branches = entry["oneOf"]
     assert [b["$ref"].rsplit("/", 1)[1] for b in branches] == IDS
     tags = [t for cls in WINDOW_TYPES for t in cls.type_names()]
-    assert tags == ["periodic", "explicit", "lunar_daylight", "all_of", "any_of"]
+    assert tags == [
+        "periodic",
+        "explicit",
+        "lunar_daylight",
+        "all_of",
+        "any_of",
+        "earth_return",
+        "relay",
+        "ground_station",
+        "launch",
+    ]
     assert len(set(tags)) == len(tags)
     assert window_type("any_of") is CombinedWindow and window_type("periodic") is PeriodicWindow
     with pytest.raises(KeyError):

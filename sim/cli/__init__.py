@@ -46,6 +46,7 @@ examples:
   lunarsim mc change6 -n 20000 --seed 1              Monte Carlo schedule risk
   lunarsim sweep change7 --vary epoch=2026-08-01T00:00Z..2026-10-31T00:00Z/7d -n 1000
   lunarsim sun --site change5 --at 2020-12-01T15:11Z
+  lunarsim windows change6 --out windows.png        launch, relay, station, return windows
   lunarsim validate scenarios/*.yaml
 
 Run 'lunarsim COMMAND --help' for each command's options and examples.

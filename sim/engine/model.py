@@ -9,11 +9,13 @@ lunar ephemeris).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.results.windows import ListedWindow, WindowListing
 from sim.scenario.model import Scenario, topological_order
 from sim.sky.intervals import WindowTable
 from sim.sky.windows import WindowContext
@@ -240,3 +242,38 @@ def _default_ephemeris() -> Ephemeris:
     from sim.sky.ephemeris import default_ephemeris
 
     return default_ephemeris()
+
+
+def list_windows(
+    scenario: Scenario, start: datetime, end: datetime, ephemeris: Ephemeris | None = None
+) -> WindowListing:
+    """Every window the scenario declares, computed over ``[start, end]`` (UTC), in file order.
+
+    Each window is first made standalone (offsets anchored on the scenario's epoch, the
+    scenario's site filled in), so it means over any span what it means in a run.
+    """
+    specs = {
+        name: spec.standalone(scenario.epoch, scenario.site, lambda n: n) for name, spec in scenario.windows.items()
+    }
+    horizon_s = (end - start).total_seconds()
+    done: dict[str, WindowTable] = {}
+
+    def table(name: str) -> WindowTable:
+        if name not in done:
+            spec = specs[name]
+            ctx = WindowContext(
+                name=name,
+                epoch=start,
+                horizon_s=horizon_s,
+                site=scenario.site,
+                ephemeris=lambda: ephemeris if ephemeris is not None else _default_ephemeris(),
+                tables={ref: table(ref) for ref in spec.refs()},
+            )
+            done[name] = WindowTable.from_intervals(name, spec.openings(ctx), horizon_s)
+        return done[name]
+
+    listed = [
+        ListedWindow(name, spec.kind, table(name).intervals, getattr(spec, "note", None))
+        for name, spec in specs.items()
+    ]
+    return WindowListing(scenario.id, scenario.name, start, end, listed)

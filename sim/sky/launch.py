@@ -32,14 +32,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike
 
-from sim.sky.earthframe import gcrs_to_itrs, itrs_unit, to_gcrs
+from sim.sky.earthframe import EarthRotation, gcrs_to_itrs, itrs_unit, moon_gcrs_table, to_gcrs
 from sim.sky.search import Condition, FloatArray, intervals_where, union_intervals
 
 if TYPE_CHECKING:
     from sim.sky.ephemeris import Ephemeris
 
-LAUNCH_SCAN_STEP_S = 120.0
-"""Scan step: windows last tens of minutes, the arc moves ~0.23 deg/min."""
+LAUNCH_SCAN_STEP_S = 300.0
+"""Scan step: windows last tens of minutes (the arc moves ~0.23 deg/min); edges are bisected."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,20 @@ def _wrap360(x: FloatArray) -> FloatArray:
     return np.mod(x, 360.0)
 
 
+def _geometry(moon_gcrs_arrival: FloatArray, rot: FloatArray, site: LaunchSite) -> tuple[FloatArray, FloatArray]:
+    """Arc and azimuth from the Moon at arrival (GCRS, ``(n, 3)``) and the Earth rotation at liftoff."""
+    d = -_unit(moon_gcrs_arrival)
+    pos_itrs, _ = itrs_unit(site.lat_deg, site.lon_deg)
+    lat, lon = math.radians(site.lat_deg), math.radians(site.lon_deg)
+    east = to_gcrs(rot, np.array([-math.sin(lon), math.cos(lon), 0.0]))
+    north = to_gcrs(rot, np.array([-math.sin(lat) * math.cos(lon), -math.sin(lat) * math.sin(lon), math.cos(lat)]))
+    s = _unit(to_gcrs(rot, pos_itrs))
+    cos_arc = np.clip(np.einsum("ij,ij->i", s, d), -1.0, 1.0)
+    toward = d - cos_arc[:, None] * s  # the component of d across the pad's position: the heading
+    az = np.degrees(np.arctan2(np.einsum("ij,ij->i", toward, east), np.einsum("ij,ij->i", toward, north)))
+    return np.degrees(np.arccos(cos_arc)), _wrap360(az)
+
+
 def launch_geometry(
     eph: Ephemeris, site: LaunchSite, epoch: datetime, t_s: ArrayLike, transfer_s: float
 ) -> tuple[FloatArray, FloatArray]:
@@ -76,19 +90,8 @@ def launch_geometry(
         has arc ``360 - arc`` and azimuth ``az + 180``.
     """
     t_arr = np.atleast_1d(np.asarray(t_s, dtype=np.float64))
-    t_arrive = eph.times(epoch, t_arr + transfer_s)
-    d = -_unit(eph.body("earth").at(t_arrive).observe(eph.body("moon")).apparent().position.km.T)
-    rot = gcrs_to_itrs(eph, epoch, t_arr)
-    pos_itrs, _ = itrs_unit(site.lat_deg, site.lon_deg)
-    lat, lon = math.radians(site.lat_deg), math.radians(site.lon_deg)
-    east = to_gcrs(rot, np.array([-math.sin(lon), math.cos(lon), 0.0]))
-    north = to_gcrs(rot, np.array([-math.sin(lat) * math.cos(lon), -math.sin(lat) * math.sin(lon), math.cos(lat)]))
-    pad = to_gcrs(rot, pos_itrs)
-    s = _unit(pad)
-    cos_arc = np.clip(np.einsum("ij,ij->i", s, d), -1.0, 1.0)
-    toward = d - cos_arc[:, None] * s  # the component of d across the pad's position: the heading
-    az = np.degrees(np.arctan2(np.einsum("ij,ij->i", toward, east), np.einsum("ij,ij->i", toward, north)))
-    return np.degrees(np.arccos(cos_arc)), _wrap360(az)
+    moon = eph.body("earth").at(eph.times(epoch, t_arr + transfer_s)).observe(eph.body("moon")).apparent()
+    return _geometry(moon.position.km.T, gcrs_to_itrs(eph, epoch, t_arr), site)
 
 
 def _in_band(x: FloatArray, lo: float, hi: float) -> FloatArray:
@@ -115,9 +118,12 @@ def launch_openings(
     arc_lo, arc_hi = arc_deg
     az_lo, az_hi = azimuth_deg
 
+    moon = moon_gcrs_table(eph, epoch, start_s + transfer_s, end_s + transfer_s)
+    rotation = EarthRotation(eph, epoch, start_s, end_s)
+
     def branch(long_way: bool) -> Condition:
         def g(t: FloatArray) -> FloatArray:
-            arc, az = launch_geometry(eph, site, epoch, t, transfer_s)
+            arc, az = _geometry(moon(t + transfer_s), rotation.matrices(t), site)
             if long_way:
                 arc, az = 360.0 - arc, _wrap360(az + 180.0)
             return np.minimum(_in_band(arc, arc_lo, arc_hi), _in_band(az, az_lo, az_hi))

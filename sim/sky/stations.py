@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike
 
-from sim.sky.earthframe import gcrs_to_itrs, itrs_unit, to_gcrs
+from sim.sky.earthframe import EarthRotation, gcrs_to_itrs, itrs_unit, moon_gcrs_table, to_gcrs
 from sim.sky.ephemeris import MOON_RADIUS_KM
 from sim.sky.search import FloatArray, intervals_where
 
@@ -47,19 +47,22 @@ def _unit(v: FloatArray) -> FloatArray:
     return v / np.linalg.norm(v, axis=-1, keepdims=True)
 
 
-def moon_elevations_deg(eph: Ephemeris, stations: list[Station], epoch: datetime, t_s: ArrayLike) -> FloatArray:
-    """Elevation of the Moon's centre above each station's geodetic horizon: ``(len(stations), n)`` deg."""
-    t_arr = np.atleast_1d(np.asarray(t_s, dtype=np.float64))
-    t = eph.times(epoch, t_arr)
-    moon_gcrs = eph.body("earth").at(t).observe(eph.body("moon")).apparent().position.km.T
-    rot = gcrs_to_itrs(eph, epoch, t_arr)
-    out = np.empty((len(stations), t_arr.size))
+def _elevations_deg(moon_gcrs: FloatArray, rot: FloatArray, stations: list[Station]) -> FloatArray:
+    out = np.empty((len(stations), moon_gcrs.shape[0]))
     for k, st in enumerate(stations):
         pos, normal = itrs_unit(st.lat_deg, st.lon_deg, st.height_m)
         los = _unit(moon_gcrs - to_gcrs(rot, pos))
         up = to_gcrs(rot, normal)
         out[k] = np.degrees(np.arcsin(np.clip(np.einsum("ij,ij->i", los, up), -1.0, 1.0)))
     return out
+
+
+def moon_elevations_deg(eph: Ephemeris, stations: list[Station], epoch: datetime, t_s: ArrayLike) -> FloatArray:
+    """Elevation of the Moon's centre above each station's geodetic horizon: ``(len(stations), n)`` deg."""
+    t_arr = np.atleast_1d(np.asarray(t_s, dtype=np.float64))
+    t = eph.times(epoch, t_arr)
+    moon_gcrs = eph.body("earth").at(t).observe(eph.body("moon")).apparent().position.km.T
+    return _elevations_deg(moon_gcrs, gcrs_to_itrs(eph, epoch, t_arr), stations)
 
 
 def moon_elevation_deg(eph: Ephemeris, station: Station, epoch: datetime, t_s: ArrayLike) -> FloatArray:
@@ -80,8 +83,10 @@ def station_openings(
     """When the Moon is at least ``min_elevation_deg`` high from ANY of ``stations``: ``(k, 2)``."""
     if not stations:
         return np.empty((0, 2))
+    moon = moon_gcrs_table(eph, epoch, start_s, end_s)
+    rotation = EarthRotation(eph, epoch, start_s, end_s)
     return intervals_where(
-        lambda t: moon_elevations_deg(eph, stations, epoch, t).max(axis=0) - min_elevation_deg,
+        lambda t: _elevations_deg(moon(t), rotation.matrices(t), stations).max(axis=0) - min_elevation_deg,
         start_s,
         end_s,
         STATION_SCAN_STEP_S,

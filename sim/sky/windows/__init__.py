@@ -21,10 +21,23 @@ from pydantic import Field
 from sim.sky.windows.base import CheckContext, Problem, Site, WindowContext, WindowType
 from sim.sky.windows.combined import CombinedWindow
 from sim.sky.windows.daylight import DaylightWindow
+from sim.sky.windows.earth_return import EarthReturnWindow
 from sim.sky.windows.explicit import ExplicitWindow
+from sim.sky.windows.ground_station import GroundStationWindow
+from sim.sky.windows.launch import LaunchWindow
 from sim.sky.windows.periodic import PeriodicWindow
+from sim.sky.windows.relay import RelayWindow
 
-WINDOW_TYPES: tuple[type[WindowType], ...] = (PeriodicWindow, ExplicitWindow, DaylightWindow, CombinedWindow)
+WINDOW_TYPES: tuple[type[WindowType], ...] = (
+    PeriodicWindow,
+    ExplicitWindow,
+    DaylightWindow,
+    CombinedWindow,
+    EarthReturnWindow,
+    RelayWindow,
+    GroundStationWindow,
+    LaunchWindow,
+)
 
 
 def window_type(name: str) -> type[WindowType]:
@@ -46,9 +59,13 @@ __all__ = [
     "CheckContext",
     "CombinedWindow",
     "DaylightWindow",
+    "EarthReturnWindow",
     "ExplicitWindow",
+    "GroundStationWindow",
+    "LaunchWindow",
     "PeriodicWindow",
     "Problem",
+    "RelayWindow",
     "Site",
     "WindowContext",
     "WindowSpec",
