@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli.common import add_dpi_arg, add_set_arg, check_dpi, check_plot_path, load_any, print_json
+from sim.cli.common import add_dpi_arg, add_set_arg, announce, check_dpi, check_plot_path, load_any, print_json
 from sim.errors import InputError
 
 HELP = "list a scenario's windows (launch, relay, ground stations, return, daylight) over a span"
@@ -72,12 +72,11 @@ def run(args: argparse.Namespace) -> int:
 
         ax = windows_chart(listing)
         save_figure(ax.figure, args.out, dpi=args.dpi)
+        announce(args.out)
     if args.json:
         print_json(listing.to_json())
     else:
         from sim.report.windows import windows_table
 
         windows_table(listing)
-        if args.out:
-            print(f"wrote {args.out}")
     return 0
