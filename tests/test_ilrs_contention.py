@@ -58,14 +58,13 @@ def test_nominal_epochs_do_not_contend_and_match_each_mission_alone() -> None:
 def test_overlapping_missions_queue_for_the_one_relay() -> None:
     """(b) CE-8 launched on 2026-10-10, on top of CE-7: the two missions queue for Queqiao-2.
 
-    CE-8 lands on 2026-10-19 16:31 (the Leibnitz-Beta morning and a relay pass); its rover unload
-    holds the relay 16:31 -> 10-20 04:31 and its robot unload 04:31 -> 16:31. CE-7's first hopper
-    flight (4 h, must fit inside one 8 h relay pass) is ready at 10-20 00:14, inside a pass, but
-    the relay is busy: it gets it at 04:31 (4 h 17 m), when 4 h no longer fit before the 08:00
-    pass close, so it gives the relay back and waits for the 12:00 pass; the robot holds the relay
-    until 16:31 (another 4 h 31 m), when 4 h no longer fit before 20:00; it flies in the next
-    pass, 10-21 00:00 -> 04:00. Waits: 8.8 h for the resource, 14.97 h for the window.
-    No two relay-holding phases overlap, and every relay-holding flight fits inside its pass.
+    Relay passes are computed from Queqiao-2's planned 12 h orbit (change7/8.yaml). CE-8 lands on
+    2026-10-19 17:22:41 (the Leibnitz-Beta morning and a relay pass); its rover unload holds the
+    relay 17:22:41 -> 10-20 05:22:41. CE-7's first hopper flight (4 h, must fit inside one pass)
+    is ready at 10-19 21:32:25, inside a pass, but the relay is busy: it gets it at 05:22:41
+    (7 h 50 m 16 s for the resource), when 4 h still fit in the pass, and flies 05:22:41 ->
+    09:22:41; CE-8's robot unload, ready at 05:22:41, waits the 4 h for it and runs 09:22:41 ->
+    21:22:41. No two relay-holding phases overlap.
     """
     program = load_program(ILRS, sets=["change8.epoch=2026-10-10T00:00:00Z"])
     c7, c8 = simulate_program(program)
@@ -78,12 +77,13 @@ def test_overlapping_missions_queue_for_the_one_relay() -> None:
     }
     assert {(m, p.id) for m, p in waited} <= holders
     hop = c7.phase("hop_sortie_1")
-    assert hop.wait_cause == "window+resource"
-    assert hop.wait_resource_s == pytest.approx(4 * 3600 + 17 * 60 + 4 * 3600 + 31 * 60, abs=60)
-    assert format_utc(c7.utc(hop.start_s)) == "2026-10-21T00:00:00Z"
-    assert format_utc(c7.utc(hop.end_s)) == "2026-10-21T04:00:00Z"
+    assert hop.wait_cause == "resource"
+    assert hop.wait_resource_s == pytest.approx(7 * 3600 + 50 * 60 + 16, abs=60)
+    assert format_utc(c7.utc(hop.start_s)) == "2026-10-20T05:22:41Z"
+    assert format_utc(c7.utc(hop.end_s)) == "2026-10-20T09:22:41Z"
     robot = c8.phase("robot_deploy")
-    assert robot.wait_s == 0 and c8.utc(robot.start_s) == c8.utc(c8.phase("rover_egress").end_s)
+    assert robot.wait_resource_s == pytest.approx(4 * 3600, abs=60)
+    assert c8.utc(robot.start_s) == c7.utc(hop.end_s)
     intervals = relay_intervals(program, [c7, c8])
     for (_, end_a, a), (start_b, _, b) in pairwise(intervals):
         assert end_a <= start_b, f"{a} overlaps {b}"
@@ -97,13 +97,13 @@ def test_later_ce7_launch_misses_the_morning_and_lands_a_lunar_day_later() -> No
 
     Nominal (2026-08-15): the 45 d survey ends 2026-10-03 16:17, the stack waits 2 d 5 h for
     the morning that starts 2026-10-05 21:18 (0.5 deg sunrise at 88.8 S, 123.4 E), separates, and
-    the lander comes down 2 d later at the next relay pass: landing 2026-10-08 00:14.
+    the lander comes down 2 d later inside a computed relay pass: landing 2026-10-07 21:32.
     One week later (2026-08-22): the survey ends 10-10 16:17, still inside that morning (it ends
     10-15 22:05): no wait, landing 10-12 16:31, 4 d 16 h after the nominal (less than the 7 d
     slip, because the nominal had waited for the light).
     Two weeks later (2026-08-29): the survey ends 10-17 16:17, after that morning. The stack
-    waits 15 d 19 h for the next sunrise, 2026-11-02 10:59, and lands 11-04 12:14 (the 12:00
-    relay pass): 27 d 12 h after the nominal, a whole lighting period (lunar days begin 27-32 d
+    waits 15 d 19 h for the next sunrise, 2026-11-02 10:59, and lands 11-04 11:14 (the next
+    relay pass): 27 d 14 h after the nominal, a whole lighting period (lunar days begin 27-32 d
     apart at this site, a synodic month on average) for a 14 d slip.
     """
 
@@ -115,9 +115,9 @@ def test_later_ce7_launch_misses_the_morning_and_lands_a_lunar_day_later() -> No
     nominal, t0 = landing("2026-08-15T00:00:00Z")
     week, t1 = landing("2026-08-22T00:00:00Z")
     fortnight, t2 = landing("2026-08-29T00:00:00Z")
-    assert abs(nominal - datetime(2026, 10, 8, 0, 14, tzinfo=UTC)) < MINUTE
+    assert abs(nominal - datetime(2026, 10, 7, 21, 32, 25, tzinfo=UTC)) < MINUTE
     assert abs(week - datetime(2026, 10, 12, 16, 31, tzinfo=UTC)) < MINUTE
-    assert abs(fortnight - datetime(2026, 11, 4, 12, 14, tzinfo=UTC)) < MINUTE
+    assert abs(fortnight - datetime(2026, 11, 4, 11, 13, 47, tzinfo=UTC)) < MINUTE
     # a later launch never lands earlier; a small slip is absorbed, a larger one costs a lunar day
     assert nominal < week < fortnight
     assert week - nominal < timedelta(days=7)

@@ -16,8 +16,9 @@ from sim.engine.model import Model, build_model
 from sim.plots import program_gantt
 from sim.plots.program import family_blocks, kind_family, mission_blocks
 from sim.results.records import Timeline
-from sim.scenario.model import DaylightWindow, PeriodicWindow, Scenario, load_scenario
+from sim.scenario.model import DaylightWindow, Scenario, load_scenario
 from sim.scenario.program import load_program
+from sim.sky.windows import RelayWindow
 from sim.timebase import DAY_S, HOUR_S
 from tests.conftest import ONE_SECOND_S, SCENARIOS, run_cli
 
@@ -136,16 +137,18 @@ def test_change8_in_2029_with_isru_and_robot() -> None:
 
 @pytest.mark.parametrize("name", PLANNED)
 def test_polar_windows_and_relay_resource_are_declared(name: str) -> None:
-    """Daylight 0.5 deg (spherical Moon), landing in the morning, Queqiao-2 passes 8 h per 12 h, one relay."""
+    """Daylight 0.5 deg (spherical Moon), landing in the morning, Queqiao-2 on its planned 12 h orbit, one relay."""
     s = scenario(name)
     daylight, landing = s.windows["daylight"], s.windows["landing_light"]
     assert isinstance(daylight, DaylightWindow) and isinstance(landing, DaylightWindow)
     assert daylight.min_sun_elevation_deg == landing.min_sun_elevation_deg == 0.5
     assert landing.part == "morning" and daylight.site is None and landing.site is None
     relay = s.windows["relay"]
-    assert isinstance(relay, PeriodicWindow)
-    assert (relay.period, relay.open) == (12 * HOUR_S, 8 * HOUR_S)
-    assert relay.anchor == datetime(2026, 1, 1, tzinfo=UTC)  # the same passes for CE-7 and CE-8
+    assert isinstance(relay, RelayWindow)  # computed from the orbit (docs/windows.md), not a fixed pattern
+    orbit = relay.orbit.orbit()
+    assert 12.0 * HOUR_S < orbit.period_s < 12.3 * HOUR_S  # 300 x 8,600 km: "~12 h"
+    assert (relay.orbit.periapsis_km, relay.orbit.apoapsis_km) == (300, 8600)
+    assert relay.orbit.epoch == datetime(2026, 1, 1, tzinfo=UTC)  # the same relay for CE-7 and CE-8
     assert s.resources["queqiao2"].capacity == 1
     holders = {p.id for p in s.phases if "queqiao2" in p.resources}
     assert holders == RELAY_HOLDERS[name]  # a handful, so that Monte Carlo stays fast
