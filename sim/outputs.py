@@ -1,14 +1,21 @@
 """Writing output files atomically: a temp file in the target folder, then a rename.
 
-An interrupted or failed write never leaves a half file at the target path.
+An interrupted or failed write never leaves a half file at the target path: the temp file is
+written, flushed to disk (``fsync``) and only then renamed over the target; on any failure or
+signal it is removed. A target that exists and is not a regular file is never replaced: a
+character device (``/dev/null``, a terminal, ``/dev/stdout`` when it is one) or a FIFO with a
+reader is written in place, any other kind (a socket, a FIFO nobody reads) is refused. A
+symbolic link to a regular file stays a link: its target is replaced.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -20,8 +27,26 @@ PARQUET_EXTRA = "pip install 'lunar-timeline[parquet]'"
 
 
 def write_atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp_path)`` and move the result to ``path`` only if it succeeded."""
+    """Call ``write(tmp_path)`` and move the result to ``path`` only if it succeeded.
+
+    Raises:
+        RunError: the path is empty, its folder is missing or unwritable, it names something
+            that is not a file, or the write failed (a full disk); nothing is left behind.
+    """
+    if not str(path).strip():
+        raise RunError("cannot write to an empty path; name a file")
     target = Path(path)
+    try:
+        info = os.stat(target)  # follows links: /dev/stdout -> /proc/self/fd/1 -> the real thing
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise RunError(f"cannot write {target}: {exc.strerror}; choose a writable path") from None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        _write_in_place(target, info.st_mode, write)
+        return target
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))  # replace the file the link points to, keep the link
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise RunError(f"cannot write {target}: folder {folder} does not exist; create it or choose another path")
@@ -33,6 +58,7 @@ def write_atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
     tmp_path = Path(tmp)
     try:
         write(tmp_path)
+        _fsync(tmp_path)
         os.chmod(tmp_path, _file_mode(target))
         os.replace(tmp_path, target)
     except OSError as exc:
@@ -41,6 +67,33 @@ def write_atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
         if tmp_path.exists():
             tmp_path.unlink()
     return target
+
+
+def _fsync(path: Path) -> None:
+    """Flush a written file's data to the disk, so the rename never exposes an empty file."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_in_place(target: Path, mode: int, write: Callable[[Path], None]) -> None:
+    """Write to an existing special file (device, FIFO) without replacing it; refuse other kinds."""
+    if stat.S_ISDIR(mode):
+        raise RunError(f"cannot write {target}: it is a folder; name a file inside it")
+    if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        raise RunError(f"cannot write {target}: it is not a regular file, a device or a FIFO; choose a file path")
+    if stat.S_ISFIFO(mode):  # opening a FIFO for writing blocks until a reader comes: check first
+        try:
+            os.close(os.open(target, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError as exc:
+            why = "nothing is reading the FIFO" if exc.errno == errno.ENXIO else exc.strerror
+            raise RunError(f"cannot write {target}: {why}; start the reader first or choose a file") from None
+    try:
+        write(target)
+    except OSError as exc:
+        raise RunError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
 def _file_mode(target: Path) -> int:

@@ -502,7 +502,7 @@ def test_every_variant_failing_exits_1(capsys: pytest.CaptureFixture[str], windo
             "needs --executor dask",
         ),
         (("--vary", "phases.landing.duration=1h", "-n", "0"), "must be >= 1"),
-        (("--vary", "phases.landing.duration=1h", "--workers", "0"), "must be >= 1"),
+        (("--vary", "phases.landing.duration=1h", "--workers", "0"), "must be between 1 and 256"),
         (("--vary", "phases.landing.duration=1h", "--seed", "-5"), "--seed -5: must be a whole number >= 0"),
         ((), "nothing to vary"),
     ],

@@ -1,17 +1,32 @@
 """The ``lunarsim`` command: a thin layer that chains load -> simulate -> analyse -> write.
 
 Each subcommand lives in its own module with ``register(subparsers)``; the module's ``run``
-function returns an exit code. Bad input exits 2, runtime failures 1, Ctrl-C 130; the user
-never sees a traceback.
+function returns an exit code. Bad input exits 2, runtime failures 1, Ctrl-C 130, SIGTERM 143;
+the user never sees a traceback (``LUNARSIM_TRACEBACK=1`` shows one for an internal error).
+See "Failure behaviour" in docs/design.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, NoReturn
 
-from sim.errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_RUNTIME, InputError, RunError
+from sim.errors import (
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_RUNTIME,
+    EXIT_TERMINATED,
+    InputError,
+    RunError,
+    Terminated,
+    printable,
+)
 
 _NOT_COMMANDS = {"common"}
 
@@ -56,8 +71,8 @@ Run 'lunarsim COMMAND --help' for each command's options and examples.
 class _Parser(argparse.ArgumentParser):
     """ArgumentParser whose usage errors exit 2 with one line (no traceback, no usage dump)."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_INPUT, printable(f"{self.prog}: error: {message} (see '{self.prog} --help')") + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,6 +99,43 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``lunarsim`` and ``python -m sim``; returns the exit code."""
+    with _signals():
+        try:
+            return _main(argv)
+        except InputError as exc:
+            _say(*exc.problems)
+            return EXIT_INPUT
+        except RunError as exc:
+            _say(f"lunarsim: error: {exc}")
+            return EXIT_RUNTIME
+        except Terminated:
+            _say("lunarsim: terminated (SIGTERM); no output was left half-written")
+            return EXIT_TERMINATED
+        except KeyboardInterrupt:
+            _say("lunarsim: interrupted; no output was left half-written")
+            return EXIT_INTERRUPTED
+        except BrokenPipeError:  # the reader went away (``lunarsim schema | head``): not an error
+            _drop_stdout()
+            return 0
+        except OSError as exc:  # e.g. a full disk behind stdout (``lunarsim schema > /dev/full``)
+            _drop_stdout()
+            where = f" {exc.filename}" if exc.filename else ""
+            _say(f"lunarsim: error: cannot write{where}: {exc.strerror or exc}")
+            return EXIT_RUNTIME
+        except MemoryError:
+            _say("lunarsim: error: out of memory; use fewer replications or a smaller scenario")
+            return EXIT_RUNTIME
+        except Exception as exc:  # a bug: one line, not a traceback (unless asked for)
+            if os.environ.get("LUNARSIM_TRACEBACK"):
+                raise
+            _say(
+                f"lunarsim: internal error ({type(exc).__name__}: {exc}); please report it "
+                "(LUNARSIM_TRACEBACK=1 shows where)"
+            )
+            return EXIT_RUNTIME
+
+
+def _main(argv: Sequence[str] | None) -> int:
     # The provenance of this command's JSON names only the files it reads (in a process that ran
     # commands before; checked in sys.modules so that --help never imports yaml).
     yamlsource = sys.modules.get("sim.scenario.yamlsource")
@@ -97,19 +149,83 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sim.cli.common import detail, set_verbosity
 
     set_verbosity(args)
-    try:
-        code: int = args.func(args)
-        detail(f"{args.command}: done, exit {code}")
-    except InputError as exc:
-        for line in exc.problems:
-            print(line, file=sys.stderr)
-        return EXIT_INPUT
-    except RunError as exc:
-        print(f"lunarsim: error: {exc}", file=sys.stderr)
-        return EXIT_RUNTIME
-    except KeyboardInterrupt:
-        print("lunarsim: interrupted; nothing was written", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return 0
+    check_output_paths(parser, args)
+    code: int = args.func(args)
+    sys.stdout.flush()  # a write error (full disk, closed pipe) surfaces here, inside the handlers
+    detail(f"{args.command}: done, exit {code}")
     return code
+
+
+def check_output_paths(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Every output option (``metavar="PATH"``) names a file, and no two name the same one.
+
+    An empty path would otherwise be skipped silently and two outputs of one command naming one
+    file would overwrite each other. ``-`` (stdout) and existing special files (``/dev/null``)
+    may repeat.
+    """
+    import stat
+    from pathlib import Path
+
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    command = sub.choices[args.command]
+    seen: dict[str, str] = {}
+    for action in command._actions:
+        value = getattr(args, action.dest, None)
+        if action.metavar != "PATH" or not isinstance(value, str):
+            continue
+        option = action.option_strings[-1] if action.option_strings else action.dest
+        if not value.strip():
+            raise InputError(f"{option} {value!r}: empty path; name a file ('-' for stdout where allowed)")
+        if value == "-":
+            continue
+        try:
+            if not stat.S_ISREG(os.stat(value).st_mode):
+                continue
+        except OSError:
+            pass
+        key = os.path.realpath(Path(value))
+        if key in seen:
+            raise InputError(f"{option} {value}: the same file as {seen[key]}; give each output its own path")
+        seen[key] = f"{option} {value}"
+
+
+def _say(*lines: str) -> None:
+    """Print lines to stderr, control characters escaped; a dead stderr is ignored."""
+    try:
+        for line in lines:
+            print(printable(str(line)), file=sys.stderr)
+        sys.stderr.flush()
+    except OSError:
+        pass
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+@contextmanager
+def _signals() -> Iterator[None]:
+    """SIGTERM raises ``Terminated`` and SIGINT ``KeyboardInterrupt`` while the command runs
+    (also when the shell started us with SIGINT ignored, as for a background job); restored after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            if handler is not None:
+                signal.signal(sig, handler)

@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.errors import InputError
+from sim.errors import InputError, printable
 
 # Only the standard library at import time: every command module imports this one, and
 # `lunarsim --help` / `--version` must not pay for numpy, pydantic or yaml (issue 16: < 0.15 s
@@ -167,13 +167,13 @@ def announce(path: str | Path) -> None:
     """Say on stderr that a file was written: ``lunarsim: wrote PATH`` (every command, the same way;
     silent with --quiet)."""
     if VERBOSITY >= 1:
-        print(f"lunarsim: wrote {path}", file=sys.stderr)
+        print(printable(f"lunarsim: wrote {path}"), file=sys.stderr)
 
 
 def detail(message: str) -> None:
     """A -v/--verbose line on stderr, with the seconds since the command started."""
     if VERBOSITY >= 2:
-        print(f"lunarsim: [{time.monotonic() - _STARTED:6.2f} s] {message}", file=sys.stderr)
+        print(printable(f"lunarsim: [{time.monotonic() - _STARTED:6.2f} s] {message}"), file=sys.stderr)
 
 
 def provenance(seed: int | None = None) -> dict[str, Any]:
@@ -216,6 +216,18 @@ def check_replications(n: int, seed: int, option: str = "-n") -> None:
         )
     if seed < 0:
         raise InputError(f"--seed {seed}: must be a whole number >= 0 (the root of numpy's SeedSequence)")
+
+
+MAX_WORKERS = 256
+
+
+def check_workers(workers: int) -> None:
+    """Reject a worker count that is not a small positive number (each worker is a process)."""
+    if not 1 <= workers <= MAX_WORKERS:
+        raise InputError(
+            f"--workers {workers}: must be between 1 and {MAX_WORKERS} (one process each; "
+            "more than the machine's cores gains nothing)"
+        )
 
 
 def emit_csv_rows(path: str, rows: Iterable[Sequence[Any]]) -> None:
@@ -359,8 +371,7 @@ def add_executor_args(parser: argparse.ArgumentParser, workers_default: int, wor
 def executor_args(args: argparse.Namespace) -> dict[str, Any]:
     """Check the executor options; the keywords for ``run_tasks``-based runs (executor, workers,
     scheduler, scheduler_file). Fails before any work if Dask is asked for and missing."""
-    if args.workers < 1:
-        raise InputError(f"--workers {args.workers}: must be >= 1")
+    check_workers(args.workers)
     named = args.scheduler or args.scheduler_file
     executor = args.executor or ("dask" if named else "local")
     if named and executor != "dask":

@@ -72,7 +72,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--mc",
         type=int,
         metavar="N",
-        default=0,
+        default=None,
         help="single scenario: run N Monte Carlo replications and draw P10-P90 whiskers on every phase end"
         " (from the first 100,000 when N is larger)",
     )
@@ -86,14 +86,14 @@ def run(args: argparse.Namespace) -> int:
     check_plot_path(args.out)
     check_dpi(args.dpi)
 
-    if args.mc:  # 0: no Monte Carlo
+    if args.mc is not None:
         check_replications(args.mc, args.seed, "--mc")
     from sim.scenario.model import Scenario
 
     single = len(args.scenarios) == 1
     loaded = load_file(args.scenarios[0], args.set, args.as_of) if single else None
     if not isinstance(loaded, Scenario):  # several files, or a program file
-        if args.mc:
+        if args.mc is not None:
             raise InputError("--mc draws whiskers on a single scenario's chart; name one scenario")
         return _program_chart(args, loaded)
     scenario = loaded
@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
 
     model = build_model(scenario)  # window tables (lunar daylight) computed once, for both runs
     timeline = simulate(scenario, model=model)
-    spread = _end_spread(scenario, model, args.mc, args.seed) if args.mc else None
+    spread = _end_spread(scenario, model, args.mc, args.seed) if args.mc is not None else None
     ax = gantt(
         timeline,
         axis=args.axis or "utc",

@@ -161,6 +161,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+MAX_DEADLINE_H = 876_600
+
+
 def _deadline(args: argparse.Namespace, epoch: Any) -> Any:
     from datetime import timedelta
 
@@ -172,7 +175,10 @@ def _deadline(args: argparse.Namespace, epoch: Any) -> Any:
         except ValueError as exc:
             raise InputError(f"--deadline {args.deadline}: {exc}") from None
     if args.deadline_h is not None:
-        return epoch + timedelta(hours=args.deadline_h)
+        h = args.deadline_h
+        if not abs(h) <= MAX_DEADLINE_H:  # also catches nan and inf (1e400 reads as inf)
+            raise InputError(f"--deadline-h {h}: must be a number of hours within +-{MAX_DEADLINE_H:,} (100 years)")
+        return epoch + timedelta(hours=h)
     return None
 
 

@@ -21,7 +21,7 @@ from sim.cli.common import (
     print_result,
     resolve,
 )
-from sim.errors import EXIT_RUNTIME, InputError
+from sim.errors import EXIT_RUNTIME, InputError, printable
 
 HELP = "what-if study: a Monte Carlo run per variant over ranges of scenario values, locally or on Dask"
 EPILOG = """\
@@ -135,8 +135,10 @@ def run(args: argparse.Namespace) -> int:
     failed = result.failed
     if failed:
         print(
-            f"{len(failed)} of {len(result.rows)} variants failed; their rows give the reason "
-            f"(first: {failed[0]['error']})",
+            printable(
+                f"{len(failed)} of {len(result.rows)} variants failed; their rows give the reason "
+                f"(first: {failed[0]['error']})"
+            ),
             file=sys.stderr,
         )
     if failed and len(failed) == len(result.rows):

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from sim.cli.common import load_file, resolve
-from sim.errors import EXIT_INPUT, EXIT_OK, InputError
+from sim.errors import EXIT_INPUT, EXIT_OK, InputError, printable
 
 HELP = "check scenario files; print 'OK path' or one line per problem (exit 2 if any is bad)"
 EPILOG = """\
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         except InputError as exc:
             bad = True
             for line in exc.problems:
-                print(line, file=sys.stderr)
+                print(printable(line), file=sys.stderr)
         else:
-            print(f"OK {path}")
+            print(printable(f"OK {path}"))
     return EXIT_INPUT if bad else EXIT_OK

@@ -505,6 +505,7 @@ def timeline_from(scenario: Scenario, arrays: RunArrays, floats: Floats | None =
                 "free_float_s": float(floats.free_float_s[i]),
             }
         )
+        ran = bool(np.isfinite(arrays.end_s[i]))
         causes = [c for c, w in (("window", arrays.wait_window_s[i]), ("resource", arrays.wait_resource_s[i])) if w > 0]
         records.append(
             PhaseRecord(
@@ -516,8 +517,9 @@ def timeline_from(scenario: Scenario, arrays: RunArrays, floats: Floats | None =
                 start_s=float(arrays.start_s[i]),
                 end_s=float(arrays.end_s[i]),
                 wait_cause="+".join(causes) or None,
-                attempts=int(arrays.attempts[i]),
-                outcome=STATUS[int(arrays.status[i])],
+                attempts=int(arrays.attempts[i]) if ran else 0,
+                # a phase without an end never started (after an abort): reported as not_run
+                outcome=STATUS[int(arrays.status[i])] if ran else "not_run",
                 wait_window_s=float(arrays.wait_window_s[i]),
                 wait_resource_s=float(arrays.wait_resource_s[i]),
                 failure_s=float(arrays.failure_s[i]),

@@ -190,6 +190,11 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:
         proc.terminate()
+    for proc in processes:  # reap them: none outlives the run, not even as a zombie
+        proc.join(timeout=2.0)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(timeout=1.0)
 
 
 def _from_futures(pool: Executor, fn: Callable[..., Any], shared: Any, tasks: Sequence[tuple[Any, ...]]) -> Outcomes:
@@ -250,7 +255,11 @@ def connect(scheduler: str | None, scheduler_file: str | None) -> Any:
         if scheduler:
             return Client(scheduler, timeout="10s")
         return Client(scheduler_file=scheduler_file, timeout="10s")
-    except (OSError, TimeoutError, ValueError) as exc:
+    except (ValueError, TypeError) as exc:  # e.g. an unknown scheme (foo://host)
+        raise InputError(
+            f"--scheduler {where}: not a Dask scheduler address ({exc}); write e.g. tcp://10.0.0.5:8786"
+        ) from None
+    except (OSError, TimeoutError) as exc:
         raise RunError(
             f"cannot reach the Dask scheduler at {where} ({exc}); check the address and that 'dask scheduler' "
             "is running there"

@@ -103,6 +103,14 @@ def _utc_short(timeline: Timeline, t_s: float) -> str:
     return _utc(timeline, t_s)[5:]
 
 
+def _number(value: float | None, spec: str) -> str:
+    """A statistic as text; one that does not exist (no successful replication ran the phase) is
+    shown as ``not run``, never as ``nan``."""
+    if value is None or value != value:
+        return "not run"
+    return format(value, spec)
+
+
 def mc_tables(summary: dict[str, Any], names: dict[str, str], console: Console | None = None) -> None:
     """Print the Monte Carlo summary and the per-phase table of ``lunarsim mc``."""
     from rich.table import Table

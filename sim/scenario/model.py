@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -36,6 +37,7 @@ from sim.scenario.kinds import Kind as Kind
 from sim.scenario.messages import format_loc as format_loc  # re-exported for callers
 from sim.scenario.messages import problem_line, pydantic_problems, type_name
 from sim.scenario.yamlsource import Loc, YamlDocument, YamlProblem, parse_yaml, read_text, short_repr
+from sim.sky import span
 from sim.sky.windows import CheckContext, Site, WindowSpec
 from sim.sky.windows import CombinedWindow as CombinedWindow  # re-exported: the window types, for callers
 from sim.sky.windows import DaylightWindow as DaylightWindow
@@ -203,13 +205,21 @@ class ResourceSpec(StrictModel):
     note: str | None = None
 
 
+MAX_ATTEMPTS = 1000  # a bound, not physics: keeps retry counts (and their int64 sums) far from overflow
+
+
 class Failure(StrictModel):
     """A contingency: after a run, with ``probability`` the phase fails and ``on_fail`` decides."""
 
     probability: float = Field(ge=0, le=1)
     on_fail: Literal["retry", "hold", "abort", "skip"]
     delay: SecondsDuration = 0.0
-    max_attempts: int = Field(default=3, ge=1, description="retry: attempts before the mission aborts")
+    max_attempts: int = Field(
+        default=3,
+        ge=1,
+        le=MAX_ATTEMPTS,
+        description=f"retry: attempts before the mission aborts (at most {MAX_ATTEMPTS})",
+    )
     note: str | None = None
 
 
@@ -454,6 +464,7 @@ def check_windows_and_resources(scenario: Scenario) -> list[tuple[Loc, str]]:
     ctx = CheckContext(window_names=names, site=scenario.site)
     for name, w in scenario.windows.items():
         problems += [(("windows", name, *loc), msg) for loc, msg in w.check(ctx)]
+    problems += _ephemeris_span_problems(scenario)
     cycle = _window_cycle(scenario)
     if cycle:
         problems.append((("windows", cycle[0]), "windows refer to each other in a cycle: " + " -> ".join(cycle)))
@@ -467,7 +478,14 @@ def check_windows_and_resources(scenario: Scenario) -> list[tuple[Loc, str]]:
                 )
             )
         for k, res in enumerate(ph.resources):
-            if res not in scenario.resources:
+            if res in ph.resources[:k]:
+                problems.append(
+                    (
+                        ("phases", i, "resources", k),
+                        f"resource {res!r} listed twice; a phase holds each resource once (remove one)",
+                    )
+                )
+            elif res not in scenario.resources:
                 problems.append(
                     (
                         ("phases", i, "resources", k),
@@ -476,6 +494,26 @@ def check_windows_and_resources(scenario: Scenario) -> list[tuple[Loc, str]]:
                     )
                 )
     return problems
+
+
+def _ephemeris_span_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
+    """Windows computed from the ephemeris (lunar daylight) need ``epoch`` to ``epoch + horizon``
+    inside its span (checked here from constants, without loading the ephemeris)."""
+    # a window type may declare ``uses_ephemeris``; lunar daylight does
+    if not any(getattr(w, "uses_ephemeris", isinstance(w, DaylightWindow)) for w in scenario.windows.values()):
+        return []
+    first = scenario.epoch - timedelta(seconds=span.MARGIN_S)
+    try:
+        last = scenario.epoch + timedelta(seconds=scenario.horizon + span.MARGIN_S)
+    except OverflowError:
+        last = datetime.max.replace(tzinfo=UTC)
+    if first >= span.START and last <= span.END:
+        return []
+    needed = f"the windows need the ephemeris from {format_utc(scenario.epoch)} to "
+    if not first >= span.START or scenario.epoch > span.END - timedelta(seconds=span.MARGIN_S):
+        return [(("epoch",), f"{needed[:-4]}, but {span.describe()}; choose an epoch inside it")]
+    end = format_utc(last - timedelta(seconds=span.MARGIN_S))
+    return [(("horizon",), f"{needed}{end} (epoch + horizon), but {span.describe()}; shorten the horizon")]
 
 
 def _window_cycle(scenario: Scenario) -> list[str] | None:

@@ -13,6 +13,7 @@ Timestamps are kept as strings so that the time base parses (and checks) them in
 from __future__ import annotations
 
 import hashlib
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,7 +145,14 @@ def read_text(path: Path) -> str:
     if path.is_dir():
         raise YamlProblem(None, "is a directory, not a scenario file; name a .yaml file inside it")
     try:
-        with path.open("rb") as f:  # bounded read: also safe for /dev/zero or a pipe
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise YamlProblem(None, f"cannot read the file ({exc.strerror or exc}); check the path") from None
+    if not stat.S_ISREG(mode):  # checked before opening: opening a FIFO blocks until a writer comes
+        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else ""
+        raise YamlProblem(None, f"is {kind or 'not a regular file'}, not a scenario file; name a .yaml file")
+    try:
+        with path.open("rb") as f:  # bounded read, in case the file grows while we read
             raw = f.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         why = exc.strerror or exc

@@ -48,8 +48,11 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from skyfield.api import Loader
+from skyfield.errors import EphemerisRangeError
 from skyfield.timelib import Time, Timescale
 
+from sim.errors import RunError
+from sim.sky import span
 from sim.timebase import DAY_S, HOUR_S, format_utc, to_utc
 
 __all__ = [
@@ -275,7 +278,14 @@ class Ephemeris:
         t = self._times(epoch, t_s)
         body = self._sun if target == "sun" else self._kernel["earth"]
         # The Sun does not deflect its own light (skyfield zeroes it); Jupiter/Saturn add < 1e-8 deg.
-        pos_icrf_km = self._moon.at(t).observe(body).apparent(deflectors=()).xyz.km
+        try:
+            pos_icrf_km = self._moon.at(t).observe(body).apparent(deflectors=()).xyz.km
+        except EphemerisRangeError:
+            first, last = format_utc(to_utc(epoch, float(np.min(t_s)))), format_utc(to_utc(epoch, float(np.max(t_s))))
+            raise RunError(
+                f"the Sun's position is needed from {first} to {last} but {span.describe()}; "
+                "move the epoch or shorten the horizon"
+            ) from None
         d_tdb_days = (t.whole - J2000_TDB_JD) + t.tdb_fraction
         return icrf_to_moon_fixed(np.atleast_2d(pos_icrf_km.T), np.atleast_1d(d_tdb_days))
 
