@@ -162,10 +162,10 @@ def mc_tables(summary: dict[str, Any], names: dict[str, str], console: Console |
         rows.append(
             [
                 names.get(row["id"], row["id"]),
-                f"{dur.get('p10', float('nan')):.2f}",
-                f"{dur.get('p50', float('nan')):.2f}",
-                f"{dur.get('p90', float('nan')):.2f}",
-                f"{(row['end_h'] or {}).get('p50', float('nan')):.1f}",
+                _number(dur.get("p10"), ".2f"),
+                _number(dur.get("p50"), ".2f"),
+                _number(dur.get("p90"), ".2f"),
+                _number((row["end_h"] or {}).get("p50"), ".1f"),
                 f"{row['criticality']:.0%}",
                 f"{row['sensitivity']:+.2f}",
                 f"{row['wait_h']['mean']:.2f}",
@@ -175,6 +175,8 @@ def mc_tables(summary: dict[str, Any], names: dict[str, str], console: Console |
             ]
         )
     caption = "duration percentiles; end P50 since T0; wait and slip: mean hours; flown: actual and its percentile"
+    if any(not row["duration_h"] for row in summary["phases"]):
+        caption += "; not run: in no successful replication"
     for table in fit_tables(console, "per phase", Column("phase", "left"), columns, rows, caption):
         console.print(table)
     if summary.get("risks"):
