@@ -119,7 +119,7 @@ def test_monte_carlo_on_a_running_client_equals_in_process(dask_client: Any) -> 
     [
         (("--executor", "local", "--scheduler", "tcp://x:1"), "needs --executor dask"),
         (("--scheduler-file", "/nonexistent/sched.json"), "no such file"),
-        (("--workers", "0"), "must be >= 1"),
+        (("--workers", "0"), "must be between 1 and 256"),
     ],
 )
 def test_bad_executor_options_exit_2(capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str) -> None:
