@@ -25,7 +25,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u206
 
 
 def printable(text: str) -> str:
-    """``text`` with every control character escaped (``\\x1b``, ``\\u202e``): safe to print.
+    r"""``text`` with every control character escaped (``\x1b``, ``\u202e``): safe to print.
 
     >>> printable("w\x1b[2J")
     'w\\x1b[2J'
