@@ -33,6 +33,11 @@ def printable(text: str) -> str:
     return _CONTROL.sub(lambda m: ascii(m.group(0))[1:-1], text)
 
 
+def printable_lines(text: str) -> str:
+    """``printable`` for text of several lines: the line breaks are kept."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised in the main thread by the CLI's handler; a ``KeyboardInterrupt`` so that
     code which cleans up after Ctrl-C cleans up after SIGTERM too."""

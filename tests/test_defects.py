@@ -531,3 +531,31 @@ def test_10_fast_and_slow_yaml_paths_agree() -> None:
             assert fast is None, path
             continue
         assert fast is not None and fast.data == slow.data and fast.lines == slow.lines, path
+
+
+# --------------------------------------------------------------------------- found by the independent pass
+
+
+def test_names_that_look_like_markup_or_hold_escapes_print_safely(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A scenario or phase name like ``[/x]`` (invalid rich markup) or holding an escaped ``\\e``
+    prints in run, mc and compare tables as text: no crash, no raw control character."""
+    text = Path(CHANGE5).read_text(encoding="utf-8")
+    text = text.replace("name: Chang'e 5", 'name: "[/bold] x \\e[2J [red]y"', 1)
+    text = text.replace("    name: Launch (LM-5 Y5, Wenchang) to separation", '    name: "[/x] \\e]0;pwn\\a"', 1)
+    assert "[/x]" in text and "[/bold]" in text
+    path = tmp_path / "markup.yaml"
+    path.write_text(text, encoding="utf-8")
+    for args in (("run", str(path)), ("mc", str(path), "-n", "20"), ("compare", str(path))):
+        code, out, err = cli(capsys, *args)
+        assert code == 0, err
+        assert "[/x]" in out
+        assert not any(ch in out + err for ch in "\x1b\x07"), args
+
+
+def test_year_one_epoch_is_bad_input_not_an_overflow(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--set epoch=0001-01-01T00:00:00Z`` is outside the ephemeris (exit 2), not an OverflowError."""
+    code, _, err = cli(capsys, "run", CHANGE5, "--set", "epoch=0001-01-01T00:00:00Z")
+    assert code == 2
+    assert ": epoch: " in one_line(err)

@@ -20,6 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from sim.errors import printable_lines
+
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
@@ -50,9 +52,19 @@ SECTION: list[str] = []
 def _width(texts: Sequence[str]) -> int:
     """The widest line among ``texts`` (rich markup such as ``[dim]`` does not count; cells may have
     several lines)."""
+    return max((_cells(line) for t in texts for line in t.split("\n")), default=0)
+
+
+def _cells(line: str) -> int:
+    """Terminal cells of one line of a cell: its markup not counted; text that is not valid
+    markup (a phase named ``[/x]``) counted as it is, as the console prints it."""
+    from rich.errors import MarkupError
     from rich.text import Text
 
-    return max((Text.from_markup(line).cell_len for t in texts for line in t.split("\n")), default=0)
+    try:
+        return Text.from_markup(line).cell_len
+    except MarkupError:
+        return Text(line).cell_len
 
 
 def layout(
@@ -124,7 +136,7 @@ def fit_tables(
     out: list[RenderableType] = []
     for n, group in enumerate(groups):
         part = f" ({n + 1}/{len(groups)})" if len(groups) > 1 else ""
-        out.append(Text(title + part, style="italic"))
+        out.append(Text(printable_lines(title + part), style="italic"))
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
         table.add_column(name.header, justify=name.justify, no_wrap=True, overflow="ellipsis", max_width=name_w)
         for i in group:
@@ -136,5 +148,5 @@ def fit_tables(
                 table.add_row(row[0], *(row[i + 1] for i in group))
         out.append(table)
     if notes:
-        out.append(Text("\n".join(notes), style="dim"))
+        out.append(Text(printable_lines("\n".join(notes)), style="dim"))
     return out

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from sim.errors import printable_lines
 from sim.report.fit import Column, fit_tables
 from sim.results.records import PhaseRecord, Timeline
 from sim.timebase import HOUR_S, format_duration, format_met, format_utc
@@ -21,15 +23,38 @@ def wide_console(console: Console | None = None) -> Console:
     """
     import os
 
-    from rich.console import Console
-
     if console is not None:
         return console
-    console = Console()
+    console = _SafeConsole()
     if console.is_terminal:
         return console
     columns = os.environ.get("COLUMNS", "")
-    return Console(width=int(columns) if columns.isdigit() and int(columns) > 0 else 200)
+    return _SafeConsole(width=int(columns) if columns.isdigit() and int(columns) > 0 else 200)
+
+
+@functools.cache
+def _safe_console_class() -> type[Console]:
+    from rich.console import Console
+    from rich.errors import MarkupError
+
+    class SafeConsole(Console):
+        """A console that prints user text safely: a cell whose text is not valid rich markup (a
+        phase named ``[/x]``) is printed as plain text instead of failing, and control characters
+        (an escaped ``\\e`` in a YAML string) are shown escaped, never sent to the terminal."""
+
+        def render_str(self, text: str, **kwargs: Any) -> Any:
+            text = printable_lines(text)
+            try:
+                return super().render_str(text, **kwargs)
+            except MarkupError:
+                kwargs["markup"] = False
+                return super().render_str(text, **kwargs)
+
+    return SafeConsole
+
+
+def _SafeConsole(**kwargs: Any) -> Console:
+    return _safe_console_class()(**kwargs)
 
 
 def timeline_table(timeline: Timeline, console: Console | None = None, order: str = "time") -> None:

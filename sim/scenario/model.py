@@ -502,10 +502,13 @@ def _ephemeris_span_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
     # a window type may declare ``uses_ephemeris``; lunar daylight does
     if not any(getattr(w, "uses_ephemeris", isinstance(w, DaylightWindow)) for w in scenario.windows.values()):
         return []
-    first = scenario.epoch - timedelta(seconds=span.MARGIN_S)
+    try:
+        first = scenario.epoch - timedelta(seconds=span.MARGIN_S)
+    except OverflowError:  # year 1
+        first = datetime.min.replace(tzinfo=UTC)
     try:
         last = scenario.epoch + timedelta(seconds=scenario.horizon + span.MARGIN_S)
-    except OverflowError:
+    except OverflowError:  # year 9999
         last = datetime.max.replace(tzinfo=UTC)
     if first >= span.START and last <= span.END:
         return []
