@@ -54,16 +54,16 @@ def _device(tmp_path: Path, name: str, minor: int) -> Path:
 
 def test_1_device_output_is_written_in_place_not_replaced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Defect 1: --csv naming a character device writes into it; the device node stays a device."""
-    null = _device(tmp_path, "null", 3)
+    null = _device(tmp_path, "null.csv", 3)
     code, _, err = cli(capsys, "run", CHANGE5, "--csv", str(null))
     assert code == 0, err
     assert stat.S_ISCHR(null.stat().st_mode), "the device was replaced by a regular file"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["null"], "a temp file was left behind"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["null.csv"], "a temp file was left behind"
 
 
 def test_1_full_device_fails_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Defect 1: writing to a full device does not "succeed": exit 1, one line, the device intact."""
-    full = _device(tmp_path, "full", 7)
+    full = _device(tmp_path, "full.csv", 7)
     code, _, err = cli(capsys, "run", CHANGE5, "--csv", str(full))
     assert code == 1
     assert "No space left on device" in one_line(err)
@@ -109,16 +109,17 @@ def test_1_atomic_write_syncs_before_rename_and_keeps_links(tmp_path: Path, monk
 
 
 def test_1_stdout_device_path(tmp_path: Path) -> None:
-    """Defect 1: ``--csv /dev/stdout`` writes the CSV to stdout (a pipe here) and replaces nothing."""
+    """Defect 1: ``--out /dev/stdout`` writes to stdout (a pipe here) and replaces nothing."""
     proc = subprocess.run(
-        [sys.executable, "-m", "sim", "run", CHANGE5, "--csv", "/dev/stdout", "--json"],
+        [sys.executable, "-m", "sim", "schema", "--out", "/dev/stdout"],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("scenario,id,name,kind")
+    assert proc.stdout.lstrip().startswith("{")
+    assert os.path.islink("/dev/stdout") or stat.S_ISCHR(os.stat("/dev/stdout").st_mode)
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
