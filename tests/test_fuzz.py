@@ -81,14 +81,14 @@ def test_fuzz_fast_and_slow_yaml_paths_agree(tmp_path: Path) -> None:
             except ys.YamlProblem:
                 continue
             try:
-                fast = ys._parse_fast(text)
+                fast = ys.parse_fast(text)
             except ys.YamlProblem as exc:  # an alias bomb: the slow path must say the same
                 with pytest.raises(ys.YamlProblem) as slow_exc:
-                    ys._parse_slow(text)
+                    ys.parse_slow(text)
                 assert (exc.line, exc.message) == (slow_exc.value.line, slow_exc.value.message), seed
                 continue
             try:
-                slow = ys._parse_slow(text)
+                slow = ys.parse_slow(text)
             except (ys.YamlProblem, RecursionError):
                 assert fast is None, (seed, example.description)
                 continue

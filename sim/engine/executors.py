@@ -256,9 +256,7 @@ def connect(scheduler: str | None, scheduler_file: str | None) -> Any:
             return Client(scheduler, timeout="10s")
         return Client(scheduler_file=scheduler_file, timeout="10s")
     except (ValueError, TypeError) as exc:  # e.g. an unknown scheme (foo://host)
-        raise InputError(
-            f"--scheduler {where}: not a Dask scheduler address ({exc}); write e.g. tcp://10.0.0.5:8786"
-        ) from None
+        raise InputError(f"{where}: not a Dask scheduler address ({exc}); write e.g. tcp://10.0.0.5:8786") from None
     except (OSError, TimeoutError) as exc:
         raise RunError(
             f"cannot reach the Dask scheduler at {where} ({exc}); check the address and that 'dask scheduler' "

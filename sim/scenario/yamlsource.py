@@ -192,11 +192,11 @@ def parse_yaml(text: str) -> YamlDocument:
             stripped = line.lstrip(" ")
             if stripped.startswith("\t"):
                 raise YamlProblem(n, "tab used for indentation; YAML indents with spaces only")
-    fast = _parse_fast(text)
-    return fast if fast is not None else _parse_slow(text)
+    fast = parse_fast(text)
+    return fast if fast is not None else parse_slow(text)
 
 
-def _parse_slow(text: str) -> YamlDocument:
+def parse_slow(text: str) -> YamlDocument:
     """The pure-Python path: PyYAML's own scanner and composer, then ``_Converter``."""
     loader: _Loader | None = None
     try:
@@ -243,7 +243,7 @@ if _CSafeLoader is not None:
     _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 
 
-def _parse_fast(text: str) -> YamlDocument | None:
+def parse_fast(text: str) -> YamlDocument | None:
     """Parse with libyaml's event parser (C) and build the plain values and line map here.
 
     About 30x faster than the pure-Python path on large files (a 500 kB scenario: see
