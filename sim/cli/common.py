@@ -9,7 +9,6 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,25 +24,24 @@ if TYPE_CHECKING:
 
 
 def bundled_dir() -> Path:
-    """The folder of scenarios shipped with the package (``scenarios/`` in a source checkout)."""
-    try:
-        return Path(str(resources.files("sim.scenarios")))
-    except ModuleNotFoundError:  # running from a source tree that is not installed
-        return Path(__file__).resolve().parents[2] / "scenarios"
+    """The folder of bundled scenarios (``sim.scenario.bundled``; imported late: --help stays light)."""
+    from sim.scenario import bundled
+
+    return bundled.bundled_dir()
 
 
 def bundled_scenarios() -> list[Path]:
-    """Bundled scenario files, sorted by name."""
-    return sorted(bundled_dir().glob("*.yaml"))
+    """Bundled scenario files, sorted by name (see ``sim.scenario.bundled``)."""
+    from sim.scenario import bundled
+
+    return bundled.bundled_scenarios()
 
 
 def resolve(arg: str) -> Path:
-    """A scenario path as given, or a bundled scenario's id (``change5``) when no such file exists."""
-    path = Path(arg)
-    if arg == "-" or path.exists() or path.suffix in (".yaml", ".yml") or "/" in arg:
-        return path
-    candidate = bundled_dir() / f"{arg}.yaml"
-    return candidate if candidate.exists() else path
+    """A scenario path as given, or a bundled scenario's id (see ``sim.scenario.bundled.resolve``)."""
+    from sim.scenario import bundled
+
+    return bundled.resolve(arg)
 
 
 def load(arg: str, sets: Sequence[str] = ()) -> Scenario:

@@ -20,6 +20,7 @@ from sim.errors import InputError
 
 if TYPE_CHECKING:
     from sim.engine.model import Model
+    from sim.results.records import Timeline
     from sim.scenario.model import Scenario
     from sim.scenario.program import Program
 
@@ -28,6 +29,7 @@ EPILOG = """\
 examples:
   lunarsim gantt scenarios/change5.yaml --out change5.png
   lunarsim gantt scenarios/change5.yaml --out change5.svg --axis met
+  lunarsim gantt change5 --out change5.html                         (interactive: zoom, hover; one file)
   lunarsim gantt scenarios/ilrs.yaml --out ilrs.png                 (a program: one row per mission)
   lunarsim gantt scenarios/ilrs.yaml --out ilrs.png --detail        (every element lane)
   lunarsim gantt scenarios/change5.yaml scenarios/change6.yaml scenarios/change7.yaml \\
@@ -83,7 +85,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load, simulate, draw, save atomically."""
-    check_plot_path(args.out)
+    html = args.out.lower().endswith((".html", ".htm"))
+    if html:
+        from sim.cli.report import check_html_path
+
+        check_html_path(args.out)
+    else:
+        check_plot_path(args.out)
     check_dpi(args.dpi)
 
     if args.mc is not None:
@@ -95,6 +103,11 @@ def run(args: argparse.Namespace) -> int:
     if not isinstance(loaded, Scenario):  # several files, or a program file
         if args.mc is not None:
             raise InputError("--mc draws whiskers on a single scenario's chart; name one scenario")
+        if html:
+            raise InputError(
+                f"--out {args.out}: the interactive Gantt draws one scenario; for several use "
+                "'lunarsim report ... --out x.html' or a .png/.svg/.pdf program chart"
+            )
         return _program_chart(args, loaded)
     scenario = loaded
     from sim.engine.des import simulate
@@ -107,6 +120,8 @@ def run(args: argparse.Namespace) -> int:
     model = build_model(scenario)  # window tables (lunar daylight) computed once, for both runs
     timeline = simulate(scenario, model=model)
     spread = _end_spread(scenario, model, args.mc, args.seed) if args.mc is not None else None
+    if html:
+        return _html_chart(args.out, scenario, timeline, spread)
     ax = gantt(
         timeline,
         axis=args.axis or "utc",
@@ -143,6 +158,28 @@ def _program_chart(args: argparse.Namespace, program: Program | None) -> int:
     ax = program_gantt(timelines, detail=args.detail, title=title)
     save_figure(ax.figure, args.out, dpi=args.dpi)
     announce(args.out)
+    return 0
+
+
+def _html_chart(
+    path: str, scenario: Scenario, timeline: Timeline, spread: dict[str, tuple[float, float]] | None
+) -> int:
+    """The interactive Gantt alone, as one self-contained HTML page (plotly.js inlined)."""
+    from sim.outputs import write_text
+    from sim.plots.interactive import gantt_figure
+    from sim.results.comparison import actual_times
+
+    fig = gantt_figure(
+        timeline,
+        actuals=actual_times(scenario),
+        precision={p.id: p.actual.precision for p in scenario.phases if p.actual is not None},
+        lanes=list(scenario.elements),
+        lane_names=scenario.lane_names(),
+        sources={p.id: s for p in scenario.phases if (s := (p.actual.source if p.actual else None) or p.source)},
+        end_spread=spread,
+    )
+    write_text(path, fig.to_html(full_html=True, include_plotlyjs=True, include_mathjax=False))
+    announce(path)
     return 0
 
 

@@ -54,6 +54,7 @@ def merge_program(program: Program) -> Scenario:
         )
     ]
     elements = [START]
+    element_names: dict[str, str] = {}
     horizon = 0.0
     correlations: list[Any] = []
     risks: list[Any] = []
@@ -66,6 +67,7 @@ def merge_program(program: Program) -> Scenario:
         offset = from_utc(epoch, m.epoch)
         horizon = max(horizon, offset + m.horizon)
         elements += [_name(m.id, e) for e in m.elements]
+        element_names.update({_name(m.id, e): f"{m.name}: {n}" for e, n in m.lane_names().items()})
         for r, res in m.resources.items():
             if r not in shared:
                 resources[_name(m.id, r)] = res
@@ -102,6 +104,7 @@ def merge_program(program: Program) -> Scenario:
         epoch=epoch,
         site=None,
         elements=elements,
+        element_names=element_names,
         planned=None,
         actual=None,
         horizon=horizon,

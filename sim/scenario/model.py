@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -352,6 +353,10 @@ class Scenario(StrictModel):
     epoch: UTCTime = Field(description="T0 of the simulation (UTC); sim time is seconds after it")
     site: Site | None = None
     elements: list[Ident] = Field(min_length=1, description="spacecraft elements; one Gantt lane each")
+    element_names: dict[Ident, str] = Field(
+        default_factory=dict,
+        description="display name of an element's Gantt lane, e.g. icube_q: ICUBE-Q (default: its id)",
+    )
     planned: MissionFacts | None = None
     actual: MissionFacts | None = None
     horizon: SecondsDuration = Field(
@@ -383,18 +388,50 @@ class Scenario(StrictModel):
                 return p
         raise KeyError(phase_id)
 
+    def lane_names(self) -> dict[str, str]:
+        """Display name of every element lane, in lane order: its ``element_names`` entry, else its id."""
+        names = self.element_names or {}
+        return {e: names.get(e, e) for e in self.elements}
+
 
 # --------------------------------------------------------------------------- loading
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file.
+def load_scenario(path: str | Path, sets: Mapping[str, Any] | Sequence[str] | None = None) -> Scenario:
+    """Read and validate a scenario file, or a bundled scenario by id (``"change5"``).
+
+    ``sets`` overrides values before validation, like the command line's ``--set``: a mapping
+    ``{"epoch": "2020-12-10T20:30:12Z", "phases.landing.duration": "20min"}`` or a list of
+    ``"KEY=VALUE"`` strings. Problems in overridden fields name the override.
+
+    >>> load_scenario("change5", sets={"epoch": "2020-12-10T20:30:12Z"}).epoch.isoformat()
+    '2020-12-10T20:30:12+00:00'
 
     Raises:
         InputError: with one ``file:line: field: message`` line per problem.
     """
-    p = Path(path)
-    return scenario_from_document(read_document(p), str(p))
+    from sim.scenario.bundled import resolve
+    from sim.scenario.overrides import apply_overrides, mark_problems
+
+    p = resolve(path)
+    doc = read_document(p)
+    if not sets:
+        return scenario_from_document(doc, str(p))
+    items = [f"{k}={_set_text(v)}" for k, v in sets.items()] if isinstance(sets, Mapping) else list(sets)
+    data, origins = apply_overrides(doc.data, items)
+    try:
+        return scenario_from_document(YamlDocument(data, doc.lines), str(p))
+    except InputError as exc:
+        raise InputError(mark_problems(exc.problems, origins)) from None
+
+
+def _set_text(value: Any) -> str:
+    """An override value as ``--set`` text: datetimes as ISO 8601 UTC, the rest as YAML reads it."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def read_document(path: str | Path) -> YamlDocument:
@@ -556,6 +593,12 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
         if name in KINDS:
             problems.append((("kinds", name), f"{name!r} is a built-in kind; remove it from 'kinds'"))
     known_kinds = (*KINDS, *scenario.kinds)
+    for el in scenario.element_names:
+        if el not in elements:
+            hint = _suggest(el, elements)
+            problems.append(
+                (("element_names", el), f"unknown element {el!r}{hint}; name only elements listed in 'elements'")
+            )
     for i, ph in enumerate(scenario.phases):
         if ph.kind not in known_kinds:
             close = difflib.get_close_matches(ph.kind, known_kinds, n=1, cutoff=KIND_HINT_CUTOFF)
