@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sim.cli.common import (
     add_as_of_arg,
@@ -30,6 +30,8 @@ examples:
   lunarsim gantt scenarios/change5.yaml --out change5.png
   lunarsim gantt scenarios/change5.yaml --out change5.svg --axis met
   lunarsim gantt change5 --out change5.html                         (interactive: zoom, hover; one file)
+  lunarsim gantt change6 --out landing.png --phases descent,landing,sampling --tz Asia/Shanghai
+  lunarsim gantt change5 --out lunar.png --from 2020-11-28T00:00Z --to 2020-12-13T00:00Z --axis hours
   lunarsim gantt scenarios/ilrs.yaml --out ilrs.png                 (a program: one row per mission)
   lunarsim gantt scenarios/ilrs.yaml --out ilrs.png --detail        (every element lane)
   lunarsim gantt scenarios/change5.yaml scenarios/change6.yaml scenarios/change7.yaml \\
@@ -61,9 +63,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--axis",
-        choices=("utc", "met"),
+        choices=("utc", "met", "hours"),
         default=None,
-        help="time axis of a single scenario: UTC dates (default) or mission elapsed days",
+        help="time axis of a single scenario: dates (default; see --tz), mission elapsed days, or hours since T0",
+    )
+    p.add_argument("--title", metavar="TEXT", help="chart title (default: says what is drawn)")
+    p.add_argument("--size", metavar="WxH", help="figure size in inches, e.g. 12x8 (default: from the rows)")
+    p.add_argument("--phases", metavar="LIST", help="draw only these phases: comma-separated ids or kinds")
+    p.add_argument("--from", dest="start", metavar="ISO", help="show from this UTC time, e.g. 2020-11-28T00:00Z")
+    p.add_argument("--to", dest="end", metavar="ISO", help="show up to this UTC time")
+    p.add_argument(
+        "--tz", metavar="ZONE", default="UTC", help="time zone of the date axis, e.g. Asia/Shanghai (default UTC)"
     )
     p.add_argument(
         "--detail",
@@ -126,8 +136,16 @@ def run(args: argparse.Namespace) -> int:
         timeline,
         axis=args.axis or "utc",
         actuals=actual_times(scenario),
+        precision={p.id: p.actual.precision for p in scenario.phases if p.actual is not None},
         lanes=list(scenario.elements),
+        lane_names=scenario.lane_names(),
         end_spread=spread,
+        spread_note=f"Monte Carlo, {args.mc:,} replications, seed {args.seed}" if args.mc else None,
+        title=args.title,
+        size=_size(args.size),
+        phases=_phases(args.phases, scenario),
+        time_range_s=(_time(args.start, "--from", scenario), _time(args.end, "--to", scenario)),
+        tz=_zone(args.tz),
         status_s=None if scenario.status is None else from_utc(scenario.epoch, scenario.status.as_of),
     )
     save_figure(ax.figure, args.out, dpi=args.dpi)
@@ -159,6 +177,62 @@ def _program_chart(args: argparse.Namespace, program: Program | None) -> int:
     save_figure(ax.figure, args.out, dpi=args.dpi)
     announce(args.out)
     return 0
+
+
+def _size(text: str | None) -> tuple[float, float] | None:
+    """``12x8`` -> (12.0, 8.0) inches."""
+    if text is None:
+        return None
+    try:
+        w, h = (float(v) for v in text.lower().replace(",", "x").split("x"))
+    except ValueError:
+        raise InputError(f"--size {text}: give width x height in inches, e.g. 12x8") from None
+    if not (1 <= w <= 100 and 1 <= h <= 100):
+        raise InputError(f"--size {text}: each side must be between 1 and 100 inches")
+    return w, h
+
+
+def _phases(text: str | None, scenario: Scenario) -> list[str] | None:
+    """``--phases landing,descent`` -> the names, each a phase id or a kind of the scenario."""
+    if text is None:
+        return None
+    from sim.fields import did_you_mean
+
+    known = {p.id for p in scenario.phases} | {p.kind for p in scenario.phases}
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    for n in names:
+        if n not in known:
+            raise InputError(
+                f"--phases {text}: {n!r} is neither a phase id nor a kind of {scenario.id}{did_you_mean(n, known)}"
+            )
+    if not names:
+        raise InputError("--phases: name at least one phase id or kind")
+    return names
+
+
+def _time(text: str | None, option: str, scenario: Scenario) -> float | None:
+    """``--from/--to`` ISO UTC -> seconds since the scenario's epoch."""
+    if text is None:
+        return None
+    from sim.timebase import from_utc, parse_utc
+
+    try:
+        return from_utc(scenario.epoch, parse_utc(text))
+    except ValueError as exc:
+        raise InputError(f"{option} {text}: {exc}") from None
+
+
+def _zone(name: str) -> Any:
+    """``--tz Asia/Shanghai`` -> a tzinfo (UTC for "UTC")."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if name.upper() in ("UTC", "Z"):
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(f"--tz {name}: unknown time zone; use an IANA name such as Asia/Shanghai or UTC") from None
 
 
 def _html_chart(

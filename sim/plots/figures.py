@@ -18,16 +18,15 @@ def axes_or_new(ax: Axes | None, size: tuple[float, float]) -> Axes:
         return ax
     import matplotlib.pyplot as plt
 
-    return plt.figure(figsize=size).add_subplot()
+    return plt.figure(figsize=size, layout="constrained").add_subplot()  # long labels are never clipped
 
 
 def date_axis(axis: Any) -> None:
-    """Concise UTC date ticks on a matplotlib ``axis`` (``ax.xaxis`` or ``ax.yaxis``)."""
-    import matplotlib.dates as mdates
+    """UTC date ticks on a matplotlib ``axis``: month on every tick, the year beside the axis
+    (``sim.plots.style.date_axis``)."""
+    from sim.plots.style import date_axis as styled
 
-    locator = mdates.AutoDateLocator(tz=UTC)
-    axis.set_major_locator(locator)
-    axis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=UTC))
+    styled(axis, UTC)
 
 
 def save_figure(fig: Any, path: str | Path, *, dpi: int = 150) -> Path:

@@ -104,7 +104,7 @@ def tornado(
     ax.barh(range(len(vals)), vals, color=colours)
     ax.set_yticks(range(len(vals)), names, fontsize=8)
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_xlim(-1.05, 1.05)
+    ax.set_xlim(-1.3, 1.3)  # room for the "+1.00" labels inside the panel
     for i, v in enumerate(vals):
         text = f"{v:+.2f}" if swing is None else f"{v:+.2f}  (end P50 {swing[i]:+.0f} h)"
         ax.annotate(
@@ -139,8 +139,9 @@ def criticality(ens: Ensemble, *, ax: Axes | None = None, labels: Sequence[str] 
     for i, v in enumerate(vals):
         ax.annotate(f"{v:.0%}", (v, i), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
     ax.set_xlabel(
-        "criticality index (share of replications on the chain that set the mission end)\n"
-        "walked back from the last end; it stops at a window wait or a date (earlier phases did not set the end)"
+        "criticality index (share of replications on the chain that set the mission end),\n"
+        "walked back from the last end; it stops at a window wait or a date\n"
+        "(earlier phases did not set the end)"
     )
     ax.grid(axis="x", color="#dddddd", lw=0.6)
     ax.set_title(_title(ens, f"criticality (top {len(vals)})"), loc="left", fontsize=11)
