@@ -100,13 +100,13 @@ class YearDateFormatter(_concise()):  # type: ignore[misc]
 
         labels: list[str] = super().format_ticks(values)
         years = sorted({mdates.num2date(v, tz=self._zone).year for v in values})
-        self._years = (years[0], years[-1]) if years else None
+        # ticks that are years already say it; any other ticks get the year(s) beside the axis
+        self._years = (years[0], years[-1]) if years and not all(t.isdigit() for t in labels if t) else None
         return labels
 
     def get_offset(self) -> str:
-        """The year of the ticks (``2020-2021`` when they span two), where matplotlib would show one."""
-        base: str = super().get_offset()
+        """The year of the ticks (``2020-2021`` when they span two), unless the ticks are years."""
         years = getattr(self, "_years", None)
-        if not base or years is None:
-            return base
+        if years is None:
+            return str(super().get_offset())
         return str(years[0]) if years[0] == years[1] else f"{years[0]}-{years[1]}"

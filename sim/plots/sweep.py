@@ -98,7 +98,8 @@ def line(study: Mapping[str, Any], *, ax: Axes | None = None) -> Axes:
     elif labels is not None:
         step = max(1, len(labels) // MAX_TICKS + (len(labels) % MAX_TICKS > 0))
         ax.set_xticks(x[::step], labels[::step], rotation=30, ha="right")
-    ax.set_xlabel(f"{key} ({unit})" if unit else key)
+    name = "launch epoch (T0)" if key == "epoch" else key
+    ax.set_xlabel(f"{name} ({unit})" if unit else name)
     ax.set_ylabel(f"{_what(study)} (UTC)")
     ax.grid(color="#dddddd", lw=0.6)
     ax.legend(loc="upper left", frameon=False)
