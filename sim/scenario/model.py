@@ -595,7 +595,7 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
     known_kinds = (*KINDS, *scenario.kinds)
     for el in scenario.element_names:
         if el not in elements:
-            hint = _suggest(el, elements)
+            hint = did_you_mean(el, elements)
             problems.append(
                 (("element_names", el), f"unknown element {el!r}{hint}; name only elements listed in 'elements'")
             )
