@@ -83,7 +83,7 @@ def test_report_is_one_offline_file(report_page: Path) -> None:
     assert 'id="change5"' in text and 'id="change6"' in text
     # the tables: plan vs flown vs simulated and the Monte Carlo summary of each mission
     assert "Planned vs flown vs simulated" in text and "Schedule risk: Monte Carlo, 500 replications, seed 1" in text
-    assert "Mission: launch epoch to end" in text and "tei_window" in text
+    assert "Mission: launch epoch to end" in text and "<h3>Windows</h3>" in text and "daylight" in text
 
 
 def test_console_check_catches_errors(tmp_path: Path) -> None:
