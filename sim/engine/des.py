@@ -491,8 +491,14 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
     return RunArrays(**out)
 
 
-def timeline_from(scenario: Scenario, arrays: RunArrays, floats: Floats | None = None) -> Timeline:
-    """A ``Timeline`` from the arrays of one run (with its CPM late dates and floats, if given)."""
+def timeline_from(
+    scenario: Scenario,
+    arrays: RunArrays,
+    floats: Floats | None = None,
+    physics: Sequence[dict[str, Any] | None] | None = None,
+) -> Timeline:
+    """A ``Timeline`` from the arrays of one run (with its CPM late dates and floats, if given;
+    ``physics``: per phase, what its duration source derived)."""
     records = []
     for i, p in enumerate(scenario.phases):
         cpm = (
@@ -526,6 +532,7 @@ def timeline_from(scenario: Scenario, arrays: RunArrays, floats: Floats | None =
                 family=scenario.kinds.get(p.kind),
                 deadline_s=None if p.deadline is None else from_utc(scenario.epoch, p.deadline),
                 **cpm,
+                physics=physics[i] if physics else None,
             )
         )
     aborted = bool((arrays.status == ABORTED).any())
@@ -535,7 +542,7 @@ def timeline_from(scenario: Scenario, arrays: RunArrays, floats: Floats | None =
         epoch=scenario.epoch,
         phases=tuple(records),
         outcome="aborted" if aborted else "success",
-        elements=tuple(scenario.elements),
+        elements=tuple(scenario.element_ids),
     )
 
 
@@ -572,4 +579,5 @@ def simulate(
     floats = None
     if not (arrays.status == ABORTED).any():  # the backward pass needs every phase's times
         floats = late_dates(m, arrays.start_s, arrays.end_s)
-    return timeline_from(scenario, arrays, floats)
+    physics = m.durations.nominal()[1] if durations_s is None and m.durations is not None else None
+    return timeline_from(scenario, arrays, floats, physics)

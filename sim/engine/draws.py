@@ -24,12 +24,14 @@ the duration of every phase it lists (the same impact for all of them: one event
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from sim.scenario.distributions import Distribution
-from sim.scenario.model import Scenario
+from sim.scenario.durations import DurationPlan, DurationSource
+from sim.scenario.model import Scenario, topological_order
 
 BLOCK = 8192  # replications per block (``sim.engine.montecarlo`` uses the same value)
 
@@ -46,10 +48,12 @@ class RiskSpec:
 
 @dataclass(frozen=True)
 class Draws:
-    """Everything a block draws: per-phase distributions, correlation groups (phase columns and
-    the normal scores' Pearson correlation) and risk events."""
+    """Everything a block draws: the duration plan (per-phase sources and element masses, so burns
+    are resolved with each replication's mass), correlation groups (phase columns and the normal
+    scores' Pearson correlation) and risk events. Correlation reorders resolved columns: a
+    correlated burn keeps its marginal but no longer matches the mass its element carries."""
 
-    dists: tuple[Distribution, ...]
+    dists: DurationPlan
     groups: tuple[tuple[tuple[int, ...], float], ...] = ()
     risks: tuple[RiskSpec, ...] = ()
 
@@ -63,7 +67,7 @@ def compile_draws(scenario: Scenario) -> Draws:
     """The draws of a validated scenario (phase columns in file order)."""
     where = {p.id: i for i, p in enumerate(scenario.phases)}
     return Draws(
-        dists=tuple(p.duration for p in scenario.phases),
+        dists=DurationPlan.from_scenario(scenario, topological_order(scenario)),
         groups=tuple(
             (tuple(where[pid] for pid in c.phases), pearson_of_spearman(c.rho)) for c in scenario.correlations
         ),
@@ -73,7 +77,9 @@ def compile_draws(scenario: Scenario) -> Draws:
     )
 
 
-def draw_block(dists: tuple[Distribution, ...], seed: int, block: int, size: int) -> np.ndarray:
+def draw_block(
+    dists: DurationPlan | Sequence[Distribution | DurationSource], seed: int, block: int, size: int
+) -> np.ndarray:
     """The independent ``(size, P)`` duration matrix of one block, seconds, from its own stream.
 
     A block always draws its full ``BLOCK`` rows (column by column) and keeps the first ``size``,
@@ -83,16 +89,16 @@ def draw_block(dists: tuple[Distribution, ...], seed: int, block: int, size: int
     return _independent(dists, seed, block)[:size]
 
 
-def _independent(dists: tuple[Distribution, ...], seed: int, block: int) -> np.ndarray:
+def _independent(dists: DurationPlan | Sequence[Distribution | DurationSource], seed: int, block: int) -> np.ndarray:
     """The block's ``(BLOCK, P)`` matrix, phase-major in memory (Fortran order: each phase's
     column contiguous), which is how the draws are written and how the vector path and the
     column operations below read them; a replication-major layout walked column by column
-    costs ~5x (shared/PERFORMANCE.md)."""
+    costs ~5x (shared/PERFORMANCE.md). Drawn column by column in file order (a fixed duration
+    draws nothing), then burns resolved with each replication's element masses
+    (``DurationPlan``); a plain sequence carries no masses."""
+    plan = dists if isinstance(dists, DurationPlan) else DurationPlan.of(dists)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
-    out = np.empty((len(dists), BLOCK))
-    for i, d in enumerate(dists):
-        out[i] = d.nominal_s if d.is_fixed else d.sample(rng, BLOCK)
-    return out.T
+    return plan.sample(rng, BLOCK)
 
 
 def draw_durations(draws: Draws, seed: int, block: int, size: int) -> tuple[np.ndarray, np.ndarray | None]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.results.windows import ListedWindow, WindowListing
+from sim.scenario.durations import DurationPlan
 from sim.scenario.model import Scenario, topological_order
 from sim.sky.intervals import WindowTable
 from sim.sky.windows import WindowContext
@@ -152,14 +153,18 @@ class PhaseGraph:
 
 @dataclass(frozen=True, eq=False)
 class Model:
-    """A phase graph plus its window tables (``windows[k]`` belongs to ``graph.window_names[k]``)."""
+    """A phase graph, its window tables (``windows[k]`` belongs to ``graph.window_names[k]``) and
+    its duration plan (sources and element masses; None: plain distributions, no masses)."""
 
     graph: PhaseGraph
     windows: tuple[WindowTable, ...]
+    durations: DurationPlan | None = None
 
 
-def build_graph(scenario: Scenario) -> PhaseGraph:
-    """Compile a validated scenario's phases into a ``PhaseGraph``."""
+def build_graph(scenario: Scenario, plan: DurationPlan | None = None) -> PhaseGraph:
+    """Compile a validated scenario's phases into a ``PhaseGraph`` (nominal durations from ``plan``)."""
+    order = tuple(topological_order(scenario))
+    plan = plan or DurationPlan.from_scenario(scenario, order)
     ids = tuple(p.id for p in scenario.phases)
     where = {pid: i for i, pid in enumerate(ids)}
     until = [
@@ -189,8 +194,8 @@ def build_graph(scenario: Scenario) -> PhaseGraph:
         preds=preds,
         lags_s=lags,
         succs=tuple(tuple(s) for s in succs),
-        order=tuple(topological_order(scenario)),
-        nominal_s=np.array([p.duration.nominal_s for p in scenario.phases], dtype=float),
+        order=order,
+        nominal_s=plan.nominal()[0],
         window=tuple(used_windows.index(p.window.name) if p.window else -1 for p in scenario.phases),
         must_fit=tuple(bool(p.window and p.window.must_fit) for p in scenario.phases),
         window_names=used_windows,
@@ -210,10 +215,11 @@ def build_graph(scenario: Scenario) -> PhaseGraph:
 
 def build_model(scenario: Scenario, ephemeris: Ephemeris | None = None) -> Model:
     """Compile the phase graph and the tables of the windows its phases use."""
-    graph = build_graph(scenario)
+    plan = DurationPlan.from_scenario(scenario, topological_order(scenario))
+    graph = build_graph(scenario, plan)
     cache: dict[str, WindowTable] = {}
     tables = tuple(window_table(scenario, name, cache, ephemeris) for name in graph.window_names)
-    return Model(graph=graph, windows=tables)
+    return Model(graph=graph, windows=tables, durations=plan)
 
 
 def window_table(

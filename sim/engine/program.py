@@ -18,7 +18,7 @@ from typing import Any
 
 from sim.results.records import Timeline
 from sim.scenario.distributions import Fixed
-from sim.scenario.model import Dependency, Phase, ResourceSpec, Scenario, WindowRef
+from sim.scenario.model import Dependency, Element, Phase, ResourceSpec, Scenario, WindowRef
 from sim.scenario.program import Program
 from sim.timebase import from_utc
 
@@ -53,7 +53,7 @@ def merge_program(program: Program) -> Scenario:
             note=None,
         )
     ]
-    elements = [START]
+    elements = [Element.model_construct(id=START, mass_kg=None, from_=None, source=None, note=None)]
     element_names: dict[str, str] = {}
     horizon = 0.0
     correlations: list[Any] = []
@@ -66,7 +66,10 @@ def merge_program(program: Program) -> Scenario:
             risks.append(risk.model_copy(update=update))
         offset = from_utc(epoch, m.epoch)
         horizon = max(horizon, offset + m.horizon)
-        elements += [_name(m.id, e) for e in m.elements]
+        elements += [
+            e.model_copy(update={"id": _name(m.id, e.id), "from_": None if e.from_ is None else _name(m.id, e.from_)})
+            for e in m.elements
+        ]
         element_names.update({_name(m.id, e): f"{m.name}: {n}" for e, n in m.lane_names().items()})
         for r, res in m.resources.items():
             if r not in shared:
@@ -157,7 +160,7 @@ def split_timeline(program: Program, merged: Timeline) -> list[Timeline]:
                 epoch=m.epoch,
                 phases=tuple(records),
                 outcome="aborted" if aborted else "success",
-                elements=tuple(m.elements),
+                elements=tuple(m.element_ids),
             )
         )
     return out

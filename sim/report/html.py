@@ -122,7 +122,7 @@ def _gantt(m: MissionReport) -> Figure:
         m.timeline,
         actuals=actual_times(sc),
         precision={p.id: p.actual.precision for p in sc.phases if p.actual is not None},
-        lanes=list(sc.elements),
+        lanes=list(sc.element_ids),
         lane_names=sc.lane_names(),
         sources=sources,
         end_spread=m.end_spread or None,

@@ -8,7 +8,7 @@ float seconds since the scenario epoch; helpers give UTC and hours for output.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -60,6 +60,9 @@ class PhaseRecord:
         if self.deadline_s is None or self.outcome == "not_run":
             return None
         return self.deadline_s - self.end_s
+
+    physics: dict[str, Any] | None = field(default=None, hash=False, compare=False)
+    """What a physics duration source derived (``{"burn": {...}}``, ``{"orbit": {...}}``), or None."""
 
     @property
     def duration_s(self) -> float:
@@ -138,6 +141,7 @@ class Timeline:
                     "wait_cause": p.wait_cause,
                     "attempts": p.attempts,
                     **_schedule_fields(self, p),
+                    **(p.physics or {}),
                 }
                 for p in self.phases
             ],

@@ -18,7 +18,7 @@ from sim.fields import did_you_mean
 from sim.scenario.kinds import KINDS
 from sim.scenario.yamlsource import Loc, YamlDocument, short_repr
 
-_DIST_SUBKEY = re.compile(r"^([a-z_0-9]+(?:\[\d+\])?): (.*)$", re.S)
+_DIST_SUBKEY = re.compile(r"^([a-z_0-9]+(?:\[\d+\])?(?:\.[a-z_0-9]+)*): (.*)$", re.S)
 
 
 def pydantic_problems(exc: ValidationError, doc: YamlDocument, source: str, root: type[BaseModel]) -> list[str]:
@@ -48,11 +48,12 @@ def pydantic_problems(exc: ValidationError, doc: YamlDocument, source: str, root
         msg = shorten(msg)
         m = _DIST_SUBKEY.match(msg)
         if err["type"] == "value_error" and m:
-            key = m.group(1)
+            key, *deeper = m.group(1).split(".")  # duration sources: burn.isp_s.low
             base = key.split("[")[0]
             sub: Loc = (*loc, base)
             if "[" in key:
                 sub = (*sub, int(key.split("[")[1].rstrip("]")))
+            sub = (*sub, *deeper)
             loc, msg = sub, m.group(2)
         shown = tuple(p if isinstance(p, int) or len(p) <= 40 else p[:30] + "..." for p in loc)
         line = problem_line(source, doc.line_of(loc), shown, msg)

@@ -33,6 +33,13 @@ from pydantic import (
 from sim.errors import InputError
 from sim.fields import Ident, SecondsDuration, StrictModel, UTCTime, did_you_mean, seconds_text
 from sim.scenario.distributions import DURATION_JSON_SCHEMA, Distribution, distribution_spec, parse_distribution
+from sim.scenario.durations import (
+    DurationPlan,
+    DurationSource,
+    duration_json_schema,
+    duration_spec,
+    parse_duration_value,
+)
 from sim.scenario.kinds import KINDS as KINDS  # re-exported: the phase-kind vocabulary
 from sim.scenario.kinds import Kind as Kind
 from sim.scenario.messages import format_loc as format_loc  # re-exported for callers
@@ -66,6 +73,13 @@ Duration = Annotated[
     PlainSerializer(distribution_spec),
     WithJsonSchema(DURATION_JSON_SCHEMA),
 ]
+PhaseDuration = Annotated[
+    Distribution | DurationSource,
+    PlainValidator(parse_duration_value),
+    PlainSerializer(lambda d: duration_spec(d, distribution_spec)),
+    WithJsonSchema(duration_json_schema()),
+]
+"""A phase's duration: a ``Distribution`` or a duration source (burn, orbit; ``sim.scenario.durations``)."""
 
 
 def _signed_text(value: float) -> str:
@@ -255,7 +269,7 @@ class Phase(StrictModel):
     after: list[AfterEntry] = Field(
         default_factory=list, description="predecessor links (FS by default; SS, FF, SF with lags)"
     )
-    duration: Duration
+    duration: PhaseDuration
     until: UntilEntry | None = Field(
         default=None, description="instead of duration: end at another phase's start or end (a wait)"
     )
@@ -335,6 +349,60 @@ class Status(StrictModel):
     note: str | None = Field(default=None, description="what is confirmed at that date and what is not")
 
 
+class Element(StrictModel):
+    """A spacecraft element (one Gantt lane), optionally with its mass for burns (kg).
+
+    ``from`` names the element it splits from; see ``sim.scenario.durations.plan`` for how masses
+    flow through the timeline.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    id: Ident
+    mass_kg: float | None = Field(
+        default=None,
+        gt=0,
+        description="mass when the element first acts, kg (a child of 'from': the mass it takes from it)",
+    )
+    from_: Ident | None = Field(
+        default=None,
+        alias="from",
+        description="the element this one splits from (without mass_kg: it carries on with the rest)",
+    )
+    source: str | None = None
+    note: str | None = None
+
+
+def _element(value: Any) -> Any:
+    """``elements: [stack]`` means ``[{id: stack}]``."""
+    return {"id": value} if isinstance(value, str) else value
+
+
+ElementEntry = Annotated[
+    Element,
+    BeforeValidator(_element),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "description": "element id"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "mass_kg": {"type": "number", "exclusiveMinimum": 0},
+                        "from": {"type": "string"},
+                        "source": {"type": "string"},
+                        "note": {"type": "string"},
+                    },
+                    "required": ["id"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    ),
+]
+
+
 class MissionFacts(StrictModel):
     """Mission-level published plan or outcome (for comparisons)."""
 
@@ -352,7 +420,9 @@ class Scenario(StrictModel):
     description: str | None = None
     epoch: UTCTime = Field(description="T0 of the simulation (UTC); sim time is seconds after it")
     site: Site | None = None
-    elements: list[Ident] = Field(min_length=1, description="spacecraft elements; one Gantt lane each")
+    elements: list[ElementEntry] = Field(
+        min_length=1, description="spacecraft elements (ids, or mappings with mass_kg/from); one Gantt lane each"
+    )
     element_names: dict[Ident, str] = Field(
         default_factory=dict,
         description="display name of an element's Gantt lane, e.g. icube_q: ICUBE-Q (default: its id)",
@@ -381,6 +451,11 @@ class Scenario(StrictModel):
         """The built-in kind a phase kind stands for: itself, or its mapping under ``kinds``."""
         return self.kinds.get(kind, kind)
 
+    @property
+    def element_ids(self) -> list[str]:
+        """The element ids, in file order (one Gantt lane each)."""
+        return [e.id for e in self.elements]
+
     def phase(self, phase_id: str) -> Phase:
         """The phase with this id (KeyError if none)."""
         for p in self.phases:
@@ -391,7 +466,7 @@ class Scenario(StrictModel):
     def lane_names(self) -> dict[str, str]:
         """Display name of every element lane, in lane order: its ``element_names`` entry, else its id."""
         names = self.element_names or {}
-        return {e: names.get(e, e) for e in self.elements}
+        return {e: names.get(e, e) for e in self.element_ids}
 
 
 # --------------------------------------------------------------------------- loading
@@ -583,12 +658,13 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
             problems.append((("phases", i, "id"), msg))
         else:
             ids[ph.id] = i
-    elements = set(scenario.elements)
+    elements = set(scenario.element_ids)
     seen_el: set[str] = set()
-    for i, el in enumerate(scenario.elements):
+    for i, el in enumerate(scenario.element_ids):
         if el in seen_el:
             problems.append((("elements", i), f"element {el!r} listed twice; keep one"))
         seen_el.add(el)
+    problems += _element_problems(scenario)
     for name in scenario.kinds:
         if name in KINDS:
             problems.append((("kinds", name), f"{name!r} is a built-in kind; remove it from 'kinds'"))
@@ -657,6 +733,50 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
                 "remove one 'after' entry to break the dependency cycle: " + " -> ".join(cycle),
             )
         )
+    if not problems:
+        plan = DurationPlan.from_scenario(scenario, topological_order(scenario))
+        for at, msg in plan.problems():
+            problems.append((("phases", at, "duration") if at is not None else ("elements",), msg))
+    return problems
+
+
+def _element_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
+    """``from:`` names a declared element, without cycles; at most one child carries on a parent."""
+    problems: list[tuple[Loc, str]] = []
+    ids = scenario.element_ids
+    parent = {e.id: e.from_ for e in scenario.elements}
+    carriers: dict[str, str] = {}
+    for i, e in enumerate(scenario.elements):
+        if e.from_ is None:
+            continue
+        if e.from_ not in parent:
+            problems.append(
+                (
+                    ("elements", i, "from"),
+                    f"unknown element {e.from_!r}{did_you_mean(e.from_, ids)}; 'from' names an element",
+                )
+            )
+            continue
+        seen = {e.id}
+        node: str | None = e.from_
+        while node is not None and node in parent:
+            if node in seen:
+                problems.append(
+                    (("elements", i, "from"), f"elements split from each other in a cycle through {e.id!r}")
+                )
+                break
+            seen.add(node)
+            node = parent[node]
+        if e.mass_kg is None:
+            if e.from_ in carriers:
+                problems.append(
+                    (
+                        ("elements", i, "mass_kg"),
+                        f"{carriers[e.from_]!r} already carries on {e.from_!r}; give {e.id!r} a mass_kg "
+                        "(only one child may take the rest)",
+                    )
+                )
+            carriers[e.from_] = e.id
     return problems
 
 

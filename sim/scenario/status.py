@@ -29,6 +29,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from sim.scenario.distributions import Distribution, Fixed
+from sim.scenario.durations import DurationSource
 from sim.scenario.model import Phase, Scenario, Status
 from sim.timebase import format_duration, from_utc, to_utc
 
@@ -133,9 +134,10 @@ def apply_status(scenario: Scenario, as_of: datetime) -> Scenario:
     return scenario.model_copy(update={"phases": phases, "status": status})
 
 
-def _at_least(d: Distribution, elapsed_s: float) -> Distribution:
-    """``d`` given ``D >= elapsed``; a fixed ``elapsed`` when ``d`` cannot last that long."""
-    if elapsed_s <= 0:
+def _at_least(d: Distribution | DurationSource, elapsed_s: float) -> Distribution | DurationSource:
+    """``d`` given ``D >= elapsed``; a fixed ``elapsed`` when ``d`` cannot last that long. A physics
+    source (a burn, an orbit stay) is kept as it is: its length follows from its inputs."""
+    if elapsed_s <= 0 or isinstance(d, DurationSource):
         return d
     bounds = d.bounds_s()
     if d.is_fixed or (bounds is not None and bounds[1] <= elapsed_s):

@@ -1,0 +1,178 @@
+"""The duration plan: every phase's duration source plus the element masses, resolved in order.
+
+Element masses (``elements:`` entries with ``mass_kg`` and ``from``) are carried through the
+timeline in the topological order of the phases (file order on ties):
+
+* an element without ``from`` starts with its ``mass_kg`` (unknown if not given);
+* when the first phase of an element split ``from`` a parent runs, the parent splits into all its
+  children at once: each child with ``mass_kg`` leaves with that mass (it is dropped from the
+  parent); the one child without ``mass_kg``, if any, carries on with what is left of the parent
+  (the parent's own mass is then spent: a later burn of the parent is an error); with no such
+  child the parent keeps the rest and may burn on;
+* every phase's source turns the element's mass at the phase's start into the mass at its end
+  (a burn uses propellant; other sources leave it unchanged).
+
+Mass does not depend on timing, so the durations of N replications are resolved once, when the
+duration matrix is drawn, and both engines play the same matrix. Draws happen in file order (a
+fixed input draws nothing), then resolution in topological order: a scenario without burns draws
+exactly the numbers it drew before duration sources existed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim.scenario.distributions import Distribution
+from sim.scenario.durations.base import DurationSource, Resolved
+from sim.scenario.durations.distribution import DistributionDuration
+
+
+@dataclass(frozen=True)
+class ElementMass:
+    """An element's declared mass (kg, None if not given) and the element it splits from."""
+
+    id: str
+    mass_kg: float | None = None
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Resolved durations ``(n, P)`` and per-phase start and end masses ``(n, P)`` (NaN: untracked)."""
+
+    duration_s: np.ndarray
+    mass_start_kg: np.ndarray
+    mass_end_kg: np.ndarray
+
+
+def as_source(value: Distribution | DurationSource) -> DurationSource:
+    """Every phase duration as a source (distributions through the adapter)."""
+    return value if isinstance(value, DurationSource) else DistributionDuration(value)
+
+
+@dataclass(frozen=True)
+class DurationPlan:
+    """Sources in file order, each phase's element, the topological order and the element masses."""
+
+    sources: tuple[DurationSource, ...]
+    element: tuple[str, ...] = ()
+    order: tuple[int, ...] = ()
+    elements: tuple[ElementMass, ...] = ()
+
+    @classmethod
+    def of(cls, durations: Sequence[Distribution | DurationSource]) -> DurationPlan:
+        """A plan without masses over phases in file order (what a tuple of distributions was)."""
+        n = len(durations)
+        return cls(tuple(as_source(d) for d in durations), ("",) * n, tuple(range(n)), (ElementMass(""),))
+
+    @classmethod
+    def from_scenario(cls, scenario: Any, order: Sequence[int]) -> DurationPlan:
+        """The plan of a validated scenario, given its topological phase order."""
+        return cls(
+            sources=tuple(as_source(p.duration) for p in scenario.phases),
+            element=tuple(p.element for p in scenario.phases),
+            order=tuple(order),
+            elements=tuple(ElementMass(e.id, e.mass_kg, e.from_) for e in scenario.elements),
+        )
+
+    @property
+    def size(self) -> int:
+        """Number of phases."""
+        return len(self.sources)
+
+    def flow(self, drawn: Sequence[Any], n: int) -> Flow:
+        """Resolve drawn inputs (one entry per phase, file order) for ``n`` replications."""
+        p = self.size
+        out = np.empty((n, p), order="F")  # phase-major, as the engines read it
+        m_start = np.full((n, p), np.nan)
+        m_end = np.full((n, p), np.nan)
+        by_id = {e.id: e for e in self.elements}
+        children: dict[str, list[ElementMass]] = {}
+        for e in self.elements:
+            if e.parent is not None:
+                children.setdefault(e.parent, []).append(e)
+        mass: dict[str, np.ndarray] = {}
+        split: set[str] = set()
+
+        def activate(eid: str) -> None:
+            if eid in mass:
+                return
+            el = by_id.get(eid, ElementMass(eid))
+            if el.parent is None or el.parent not in by_id:
+                mass[eid] = np.full(n, np.nan if el.mass_kg is None else float(el.mass_kg))
+                return
+            activate(el.parent)
+            if el.parent not in split:
+                split.add(el.parent)
+                rest = mass[el.parent]
+                remainder = None
+                for c in children[el.parent]:
+                    if c.mass_kg is None:
+                        remainder = c
+                    else:
+                        mass[c.id] = np.full(n, float(c.mass_kg))
+                        rest = rest - float(c.mass_kg)
+                if remainder is not None:
+                    mass[remainder.id] = rest
+                    mass[el.parent] = np.full(n, np.nan)
+                else:
+                    mass[el.parent] = rest
+
+        for i in self.order:
+            eid = self.element[i]
+            activate(eid)
+            m0 = mass[eid]
+            res = self.sources[i].resolve(drawn[i], m0)
+            out[:, i] = res.duration_s
+            m_start[:, i] = m0
+            m_end[:, i] = res.mass_end_kg
+            mass[eid] = np.asarray(res.mass_end_kg, dtype=float)
+        return Flow(out, m_start, m_end)
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """The ``(n, P)`` duration matrix of ``n`` replications, seconds."""
+        drawn = [s.draw(rng, n) for s in self.sources]
+        if not any(s.uses_mass for s in self.sources):  # no burn: nothing depends on mass
+            out = np.empty((self.size, n))  # phase-major: each column contiguous (see the engine)
+            for i, d in enumerate(drawn):
+                out[i] = d
+            return out.T
+        return self.flow(drawn, n).duration_s
+
+    def nominal(self) -> tuple[np.ndarray, tuple[dict[str, Any] | None, ...]]:
+        """Nominal durations (seconds, file order) and each phase's details for ``run --json``."""
+        inputs = [s.nominal_inputs() for s in self.sources]
+        flow = self.flow(inputs, 1)
+        details = []
+        for i, s in enumerate(self.sources):
+            res = Resolved(flow.duration_s[:, i], flow.mass_end_kg[:, i])
+            details.append(s.details(inputs[i], res, float(flow.mass_start_kg[0, i])))
+        return flow.duration_s[0].copy(), tuple(details)
+
+    def problems(self) -> list[tuple[int | None, str]]:
+        """Mass problems of a nominal run: ``(phase index or None for elements, message)``."""
+        out: list[tuple[int | None, str]] = []
+        flow = self.flow([s.nominal_inputs() for s in self.sources], 1)
+        for i, s in enumerate(self.sources):
+            m0 = flow.mass_start_kg[0, i]
+            if s.uses_mass and not np.isfinite(m0):
+                out.append(
+                    (
+                        i,
+                        f"{s.key} of element {self.element[i]!r} needs its mass: give the element 'mass_kg' "
+                        "under 'elements' (or 'from:' a parent whose mass is known)",
+                    )
+                )
+            elif s.uses_mass and m0 <= 0:
+                out.append(
+                    (
+                        i,
+                        f"element {self.element[i]!r} has {m0:.1f} kg left when this {s.key} starts: the parts "
+                        "split from it weigh more than it does; check 'mass_kg' under 'elements'",
+                    )
+                )
+        return out
