@@ -39,6 +39,14 @@ class DurationSource(ABC):
     """Markdown for docs/scenario-format.md: the keys, the equation, the assumptions."""
 
     @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """Sources are parsed by the phase's ``PlainValidator``; pydantic needs no schema of its own
+        (pydantic < 2.10 asks for one even under a PlainValidator, and fails on a plain class)."""
+        from pydantic_core import core_schema
+
+        return core_schema.any_schema()
+
+    @classmethod
     @abstractmethod
     def parse(cls, value: Any) -> DurationSource:
         """Build the source from the value under its key. Raises ValueError("key: message")."""
