@@ -53,6 +53,7 @@ from skyfield.timelib import Time, Timescale
 
 from sim.errors import RunError
 from sim.sky import span
+from sim.sky.search import golden_section
 from sim.timebase import DAY_S, HOUR_S, format_utc, to_utc
 
 __all__ = [
@@ -85,7 +86,6 @@ one site share a scan, whatever their elevation bounds or part of the day."""
 
 J2000_TDB_JD = 2451545.0
 _DAYS_PER_CENTURY = 36525.0
-_GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
 _EXPIRED_WARNING = r"The file .* (has expired|would expire)"
 
 Part = Literal["any", "morning", "afternoon"]
@@ -667,23 +667,7 @@ def _golden_extremum(
     """Vectorized golden-section search for the maximum (or minimum) of ``f`` in each ``[a, b]``."""
     if a.size == 0:
         return np.empty(0), np.empty(0)
-    sign = np.where(is_max, 1.0, -1.0)
-    a, b = a.copy(), b.copy()
-    c = b - _GOLDEN * (b - a)
-    d = a + _GOLDEN * (b - a)
-    fc, fd = sign * f(c), sign * f(d)
-    while np.max(b - a) > TIME_TOL_S:
-        left = fc > fd  # the extremum is in [a, d]: drop (d, b]; else drop [a, c)
-        a, b = np.where(left, a, c), np.where(left, d, b)
-        new = np.where(left, b - _GOLDEN * (b - a), a + _GOLDEN * (b - a))
-        f_new = sign * f(new)
-        c, d, fc, fd = (
-            np.where(left, new, d),
-            np.where(left, c, new),
-            np.where(left, f_new, fd),
-            np.where(left, fc, f_new),
-        )
-    t = 0.5 * (a + b)
+    t = golden_section(f, a, b, np.where(is_max, 1.0, -1.0), TIME_TOL_S)
     return t, f(t)
 
 

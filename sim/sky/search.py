@@ -82,12 +82,22 @@ def extrema(f: Condition, start_s: float, end_s: float, step_s: float, *, minima
     turn = np.flatnonzero((slope[:-1] > 0) & (slope[1:] < 0)) + 1  # sampled maxima of sign*f
     if turn.size == 0:
         return np.empty(0)
-    a, b = t[turn - 1].copy(), t[turn + 1].copy()
+    out = golden_section(f, t[turn - 1], t[turn + 1], sign, 1.0)
+    return out[(out > start_s) & (out < end_s)]
+
+
+def golden_section(f: Condition, a: FloatArray, b: FloatArray, sign: float | FloatArray, tol_s: float) -> FloatArray:
+    """Vectorized golden-section search: the maximum of ``sign * f`` in each ``[a, b]``, to ``tol_s``.
+
+    ``sign`` is 1 for maxima and -1 for minima (a scalar or one per interval); returns the midpoints
+    of the final brackets.
+    """
+    a, b = a.copy(), b.copy()
     c = b - _GOLDEN * (b - a)
     d = a + _GOLDEN * (b - a)
     fc, fd = sign * f(c), sign * f(d)
-    while float(np.max(b - a)) > 1.0:
-        left = fc > fd  # the maximum is in [a, d]
+    while float(np.max(b - a)) > tol_s:
+        left = fc > fd  # the maximum is in [a, d]: drop (d, b]; else drop [a, c)
         a, b = np.where(left, a, c), np.where(left, d, b)
         new = np.where(left, b - _GOLDEN * (b - a), a + _GOLDEN * (b - a))
         f_new = sign * f(new)
@@ -97,8 +107,7 @@ def extrema(f: Condition, start_s: float, end_s: float, step_s: float, *, minima
             np.where(left, f_new, fd),
             np.where(left, fc, f_new),
         )
-    out = 0.5 * (a + b)
-    return out[(out > start_s) & (out < end_s)]
+    return 0.5 * (a + b)
 
 
 def union_intervals(parts: list[FloatArray]) -> FloatArray:
