@@ -11,7 +11,7 @@ import numpy as np
 
 from sim.fields import seconds_text
 from sim.scenario.distributions.base import Distribution
-from sim.timebase import parse_duration
+from sim.scenario.distributions.empirical import parse_values
 
 
 @dataclass(frozen=True)
@@ -37,20 +37,13 @@ class Discrete(Distribution):
     def from_spec(cls, spec: Mapping[str, Any], min_s: float | None, max_s: float | None) -> Self:
         """Non-empty ``values`` and as many positive finite ``weights``."""
         values, weights = spec["values"], spec["weights"]
-        if not isinstance(values, list) or not values:
-            raise ValueError("values: must be a non-empty list of durations")
-        if not isinstance(weights, list) or len(weights) != len(values):
+        if isinstance(values, list) and values and (not isinstance(weights, list) or len(weights) != len(values)):
             raise ValueError(f"weights: give one weight per value ({len(values)} numbers)")
-        parsed = []
-        for i, v in enumerate(values):
-            try:
-                parsed.append(parse_duration(v))
-            except ValueError as exc:
-                raise ValueError(f"values[{i}]: {exc}") from None
+        parsed = parse_values(values)
         for i, w in enumerate(weights):
             if isinstance(w, bool) or not isinstance(w, (int, float)) or not 0 < w < math.inf:
                 raise ValueError(f"weights[{i}]: must be a number > 0, got {w!r}")
-        return cls(tuple(parsed), tuple(float(w) for w in weights), min_s=min_s, max_s=max_s)
+        return cls(parsed, tuple(float(w) for w in weights), min_s=min_s, max_s=max_s)
 
     def params(self) -> dict[str, Any]:
         """``{values, weights}``."""

@@ -30,16 +30,7 @@ class Empirical(Distribution):
     @classmethod
     def from_spec(cls, spec: Mapping[str, Any], min_s: float | None, max_s: float | None) -> Self:
         """A non-empty list of durations."""
-        values = spec["values"]
-        if not isinstance(values, list) or not values:
-            raise ValueError("values: must be a non-empty list of durations")
-        parsed = []
-        for i, v in enumerate(values):
-            try:
-                parsed.append(parse_duration(v))
-            except ValueError as exc:
-                raise ValueError(f"values[{i}]: {exc}") from None
-        return cls(tuple(parsed), min_s=min_s, max_s=max_s)
+        return cls(parse_values(spec["values"]), min_s=min_s, max_s=max_s)
 
     def params(self) -> dict[str, Any]:
         """``{values}``."""
@@ -58,3 +49,16 @@ class Empirical(Distribution):
 
     def describe(self) -> str:
         return f"empirical({len(self.values_s)} values)"
+
+
+def parse_values(values: Any) -> tuple[float, ...]:
+    """A ``values:`` list of durations in seconds (``empirical``, ``discrete``); ValueError names the item."""
+    if not isinstance(values, list) or not values:
+        raise ValueError("values: must be a non-empty list of durations")
+    parsed = []
+    for i, v in enumerate(values):
+        try:
+            parsed.append(parse_duration(v))
+        except ValueError as exc:
+            raise ValueError(f"values[{i}]: {exc}") from None
+    return tuple(parsed)
