@@ -84,16 +84,22 @@ def _write_in_place(target: Path, mode: int, write: Callable[[Path], None]) -> N
         raise RunError(f"cannot write {target}: it is a folder; name a file inside it")
     if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
         raise RunError(f"cannot write {target}: it is not a regular file, a device or a FIFO; choose a file path")
+    held = -1
     if stat.S_ISFIFO(mode):  # opening a FIFO for writing blocks until a reader comes: check first
         try:
-            os.close(os.open(target, os.O_WRONLY | os.O_NONBLOCK))
+            held = os.open(target, os.O_WRONLY | os.O_NONBLOCK)
         except OSError as exc:
             why = "nothing is reading the FIFO" if exc.errno == errno.ENXIO else exc.strerror
             raise RunError(f"cannot write {target}: {why}; start the reader first or choose a file") from None
+        # Keep this writer end open until the write is done: a reader woken by the probe would
+        # otherwise see end-of-file when it closed, leave, and the real open below would block forever.
     try:
         write(target)
     except OSError as exc:
         raise RunError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        if held >= 0:
+            os.close(held)
 
 
 def _file_mode(target: Path) -> int:

@@ -10,6 +10,7 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -92,6 +93,32 @@ def test_1_fifo_output_without_reader_is_refused_at_once(tmp_path: Path) -> None
         reader.kill()
     assert out == b"a,b\n1,2\n"
     assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_1_fifo_reader_woken_by_the_probe_is_not_left_at_end_of_file(tmp_path: Path) -> None:
+    """Defect 1 (found by CI): the reader-check opened and closed the FIFO, so a fast reader read
+    end-of-file and left before the real write, whose open then blocked for ever (CI timed out)."""
+    fifo = tmp_path / "out.csv"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    time.sleep(0.2)  # the reader is now blocked in open(), waiting for a writer
+
+    def slow_write(p: Path) -> None:
+        time.sleep(0.3)  # ample time for the reader to see end-of-file if the probe let go
+        p.write_bytes(b"a,b\n")
+
+    writer = threading.Thread(target=lambda: write_atomic(fifo, slow_write), daemon=True)
+    writer.start()
+    writer.join(timeout=10)
+    hung = writer.is_alive()
+    if hung:  # unblock the stuck open so the test process can finish
+        with open(fifo, "rb") as unblock:
+            unblock.read()
+    reader.join(timeout=10)
+    assert not hung, "writing to a FIFO whose reader was already waiting blocked"
+    assert got == [b"a,b\n"]
 
 
 def test_1_atomic_write_syncs_before_rename_and_keeps_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
