@@ -119,7 +119,9 @@ def _charts() -> dict[str, Callable[[dict[str, Any]], Any]]:
         "gantt in a subplot": subplot,
         "compare bars": lambda r: compare_bars(r["cmp"], "change5"),
         "compare missions": lambda r: compare_missions(
-            [r["change5"][1], r["change6"][1]], actuals={s: actual_times(r[s][0]) for s in ("change5", "change6")}
+            [r["change5"][1], r["change6"][1]],
+            actuals={s: actual_times(r[s][0]) for s in ("change5", "change6")},
+            lane_names={s: r[s][0].lane_names() for s in ("change5", "change6")},
         ),
         "s-curve": lambda r: risk.s_curve(r["ens"]),
         "tornado": tornado,
@@ -128,21 +130,7 @@ def _charts() -> dict[str, Callable[[dict[str, Any]], Any]]:
     }
 
 
-KNOWN_DEFECTS = {
-    # still open (issue 15 part 2): labels of the comparison charts run past their panel and
-    # overlap the bars' labels; the check is kept strict so fixing them turns these into passes
-    "compare bars": "long group labels left of the panel are clipped",
-    "compare missions": "end labels such as 'touchdown d52.9' run off the panel",
-}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_DEFECTS[n], strict=True)) if n in KNOWN_DEFECTS else n
-        for n in _charts()
-    ],
-)
+@pytest.mark.parametrize("name", list(_charts()))
 def test_no_text_overlaps_or_leaves_the_figure(name: str, runs: dict[str, Any]) -> None:
     """Every chart type: no two texts overlap, none is clipped by the figure's edge."""
     ax = _charts()[name](runs)

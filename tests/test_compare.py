@@ -740,7 +740,7 @@ def test_compare_bars_groups_and_labels() -> None:
     texts = [t.get_text() for t in ax.texts]
     assert "flown -64%\nvs plan" in texts  # scoop_and_seal: 17 h 7 m vs 48 h
     assert "5d 17h = 2d + 3d 17h wait" in texts  # simulated 137.882 h = 48 h + 89.882 h (truncated to h)
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    legend = [t.get_text() for t in (ax.get_legend() or ax.figure.legends[0]).get_texts()]
     assert "then waits (window) for the phase it released" in legend
     plt.close(ax.figure)
     # with the reference's 6-7 d plan attached, the flown elapsed 141.317 h is -9.4 % of 156 h
@@ -754,6 +754,14 @@ def test_compare_bars_groups_and_labels() -> None:
     plt.close(ax.figure)
     with pytest.raises(KeyError, match="no phase 'nope'"):
         compare_bars(ce5_ce6(), "change6", phases=["nope"])
+    # a kind stands for its phases, in file order
+    ax = compare_bars(ce5_ce6(), "change5", phases=["sampling"])
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert [lbl.split("\n")[0] for lbl in labels] == [
+        "Drill sampling and packing",
+        "Surface scooping, packing and sealing in the ascender",
+    ]
+    plt.close(ax.figure)
 
 
 def test_compare_missions_bands() -> None:
@@ -778,7 +786,15 @@ def test_compare_missions_bands() -> None:
     # the long waits are drawn and labelled: CE-5 TEI-1 3 d 17 h 53 m; CE-6 separation 19 d 15 h
     # 54 m 59 s (rounded to 19d 15h 55m) and TEI 7 d 10 h 56 m (test_ce6_* above)
     assert {"waits 3d 17h 53m", "waits 19d 15h 55m", "waits 7d 10h 56m"} <= set(texts)
-    assert "wait for window" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "wait for window" in [t.get_text() for t in (ax.get_legend() or ax.figure.legends[0]).get_texts()]
+    plt.close(ax.figure)
+    # lanes take the scenario's names; a phase filter by kind keeps only the lanes that ran one
+    ax = compare_missions(
+        [simulate(s) for s in ss], lane_names={s.id: s.lane_names() for s in ss}, phases=["landing", "docking"]
+    )
+    lanes = [t.get_text() for t in ax.get_yticklabels()]
+    assert lanes == ["Lander + ascender", "Ascender"] * 2  # the docking is the ascender's
+    assert {"landing d7.8", "landing d29.5"} <= {t.get_text() for t in ax.texts}
     plt.close(ax.figure)
 
 

@@ -157,7 +157,11 @@ def _draw(
     if len(scenarios) == 1:
         ax = compare_bars(comparison, scenarios[0].id)
     else:
-        ax = compare_missions(timelines, actuals={s.id: actual_times(s) for s in scenarios})
+        ax = compare_missions(
+            timelines,
+            actuals={s.id: actual_times(s) for s in scenarios},
+            lane_names={s.id: s.lane_names() for s in scenarios},
+        )
     save_figure(ax.figure, path, dpi=dpi)
     announce(path)
 

@@ -1,34 +1,37 @@
-"""Comparison charts: plan vs flown vs simulated for one mission, and missions side by side.
+"""Comparison chart: plan vs flown vs simulated for one mission (missions side by side: ``sim.plots.missions``).
 
 ``compare_bars`` draws one mission's phases as grouped horizontal bars on a logarithmic hours
-axis, so that a 6-minute descent and a 14-day lunar-orbit wait both read. ``compare_missions``
-lines several runs up at launch on a mission-elapsed-days axis, one band of element lanes per
-mission ("CE-5 vs CE-6" in one picture). Both draw on ``ax`` (a new figure when omitted) and
-return it; neither saves nor shows.
+axis, so that a 6-minute descent and a 14-day lunar-orbit wait both read. It draws on ``ax`` (a
+new figure when omitted) and returns it; it never saves or shows. Named steps: ``_groups`` (which
+phases, in which order), ``_x_range`` (the log axis), ``_layout`` (the figure), ``_draw_group``
+(per group: whiskers, bars with their value labels, the flown-vs-plan note), ``_format_axes`` and
+``_legend``. Ink, bands and font sizes follow the user's rcParams (``sim.plots.style``).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sim.plots.gantt import ACTUAL_COLOUR, KIND_COLOURS, WAIT_STYLES, Actuals, legend_handles
-from sim.results.comparison import Comparison, PhaseComparison
-from sim.results.records import Timeline
-from sim.timebase import DAY_S, HOUR_S, format_duration
+from sim.plots import style
+from sim.plots.gantt import WAIT_STYLES
+from sim.plots.missions import compare_missions, launch_offset_s
+from sim.results.comparison import Comparison, MissionSummary, PhaseComparison
+from sim.timebase import HOUR_S, format_duration
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 PLANNED_COLOUR = "#f4a261"
-FLOWN_COLOUR = "#3a3a3a"
+FLOWN_COLOUR = "#3a3a3a"  # on a dark style the flown bars take the style's ink (style.ink)
 SIMULATED_COLOUR = "#5b9bd5"
 BAR_H = 0.26  # height of one bar of a group (a group is 1.0 tall)
 GROUP_ROW_IN = 0.42  # figure height per phase group, inches
-LANE_ROW_IN = 0.3  # figure height per lane in compare_missions, inches
 WHISKER_MIN_H = 0.5  # flown precision windows narrower than this (hours) get no whisker
-MIN_LANE_BAR_FRACTION = 0.0025  # lane bars shorter than this share of the span are drawn this wide
+OFF_PLAN_COLOUR = "#b5412a"  # a flown value 10 % or more off its plan
+OFF_PLAN_PCT = 10.0
 
 # log-axis ticks: hours -> label
 HOUR_TICKS: tuple[tuple[float, str], ...] = (
@@ -80,6 +83,21 @@ def _compared(p: PhaseComparison) -> bool:
     return bool(_positive(p.planned_h, p.actual_h, span, _flown(p)))
 
 
+__all__ = ["compare_bars", "compare_missions", "launch_offset_s"]  # compare_missions: sim.plots.missions
+
+Group = tuple[str, PhaseComparison | None]  # (label, phase); None is the whole-mission group
+
+
+@dataclass
+class _Drawn:
+    """What the groups step drew, for the legend."""
+
+    span: bool = False  # a dashed flown bar (interval from the predecessor's start)
+    range: bool = False  # a whisker (published range or flown precision)
+    unsplit: bool = False  # a flown run + wait whose split was not published
+    waits: dict[str, None] = field(default_factory=dict)
+
+
 def compare_bars(
     comparison: Comparison,
     mission: str,
@@ -87,17 +105,20 @@ def compare_bars(
     ax: Axes | None = None,
     phases: Sequence[str] | None = None,
     title: str | None = None,
+    size: tuple[float, float] | None = None,
 ) -> Axes:
     """Grouped horizontal bars per phase: planned, flown and simulated hours (log axis).
 
     Args:
         comparison: from ``sim.results.comparison.compare``.
         mission: the mission id to draw.
-        ax: where to draw; a new figure sized to the number of groups when omitted.
-        phases: phase ids to draw, top to bottom; by default every phase with a positive
-            planned or flown duration (milestones and lane fillers are left out), after a
-            first group for the whole mission.
+        ax: where to draw (the legend then goes beside the axes); a new figure sized to the
+            number of groups when omitted.
+        phases: phase ids or kinds to draw, top to bottom (a kind: its phases in file order); by
+            default every phase with a positive planned or flown duration (milestones and lane
+            fillers are left out), after a first group for the whole mission.
         title: figure title; a default naming the mission when omitted.
+        size: figure size in inches when a new figure is made.
 
     Returns:
         The Axes drawn on.
@@ -113,248 +134,279 @@ def compare_bars(
     start, hatched where the split between work and wait was not published. Its plan is
     compared with that elapsed time.
     """
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
+    groups, s = _groups(comparison, mission, phases)
+    x_min, x_max, hi = _x_range(groups, s)
+    own = ax is None
+    ax = _layout(ax, len(groups), size)
+    ax.set_xscale("log")
+    drawn = _Drawn()
+    for i, (_, p) in enumerate(groups):
+        _draw_group(ax, float(i), p, s, x_min, drawn)
+    _format_axes(ax, groups, x_min, x_max, hi)
+    ax.set_title(
+        title or f"{s.name}: planned vs flown vs simulated (nominal), per phase", fontsize=style.TITLE_SIZE, loc="left"
+    )
+    _legend(ax, drawn, own)
+    return ax
 
+
+def _groups(comparison: Comparison, mission: str, phases: Sequence[str] | None) -> tuple[list[Group], MissionSummary]:
+    """The bar groups top to bottom: the whole mission (unless phases are chosen), then each phase."""
     rows = comparison.mission_phases(mission)
     if phases is not None:
         by_id = {p.id: p for p in rows}
-        missing = [pid for pid in phases if pid not in by_id]
-        if missing:
-            raise KeyError(f"{mission}: no phase {missing[0]!r}")
-        chosen = [by_id[pid] for pid in phases]
+        chosen = []
+        for pid in phases:
+            of_kind = [p for p in rows if p.kind == pid] if pid not in by_id else [by_id[pid]]
+            if not of_kind:
+                raise KeyError(f"{mission}: no phase {pid!r}")
+            chosen += [p for p in of_kind if p not in chosen]
     else:
         chosen = [p for p in rows if _compared(p)]
     s = comparison.summary(mission)
-
-    # groups: (label, planned, planned range, flown, flown range, span, simulated)
-    groups: list[tuple[str, PhaseComparison | None]] = []
+    groups: list[Group] = []
     if phases is None and _positive(s.planned_h, s.actual_h, s.simulated_h):
         groups.append(("Whole mission (launch to end)", None))
     groups += [(_group_label(p), p) for p in chosen]
+    return groups, s
 
-    n = len(groups)
-    if ax is None:
-        import matplotlib.pyplot as plt
 
-        fig = plt.figure(figsize=(12, 1.6 + GROUP_ROW_IN * max(n, 2)))
-        ax = fig.add_subplot()
-
-    values = [v for _, p in groups if p is not None for v in _phase_values(p)]
-    values += _positive(s.planned_h, s.actual_h, s.simulated_h) if groups and groups[0][1] is None else []
+def _x_range(groups: list[Group], s: MissionSummary) -> tuple[float, float, float]:
+    """``(x_min, x_max, largest value)`` of the log axis: a decade below the shortest value, and
+    room right of the longest for its label and the flown-vs-plan note."""
+    values: list[float] = []
     for _, p in groups:
         if p is None:
-            continue
-        values += _positive(p.planned_low_h, p.planned_high_h, *_flown_range(p))
+            values += _positive(s.planned_h, s.actual_h, s.simulated_h)
+        else:
+            values += _phase_values(p) + _positive(p.planned_low_h, p.planned_high_h, *_flown_range(p))
     lo = min(values, default=0.1)
     hi = max(values, default=10.0)
-    x_min = 10 ** math.floor(math.log10(lo * 0.8))
-    x_max = hi * 4.0  # room for the labels at the right
-    ax.set_xscale("log")
+    return 10 ** math.floor(math.log10(lo * 0.8)), hi * 6.0, hi
 
-    def bar(
-        y: float,
-        value: float | None,
-        colour: str,
-        *,
-        dashed: bool = False,
-        run: float | None = None,
-        cause: str | None = None,
-        text: str | None = None,
-    ) -> None:
-        """A bar to ``value``; with ``run`` < ``value``, solid to ``run`` and hatched after it (a wait).
 
-        ``run`` None with a ``cause``: the whole bar is hatched (run and wait not split).
-        """
-        if value is None or value <= 0:
-            if value == 0:
-                ax.plot(x_min, y, marker="|", ms=6, color=colour, zorder=3)
-            return
-        hatch, edge = WAIT_STYLES.get((cause or "window").split("+")[0], WAIT_STYLES["window"])
-        if dashed:
-            ax.barh(
-                y,
-                value - x_min,
-                left=x_min,
-                height=BAR_H * 0.9,
-                facecolor="none",
-                edgecolor=colour,
-                linestyle="--",
-                linewidth=1.0,
-                zorder=2,
-            )
-        elif cause is not None and run is None:
-            ax.barh(
-                y,
-                value - x_min,
-                left=x_min,
-                height=BAR_H * 0.9,
-                color=colour,
-                alpha=0.55,
-                hatch=hatch,
-                edgecolor="white",
-                linewidth=0.0,
-                zorder=2,
-            )
-        elif cause is not None and run is not None and run < value:
-            if run > x_min:
-                ax.barh(y, run - x_min, left=x_min, height=BAR_H * 0.9, color=colour, zorder=2)
-            left = max(run, x_min)
-            ax.barh(
-                y,
-                value - left,
-                left=left,
-                height=BAR_H * 0.9,
-                facecolor="white",
-                edgecolor=edge,
-                hatch=hatch,
-                linewidth=0.6,
-                zorder=2,
-            )
-        else:
-            ax.barh(y, value - x_min, left=x_min, height=BAR_H * 0.9, color=colour, zorder=2)
-        ax.annotate(
-            text or _short(value),
-            (max(value, label_at.get(y, 0.0)), y),
-            xytext=(3, 0),
-            textcoords="offset points",
-            va="center",
-            ha="left",
-            fontsize=6.5,
-            color="#333333",
-            zorder=5,
-        )
+def _layout(ax: Axes | None, n: int, size: tuple[float, float] | None) -> Axes:
+    """The caller's axes, or a new figure sized to the groups (constrained layout, so the long
+    group labels at the left and the legend below are never clipped)."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
 
+    fig = plt.figure(figsize=size or (12, 1.9 + GROUP_ROW_IN * max(n, 2)), layout="constrained")
+    return fig.add_subplot()
+
+
+def _draw_group(ax: Axes, y0: float, p: PhaseComparison | None, s: MissionSummary, x_min: float, d: _Drawn) -> None:
+    """One group: planned, flown and simulated bars (whiskers first, so the value labels go past
+    them), and the flown-vs-plan note at the right."""
+    y_plan, y_flown, y_sim = y0 - BAR_H, y0, y0 + BAR_H
     label_at: dict[float, float] = {}  # bar y -> x past its whisker, where the value label goes
+    if p is None:
+        plan, flown, sim = s.planned_h, s.actual_h, s.simulated_h
+        ax.axhspan(y0 - 0.5, y0 + 0.5, color=style.band(0.1), zorder=0, lw=0)
+    else:
+        plan, flown, sim = p.planned_h, _flown(p), p.simulated_h
+        if int(y0) % 2 == 0:
+            ax.axhspan(y0 - 0.5, y0 + 0.5, color=style.band(), zorder=0, lw=0)
+        _whisker(ax, y_plan, p.planned_low_h, p.planned_high_h, x_min, label_at)
+        lo_h, hi_h = _flown_range(p)
+        if lo_h is not None and hi_h is not None and hi_h - lo_h >= WHISKER_MIN_H:
+            _whisker(ax, y_flown, lo_h, hi_h, x_min, label_at)
+            d.range = True
+        d.range = d.range or (p.planned_low_h != p.planned_high_h and p.planned_low_h is not None)
+    flown_colour = _flown_colour()
+    _bar(ax, y_plan, plan, PLANNED_COLOUR, x_min, label_at)
+    if p is not None and _released(p):
+        cause = p.wait_cause or "window"
+        for c in cause.split("+"):
+            d.waits[c] = None
+        _bar(ax, y_flown, flown, flown_colour, x_min, label_at, run=p.actual_h, cause=cause)
+        d.unsplit = d.unsplit or (flown is not None and p.actual_h is None)
+        elapsed = p.simulated_elapsed_h
+        assert sim is not None and elapsed is not None and p.simulated_wait_h is not None
+        text = f"{_short(elapsed)} = {_short(sim)} + {_short(p.simulated_wait_h)} wait"
+        _bar(ax, y_sim, elapsed, SIMULATED_COLOUR, x_min, label_at, run=sim, cause=cause, text=text)
+    elif flown is None and p is not None and p.actual_span is not None:
+        _bar(ax, y_flown, p.actual_span.hours, flown_colour, x_min, label_at, dashed=True)
+        d.span = True
+        _bar(ax, y_sim, sim, SIMULATED_COLOUR, x_min, label_at)
+    else:
+        _bar(ax, y_flown, flown, flown_colour, x_min, label_at)
+        _bar(ax, y_sim, sim, SIMULATED_COLOUR, x_min, label_at)
+    if plan and flown is not None:
+        _plan_note(ax, y0, p, plan, flown)
 
-    def whisker(y: float, low: float | None, high: float | None) -> None:
-        if low is None or high is None or high <= low:
-            return
-        label_at[y] = high
-        ax.plot([max(low, x_min), high], [y, y], color="black", lw=0.9, zorder=4)
-        for v in (low, high):
-            if v >= x_min:
-                ax.plot(v, y, marker="|", ms=5, mew=0.9, color="black", zorder=4)
 
-    has_span = has_range = False
-    wait_causes: dict[str, None] = {}
-    has_unsplit = False
-    yticks: list[float] = []
-    for i, (_, p) in enumerate(groups):
-        y0 = float(i)
-        y_plan, y_flown, y_sim = y0 - BAR_H, y0, y0 + BAR_H
-        if p is None:
-            plan, flown, sim = s.planned_h, s.actual_h, s.simulated_h
-            ax.axhspan(y0 - 0.5, y0 + 0.5, color="#eef3f8", zorder=0)
-        else:
-            plan, flown, sim = p.planned_h, _flown(p), p.simulated_h
-            if i % 2 == 0:
-                ax.axhspan(y0 - 0.5, y0 + 0.5, color="#f5f5f5", zorder=0)
-        if p is not None:
-            whisker(y_plan, p.planned_low_h, p.planned_high_h)
-            lo_h, hi_h = _flown_range(p)
-            if lo_h is not None and hi_h is not None and hi_h - lo_h >= WHISKER_MIN_H:
-                whisker(y_flown, lo_h, hi_h)
-                has_range = True
-            has_range = has_range or (p.planned_low_h != p.planned_high_h and p.planned_low_h is not None)
-        bar(y_plan, plan, PLANNED_COLOUR)
-        if p is not None and _released(p):
-            cause = p.wait_cause or "window"
-            for c in cause.split("+"):
-                wait_causes[c] = None
-            bar(y_flown, flown, FLOWN_COLOUR, run=p.actual_h, cause=cause)
-            has_unsplit = has_unsplit or (flown is not None and p.actual_h is None)
-            elapsed = p.simulated_elapsed_h
-            assert sim is not None and elapsed is not None and p.simulated_wait_h is not None
-            bar(
-                y_sim,
-                elapsed,
-                SIMULATED_COLOUR,
-                run=sim,
-                cause=cause,
-                text=f"{_short(elapsed)} = {_short(sim)} + {_short(p.simulated_wait_h)} wait",
-            )
-        elif flown is None and p is not None and p.actual_span is not None:
-            bar(y_flown, p.actual_span.hours, FLOWN_COLOUR, dashed=True)
-            has_span = True
-            bar(y_sim, sim, SIMULATED_COLOUR)
-        else:
-            bar(y_flown, flown, FLOWN_COLOUR)
-            bar(y_sim, sim, SIMULATED_COLOUR)
-        if plan and flown is not None:
-            pct = 100.0 * (flown - plan) / plan
-            text = f"flown {pct:+.{0 if abs(pct) >= 10 else 1}f}%\nvs plan"
-            colour = "#b5412a" if abs(pct) >= 10 else "#333333"
-            lo_h, hi_h = _flown_range(p) if p is not None else (None, None)
-            if lo_h is not None and hi_h is not None:
-                half = (hi_h - lo_h) / 2
-                if half >= WHISKER_MIN_H and abs(flown - plan) <= half:
-                    text += f" (±{half:.3g} h)"
-                    colour = "#888888"
-            ax.annotate(
-                text,
-                (1.0, y0),
-                xycoords=("axes fraction", "data"),
-                xytext=(-4, 0),
-                textcoords="offset points",
-                ha="right",
-                va="center",
-                fontsize=7.5,
-                color=colour,
-                zorder=5,
-            )
-        yticks.append(y0)
+def _flown_colour() -> str:
+    """Flown bars: dark grey on a light style, the style's ink on a dark one (so they never vanish)."""
+    from matplotlib.colors import to_rgb
 
-    ax.set_yticks(yticks, [g[0] for g in groups], fontsize=8)
-    ax.set_ylim(n - 0.5, -0.5)
+    r, g, b = to_rgb(style.background())
+    return FLOWN_COLOUR if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5 else style.ink()
+
+
+def _whisker(
+    ax: Axes, y: float, low: float | None, high: float | None, x_min: float, label_at: dict[float, float]
+) -> None:
+    """A range from ``low`` to ``high`` hours with end ticks; the bar's label moves past it."""
+    if low is None or high is None or high <= low:
+        return
+    label_at[y] = high
+    ink = style.ink()
+    ax.plot([max(low, x_min), high], [y, y], color=ink, lw=0.9, zorder=4)
+    for v in (low, high):
+        if v >= x_min:
+            ax.plot(v, y, marker="|", ms=5, mew=0.9, color=ink, zorder=4)
+
+
+def _bar(
+    ax: Axes,
+    y: float,
+    value: float | None,
+    colour: str,
+    x_min: float,
+    label_at: dict[float, float],
+    *,
+    dashed: bool = False,
+    run: float | None = None,
+    cause: str | None = None,
+    text: str | None = None,
+) -> None:
+    """A bar to ``value`` hours with its value label; with ``run`` < ``value``, solid to ``run``
+    and hatched after it (a wait). ``run`` None with a ``cause``: the whole bar is hatched (run
+    and wait not split). A zero value is a tick at the axis start."""
+    if value is None or value <= 0:
+        if value == 0:
+            ax.plot(x_min, y, marker="|", ms=6, color=colour, zorder=3)
+        return
+    hatch, edge = WAIT_STYLES.get((cause or "window").split("+")[0], WAIT_STYLES["window"])
+    h = BAR_H * 0.9
+    if dashed:
+        ax.barh(
+            y, value - x_min, left=x_min, height=h, facecolor="none", edgecolor=colour, linestyle="--", lw=1.0, zorder=2
+        )
+    elif cause is not None and run is None:
+        ax.barh(
+            y,
+            value - x_min,
+            left=x_min,
+            height=h,
+            color=colour,
+            alpha=0.55,
+            hatch=hatch,
+            edgecolor=style.background(),
+            linewidth=0.0,
+            zorder=2,
+        )
+    elif cause is not None and run is not None and run < value:
+        if run > x_min:
+            ax.barh(y, run - x_min, left=x_min, height=h, color=colour, zorder=2)
+        left = max(run, x_min)
+        ax.barh(
+            y,
+            value - left,
+            left=left,
+            height=h,
+            facecolor=style.background(),
+            edgecolor=edge,
+            hatch=hatch,
+            linewidth=0.6,
+            zorder=2,
+        )
+    else:
+        ax.barh(y, value - x_min, left=x_min, height=h, color=colour, zorder=2)
+    ax.annotate(
+        text or _short(value),
+        (max(value, label_at.get(y, 0.0)), y),
+        xytext=(3, 0),
+        textcoords="offset points",
+        va="center",
+        ha="left",
+        fontsize=style.LABEL_SIZE,
+        color=style.soft_ink(0.85),
+        zorder=5,
+    )
+
+
+def _plan_note(ax: Axes, y0: float, p: PhaseComparison | None, plan: float, flown: float) -> None:
+    """``flown -64% vs plan`` at the right edge: red when 10 % or more off, grey when within the
+    flown value's precision."""
+    pct = 100.0 * (flown - plan) / plan
+    text = f"flown {pct:+.{0 if abs(pct) >= OFF_PLAN_PCT else 1}f}%\nvs plan"
+    colour = OFF_PLAN_COLOUR if abs(pct) >= OFF_PLAN_PCT else style.soft_ink(0.85)
+    lo_h, hi_h = _flown_range(p) if p is not None else (None, None)
+    if lo_h is not None and hi_h is not None:
+        half = (hi_h - lo_h) / 2
+        if half >= WHISKER_MIN_H and abs(flown - plan) <= half:
+            text += f" (±{half:.3g} h)"
+            colour = style.soft_ink(0.55)
+    ax.annotate(
+        text,
+        (1.0, y0),
+        xycoords=("axes fraction", "data"),
+        xytext=(-4, 0),
+        textcoords="offset points",
+        ha="right",
+        va="center",
+        fontsize=style.LABEL_SIZE,
+        color=colour,
+        zorder=5,
+    )
+
+
+def _format_axes(ax: Axes, groups: list[Group], x_min: float, x_max: float, hi: float) -> None:
+    """Group labels, limits, the duration ticks of the log axis, grid and spines."""
+    ax.set_yticks([float(i) for i in range(len(groups))], [g[0] for g in groups], fontsize=style.TICK_SIZE)
+    ax.set_ylim(len(groups) - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
     ax.set_xlim(x_min, x_max)
     ticks = [(v, t) for v, t in HOUR_TICKS if x_min <= v <= hi * 1.5]
-    ax.set_xticks([v for v, _ in ticks], [t for _, t in ticks], fontsize=8)
+    ax.set_xticks([v for v, _ in ticks], [t for _, t in ticks], fontsize=style.TICK_SIZE)
     ax.minorticks_off()
     ax.set_xlabel("duration (log scale)")
-    ax.grid(axis="x", color="#dddddd", lw=0.6, zorder=0)
+    ax.grid(axis="x", color=style.grid(), lw=0.6, zorder=0)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.set_title(title or f"{s.name}: planned vs flown vs simulated (nominal), per phase", fontsize=11, loc="left")
 
+
+def _legend(ax: Axes, d: _Drawn, own: bool) -> None:
+    """Planned, flown, simulated and what else was drawn: under the chart in a figure of our own,
+    beside the axes in a caller's subplot (never over a neighbouring one)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    flown = _flown_colour()
     handles: list[Patch | Line2D] = [
         Patch(color=PLANNED_COLOUR, label="planned (published)"),
-        Patch(color=FLOWN_COLOUR, label="flown (actual)"),
+        Patch(color=flown, label="flown (actual)"),
         Patch(color=SIMULATED_COLOUR, label="simulated (nominal run)"),
     ]
-    if has_span:
+    if d.span:
         handles.append(
-            Patch(facecolor="none", edgecolor=FLOWN_COLOUR, linestyle="--", label="flown, from the predecessor's start")
+            Patch(facecolor="none", edgecolor=flown, linestyle="--", label="flown, from the predecessor's start")
         )
-    if has_range:
-        handles.append(Line2D([], [], color="black", marker="|", lw=0.9, label="published range / precision"))
-    for cause in wait_causes:
+    if d.range:
+        handles.append(Line2D([], [], color=style.ink(), marker="|", lw=0.9, label="published range / precision"))
+    for cause in d.waits:
         hatch, edge = WAIT_STYLES.get(cause, WAIT_STYLES["window"])
-        handles.append(
-            Patch(
-                facecolor="white", edgecolor=edge, hatch=hatch, label=f"then waits ({cause}) for the phase it released"
-            )
+        label = f"then waits ({cause}) for the phase it released"
+        handles.append(Patch(facecolor=style.background(), edgecolor=edge, hatch=hatch, label=label))
+    if d.unsplit:
+        label = "flown run + wait (split not published)"
+        handles.append(Patch(facecolor=flown, alpha=0.55, hatch="////", edgecolor=style.background(), label=label))
+    if own:
+        ax.figure.legend(
+            handles=handles, loc="outside lower center", ncol=min(len(handles), 4), fontsize="small", frameon=False
         )
-    if has_unsplit:
-        handles.append(
-            Patch(
-                facecolor=FLOWN_COLOUR,
-                alpha=0.55,
-                hatch="////",
-                edgecolor="white",
-                label="flown run + wait (split not published)",
-            )
+    else:
+        ax.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            borderaxespad=0,
+            fontsize="small",
+            frameon=False,
         )
-    ax.legend(
-        handles=handles,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.35 / max(n, 3) - 0.06),
-        ncol=min(len(handles), 4),
-        fontsize=8,
-        frameon=False,
-    )
-    return ax
 
 
 def _group_label(p: PhaseComparison) -> str:
@@ -377,214 +429,3 @@ def _short(hours: float) -> str:
     text = format_duration(hours * HOUR_S)
     parts = text.split()
     return " ".join(parts[:2])
-
-
-def launch_offset_s(timeline: Timeline) -> float:
-    """Start of the first ``launch`` phase (the alignment point), else 0 (the epoch)."""
-    starts = [p.start_s for p in timeline.phases if p.colour_kind == "launch" and p.outcome == "done"]
-    return min(starts) if starts else 0.0
-
-
-# (longest span in days, major tick step, minor tick step) for the mission-elapsed-days axis
-DAY_TICKS: tuple[tuple[float, int, int], ...] = (
-    (21, 1, 1),
-    (70, 7, 1),
-    (140, 14, 7),
-    (400, 30, 10),
-    (1500, 90, 30),
-    (math.inf, 365, 90),
-)
-
-MARKED_KINDS: dict[str, str] = {"landing": "landing", "docking": "docking", "recovery": "touchdown"}
-WAIT_LABEL_FRACTION = 0.06  # waits longer than this share of the span get a "waits 19d 16h" label
-
-
-def compare_missions(
-    timelines: Sequence[Timeline],
-    *,
-    ax: Axes | None = None,
-    actuals: Mapping[str, Actuals] | None = None,
-    title: str | None = None,
-) -> Axes:
-    """Several missions aligned at launch: one band of element lanes per mission, days since launch.
-
-    Args:
-        timelines: the runs to draw (top to bottom), e.g. nominal runs of change5 and change6.
-        ax: where to draw; a new figure sized to the number of lanes when omitted.
-        actuals: per mission id, flown ``(start_s, end_s)`` per phase id (seconds since that
-            mission's epoch; ``sim.results.comparison.actual_times``), drawn as a black line under the bars.
-        title: figure title; a default naming the missions when omitted.
-
-    Returns:
-        The Axes drawn on.
-
-    Landing, docking and capsule touchdown are marked with their day since launch, so the
-    missions' key milestones can be read against each other. Waits (for a window or a shared
-    resource) are drawn hatched in front of the phase that waited, as in the Gantt chart, and
-    the long ones are labelled with their length.
-    """
-    from matplotlib.lines import Line2D
-
-    actuals = actuals or {}
-    bands: list[tuple[Timeline, list[str], float]] = []
-    for t in timelines:
-        order = list(t.elements)
-        order = order or list(dict.fromkeys(p.element for p in t.phases))
-        used = {p.element for p in t.phases if p.outcome == "done"}
-        bands.append((t, [lane for lane in order if lane in used], launch_offset_s(t)))
-    n_lanes = sum(len(b[1]) for b in bands)
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        fig = plt.figure(figsize=(13, 1.9 + LANE_ROW_IN * n_lanes + 0.55 * len(bands)))
-        ax = fig.add_subplot()
-
-    ends = [(p.end_s - off) / DAY_S for t, _, off in bands for p in t.phases if p.outcome == "done"]
-    ends += [
-        (v - off) / DAY_S
-        for t, _, off in bands
-        for a in actuals.get(t.scenario_id, {}).values()
-        for v in a
-        if v is not None
-    ]
-    span_d = max([1.0, *ends])
-    min_w = span_d * MIN_LANE_BAR_FRACTION
-
-    y = 0.0
-    yticks: list[float] = []
-    ylabels: list[str] = []
-    kinds_seen: dict[str, None] = {}
-    waits_seen: dict[str, None] = {}
-    has_actual = has_milestone = False
-    for b, (t, order, off) in enumerate(bands):
-        top = y
-        y += 0.9  # band header
-        flown = actuals.get(t.scenario_id, {})
-        marks: list[tuple[float, float, str]] = []
-        for lane in order:
-            for p in t.phases:
-                if p.element != lane or p.outcome != "done":
-                    continue
-                colour = KIND_COLOURS.get(p.colour_kind, "#7f7f7f")
-                kinds_seen[p.colour_kind] = None
-                x0 = (p.start_s - off) / DAY_S
-                dur = p.duration_s / DAY_S
-                if p.wait_s > 0:
-                    for cause, a_s, b_s in p.wait_segments():
-                        hatch, edge = WAIT_STYLES[cause]
-                        ax.barh(
-                            y,
-                            (b_s - a_s) / DAY_S,
-                            left=(a_s - off) / DAY_S,
-                            height=0.6,
-                            facecolor="white",
-                            edgecolor=edge,
-                            hatch=hatch,
-                            linewidth=0.6,
-                            zorder=2,
-                        )
-                        waits_seen[cause] = None
-                    if p.wait_s / DAY_S >= span_d * WAIT_LABEL_FRACTION:
-                        ax.annotate(
-                            f"waits {format_duration(p.wait_s)}",
-                            ((p.ready_s + p.start_s) / 2 / DAY_S - off / DAY_S, y),
-                            ha="center",
-                            va="center",
-                            fontsize=6.5,
-                            color="#3f007d",
-                            zorder=6,
-                            bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.85},
-                        )
-                if dur <= 0:
-                    ax.plot(x0, y, marker="D", ms=4.5, color=colour, mec="black", mew=0.4, zorder=3)
-                    has_milestone = True
-                else:
-                    ax.barh(
-                        y,
-                        max(dur, min_w),
-                        left=x0,
-                        height=0.6,
-                        color=colour,
-                        edgecolor="white",
-                        linewidth=0.4,
-                        zorder=2,
-                    )
-                if p.colour_kind in MARKED_KINDS:
-                    marks.append((x0 + max(dur, 0.0), y, MARKED_KINDS[p.colour_kind]))
-                a_start, a_end = flown.get(p.id, (None, None))
-                ys = y + 0.38
-                if a_start is not None and a_end is not None and a_end > a_start:
-                    ax.plot(
-                        [(a_start - off) / DAY_S, (a_end - off) / DAY_S],
-                        [ys, ys],
-                        color=ACTUAL_COLOUR,
-                        lw=1.2,
-                        zorder=4,
-                        solid_capstyle="butt",
-                    )
-                    has_actual = True
-                for v in (a_start, a_end):
-                    if v is not None:
-                        ax.plot((v - off) / DAY_S, ys, marker="|", ms=4.5, mew=1.0, color=ACTUAL_COLOUR, zorder=4)
-                        has_actual = True
-            yticks.append(y)
-            ylabels.append(lane.replace("_", " "))
-            y += 1.0
-        bottom = y - 0.4
-        ax.axhspan(top - 0.1, bottom + 0.2, color="#f2f2f2" if b % 2 == 0 else "#e8eef6", zorder=0)
-        end_d = t.duration_s / DAY_S - off / DAY_S
-        ax.text(
-            0.002,
-            top + 0.3,
-            f"{t.name} ({t.scenario_id}): launch {t.utc(off):%Y-%m-%d}, {end_d:.1f} days to the end",
-            transform=ax.get_yaxis_transform(),
-            fontsize=9,
-            fontweight="bold",
-            color="#333333",
-            va="center",
-            ha="left",
-            zorder=5,
-        )
-        for x_mark, y_mark, text in marks:
-            ax.plot([x_mark, x_mark], [top - 0.1, bottom + 0.2], color="#888888", lw=0.6, ls=":", zorder=1)
-            ax.annotate(
-                f"{text} d{x_mark:.1f}",
-                (x_mark, y_mark),
-                xytext=(4, -7),
-                textcoords="offset points",
-                fontsize=7,
-                color="#222222",
-                ha="left",
-                va="center",
-                zorder=6,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
-            )
-        y += 0.4
-
-    ax.set_yticks(yticks, ylabels, fontsize=8)
-    ax.set_ylim(y - 0.3, -0.3)
-    ax.tick_params(axis="y", length=0)
-    ax.set_xlim(-span_d * 0.01, span_d * 1.03)
-    step, minor = next((s, m) for limit, s, m in DAY_TICKS if span_d <= limit)
-    ax.set_xticks([float(d) for d in range(0, int(span_d) + step, step)])
-    ax.set_xticks([float(d) for d in range(0, int(span_d) + minor, minor)], minor=True)
-    ax.set_xlabel("days since launch (missions aligned at their launch)")
-    ax.grid(axis="x", which="major", color="#d0d0d0", lw=0.7, zorder=0)
-    ax.grid(axis="x", which="minor", color="#eeeeee", lw=0.5, zorder=0)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    names = " vs ".join(t.name for t in timelines)
-    ax.set_title(title or f"{names}: nominal timelines aligned at launch", fontsize=11, loc="left")
-
-    handles = legend_handles(kinds_seen, waits_seen, "milestone (0 s)" if has_milestone else None)
-    if has_actual:
-        handles.append(Line2D([], [], color=ACTUAL_COLOUR, marker="|", lw=1.2, label="flown (actual)"))
-    ax.legend(
-        handles=handles,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.9 / max(n_lanes, 8) - 0.05),
-        ncol=min(7, len(handles)),
-        fontsize=8,
-        frameon=False,
-    )
-    return ax
