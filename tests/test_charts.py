@@ -81,12 +81,34 @@ def runs() -> dict[str, Any]:
     from sim.results.comparison import compare
 
     out: dict[str, Any] = {}
-    for sid in ("change5", "change6"):
+    for sid in ("change5", "change6", "change7"):
         sc = load_scenario(sid)
         out[sid] = (sc, simulate(sc))
     out["ens"] = monte_carlo(out["change6"][0], 400, 1)
     out["cmp"] = compare([out[s][0] for s in ("change5", "change6")], [out[s][1] for s in ("change5", "change6")])
     return out
+
+
+@pytest.fixture(scope="module")
+def studies() -> dict[str, Any]:
+    """Small sweeps of CE-7's launch date: one key (the line chart) and two (the heatmap)."""
+    from sim.study.sweep import sweep
+
+    line = sweep(
+        "scenarios/change7.yaml",
+        ["epoch=2026-07-01T00:00Z..2026-12-31T00:00Z/30d"],
+        replications=20,
+        seed=1,
+        milestone="landing",
+    )
+    heat = sweep(
+        "scenarios/change7.yaml",
+        ["epoch=2026-07-01T00:00Z..2026-08-30T00:00Z/30d", "phases.landing.duration=1h,2h"],
+        replications=10,
+        seed=1,
+        milestone="landing",
+    )
+    return {"line": line.to_dict(), "heatmap": heat.to_dict()}
 
 
 def _gantt(runs: dict[str, Any], sid: str = "change6", **kw: Any) -> Any:
@@ -112,8 +134,40 @@ def _charts() -> dict[str, Callable[[dict[str, Any]], Any]]:
         ens = runs["ens"]
         return risk.tornado(ens, sensitivities(ens), labels=[p.label for p in runs["change6"][0].phases])
 
+    def mc_gantt(runs: dict[str, Any]) -> Any:
+        t = runs["change6"][1]
+        spread = {p.id: (p.end_s - 3600.0, p.end_s + 7200.0) for p in t.phases}
+        return _gantt(runs, end_spread=spread, spread_note="Monte Carlo, 400 replications")
+
+    def program(runs: dict[str, Any], detail: bool) -> Any:
+        from sim.plots.program import program_gantt
+
+        return program_gantt([runs[s][1] for s in ("change5", "change6", "change7")], detail=detail)
+
+    def windows(runs: dict[str, Any]) -> Any:
+        from datetime import timedelta
+
+        from sim.engine.model import list_windows
+        from sim.plots.windows import windows_chart
+
+        sc = runs["change6"][0]
+        return windows_chart(list_windows(sc, sc.epoch, sc.epoch + timedelta(days=60)))
+
+    def baseline(runs: dict[str, Any]) -> Any:
+        from sim.plots.baseline import baseline_chart
+        from sim.results.baseline import baseline_compare
+
+        revised = simulate(load_scenario("change5", sets={"phases.drill_sampling.duration": "12h"}))
+        return baseline_chart(baseline_compare(runs["change5"][1], revised, "v1", "v2"))
+
+    def sweep_chart(studies: dict[str, Any], which: str) -> Any:
+        from sim.plots.sweep import sweep_chart
+
+        return sweep_chart(studies[which])
+
     return {
         "gantt utc": lambda r: _gantt(r),
+        "gantt monte carlo": mc_gantt,
         "gantt met": lambda r: _gantt(r, "change5", axis="met"),
         "gantt hours": lambda r: _gantt(r, "change5", axis="hours"),
         "gantt in a subplot": subplot,
@@ -127,13 +181,19 @@ def _charts() -> dict[str, Callable[[dict[str, Any]], Any]]:
         "tornado": tornado,
         "criticality": lambda r: risk.criticality(r["ens"], labels=[p.label for p in r["change6"][0].phases]),
         "histogram": lambda r: risk.histogram(r["ens"]),
+        "program": lambda r: program(r, False),
+        "program detail": lambda r: program(r, True),
+        "windows": windows,
+        "baseline": baseline,
+        "sweep line": lambda r: sweep_chart(r["studies"], "line"),
+        "sweep heatmap": lambda r: sweep_chart(r["studies"], "heatmap"),
     }
 
 
 @pytest.mark.parametrize("name", list(_charts()))
-def test_no_text_overlaps_or_leaves_the_figure(name: str, runs: dict[str, Any]) -> None:
+def test_no_text_overlaps_or_leaves_the_figure(name: str, runs: dict[str, Any], studies: dict[str, Any]) -> None:
     """Every chart type: no two texts overlap, none is clipped by the figure's edge."""
-    ax = _charts()[name](runs)
+    ax = _charts()[name]({**runs, "studies": studies})
     try:
         assert text_problems(ax.figure) == []
     finally:
@@ -259,3 +319,17 @@ def test_user_style_applies(runs: dict[str, Any]) -> None:
         assert labels and all(to_rgba(t.get_color())[:3] == ink[:3] for t in labels)
         plt.close(ax.figure)
     assert np.allclose(to_rgba(plt.rcParams["text.color"])[:3], (0, 0, 0))
+
+
+def test_sweep_chart_shows_its_year(studies: dict[str, Any]) -> None:
+    """A launch-date sweep over Jul-Dec 2026 says 2026 beside both date axes and names the launch date."""
+    from sim.plots.sweep import sweep_chart
+
+    ax = sweep_chart(studies["line"])
+    ax.figure.canvas.draw()
+    x_year = ax.xaxis.get_major_formatter().get_offset()
+    y_year = ax.yaxis.get_major_formatter().get_offset()
+    title, xlabel = ax.get_title(loc="left"), ax.get_xlabel()
+    plt.close(ax.figure)
+    assert x_year.startswith("2026") and y_year.startswith("2026")
+    assert "vs launch date (T0)" in title and xlabel.startswith("launch date (T0)") and "epoch" not in xlabel

@@ -26,10 +26,16 @@ MAX_TICKS = 16
 
 
 def _subtitle(study: Mapping[str, Any]) -> str:
+    """The second and third title lines (two short lines, so a narrow heatmap keeps its title whole)."""
     return (
-        f"{study['replications']:,} replications per variant, seed {study['seed']} for every variant "
+        f"{study['replications']:,} replications per variant,\nseed {study['seed']} for every variant "
         "(common random numbers)"
     )
+
+
+def _key_name(key: str) -> str:
+    """An axis's name: ``epoch`` is the launch date (T0); any other key is its --set path."""
+    return "launch date (T0)" if key == "epoch" else key
 
 
 def _what(study: Mapping[str, Any]) -> str:
@@ -98,12 +104,12 @@ def line(study: Mapping[str, Any], *, ax: Axes | None = None) -> Axes:
     elif labels is not None:
         step = max(1, len(labels) // MAX_TICKS + (len(labels) % MAX_TICKS > 0))
         ax.set_xticks(x[::step], labels[::step], rotation=30, ha="right")
-    name = "launch epoch (T0)" if key == "epoch" else key
+    name = _key_name(key)
     ax.set_xlabel(f"{name} ({unit})" if unit else name)
     ax.set_ylabel(f"{_what(study)} (UTC)")
     ax.grid(color="#dddddd", lw=0.6)
     ax.legend(loc="upper left", frameon=False)
-    ax.set_title(f"{study['name']}: {_what(study)} vs {key}\n{_subtitle(study)}", loc="left", fontsize=11)
+    ax.set_title(f"{study['name']}: {_what(study)} vs {_key_name(key)}\n{_subtitle(study)}", loc="left", fontsize=11)
     return ax
 
 
@@ -146,8 +152,8 @@ def heatmap(study: Mapping[str, Any], *, ax: Axes | None = None) -> Axes:
         positions = np.arange(n)[::step]
         set_ticks(positions, [labels[p] for p in positions])
     plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
-    ax.set_xlabel(second["key"])
-    ax.set_ylabel(first["key"])
+    ax.set_xlabel(_key_name(second["key"]) + (" (UTC)" if second["kind"] == "date" else ""))
+    ax.set_ylabel(_key_name(first["key"]) + (" (UTC)" if first["kind"] == "date" else ""))
     failed = int(np.isnan(z).sum())
     note = f"; × = failed ({failed})" if failed else ""
     ax.set_title(
