@@ -142,7 +142,9 @@ def _charts() -> dict[str, Callable[[dict[str, Any]], Any]]:
     def program(runs: dict[str, Any], detail: bool) -> Any:
         from sim.plots.program import program_gantt
 
-        return program_gantt([runs[s][1] for s in ("change5", "change6", "change7")], detail=detail)
+        ids = ("change5", "change6", "change7")
+        names = {s: runs[s][0].lane_names() for s in ids}
+        return program_gantt([runs[s][1] for s in ids], detail=detail, lane_names=names)
 
     def windows(runs: dict[str, Any]) -> Any:
         from datetime import timedelta
@@ -278,6 +280,12 @@ def test_lane_names_come_from_the_scenario(runs: dict[str, Any]) -> None:
     plt.close(ax.figure)
     assert set(sc.lane_names().values()) <= lanes
     assert "ICUBE-Q (Pakistan)" in lanes and not {"icube q", "icube_q", "lander_ascender"} & lanes
+    from sim.plots.program import program_gantt
+
+    ax = program_gantt([runs["change6"][1]], detail=True, lane_names={sc.id: sc.lane_names()})
+    rows = {t.get_text() for t in ax.get_yticklabels()}
+    plt.close(ax.figure)
+    assert "ICUBE-Q (Pakistan)" in rows and not {"icube q", "lander ascender"} & rows
 
 
 def _lab(colour: str) -> tuple[float, float, float]:

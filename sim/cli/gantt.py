@@ -169,11 +169,16 @@ def _program_chart(args: argparse.Namespace, program: Program | None) -> int:
 
     title = None
     if program is not None:
+        missions = program.missions
         timelines = simulate_program(program)  # one clock: the missions contend for shared resources
         title = f"{program.name}: nominal timelines"
     else:
-        timelines = [simulate(m) for m in load_missions([resolve(a) for a in args.scenarios], args.set)]
-    ax = program_gantt(timelines, detail=args.detail, title=title)
+        missions = load_missions([resolve(a) for a in args.scenarios], args.set)
+        timelines = [simulate(m) for m in missions]
+    names = {m.id: m.lane_names() for m in missions}
+    ax = program_gantt(
+        timelines, detail=args.detail, title=args.title or title, lane_names=names, size=_size(args.size)
+    )
     save_figure(ax.figure, args.out, dpi=args.dpi)
     announce(args.out)
     return 0

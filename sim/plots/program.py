@@ -7,17 +7,21 @@ least ``MIN_BLOCK_FRACTION`` of the axis wide. Blocks are laid end to end from t
 mission's time is stretched piecewise (a block shorter than the minimum is widened, the others
 keep their length), lanes are drawn through the same stretch so they stay aligned with their
 mission row, and the exact launch and end dates are printed beside each row. The chart says so.
+
+(A little over 500 lines: the block grouping and the stretch that the chart steps need stay in
+this one module, which holds one concept, the program chart.)
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from itertools import pairwise
 from typing import TYPE_CHECKING, cast
 
+from sim.plots import style
 from sim.results.records import PhaseRecord, Timeline
 from sim.timebase import DAY_S, HOUR_S
 
@@ -185,12 +189,48 @@ class _Stretch:
         return last_end + (t_s - self.ends[i])
 
 
+@dataclass
+class _Drawn:
+    """What the rows step drew: tick rows, date labels to place, families for the legend."""
+
+    families: set[str] = field(default_factory=set)
+    labels: list[tuple[Text, float, float]] = field(default_factory=list)  # text, drawn start x, drawn end x
+    yticks: list[float] = field(default_factory=list)
+    ylabels: list[str] = field(default_factory=list)
+    bold_rows: list[int] = field(default_factory=list)
+    right_x: list[float] = field(default_factory=list)
+    gap: bool = False
+    y_end: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Span:
+    """The axis span over every mission (UTC) and the narrowest block and lane bar it allows."""
+
+    lo: datetime
+    hi: datetime
+
+    @property
+    def seconds(self) -> float:
+        return max((self.hi - self.lo).total_seconds(), 30 * DAY_S)
+
+    @property
+    def min_block_s(self) -> float:
+        return self.seconds * MIN_BLOCK_FRACTION
+
+    @property
+    def min_lane_s(self) -> float:
+        return self.seconds * MIN_LANE_FRACTION
+
+
 def program_gantt(
     timelines: Sequence[Timeline],
     *,
     ax: Axes | None = None,
     detail: bool = False,
     title: str | None = None,
+    lane_names: Mapping[str, Mapping[str, str]] | None = None,
+    size: tuple[float, float] | None = None,
 ) -> Axes:
     """Program chart: one row per mission on a UTC axis, major phases as family blocks.
 
@@ -199,132 +239,165 @@ def program_gantt(
         ax: where to draw; a new figure sized to the rows when omitted.
         detail: also draw every element lane of every mission (a band per mission).
         title: chart title; the mission names when omitted.
+        lane_names: per mission id, the display name of each element lane
+            (``Scenario.lane_names``); the id with spaces for underscores when omitted.
+        size: figure size in inches when a new figure is made.
 
     Returns:
         The Axes drawn on.
-    """
-    import matplotlib.dates as mdates
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-    from matplotlib.transforms import ScaledTranslation
 
+    Drawn in named steps: ``_layout`` (the figure and its margins), ``_draw_mission`` (the mission
+    row, then its lanes with ``_draw_lanes``), ``_format_axes`` (years or months), ``_place_labels``
+    (dates right of each row, or left when they would leave the axes) and ``_header`` (title,
+    scale note and legend above the axes).
+    """
     if not timelines:
         raise ValueError("program_gantt needs at least one timeline")
     runs = sorted(timelines, key=lambda t: t.utc(_start_s(t)))
     lanes_of = {id(t): list(dict.fromkeys(p.element for p in t.phases if p.outcome == "done")) for t in runs}
-    n_rows = len(runs) + (sum(len(v) for v in lanes_of.values()) if detail else 0)
+    names = lane_names or {}
+    shown = {
+        id(t): [names.get(t.scenario_id, {}).get(lane, lane.replace("_", " ")) for lane in lanes_of[id(t)]]
+        for t in runs
+    }
     own_figure = ax is None
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        per_row = LANE_HEIGHT_IN if detail else ROW_HEIGHT_IN
-        height = 1.9 + per_row * n_rows + (0.25 * len(runs) if detail else 0.3)
-        fig = plt.figure(figsize=(13, height))
-        ax = fig.add_subplot()
-        longest = max(
-            [len(t.name) * 1.15 for t in runs]
-            + ([len(lane) for v in lanes_of.values() for lane in v] if detail else [])
-        )
-        left_in, top_in, bottom_in = 0.3 + 0.072 * longest, 1.05, 0.45
-        fig.subplots_adjust(left=left_in / 13, right=0.985, top=1 - top_in / height, bottom=bottom_in / height)
-
-    # the axis span, before stretching, sets the minimum block width
-    t_lo = min(t.utc(_start_s(t)) for t in runs)
-    t_hi = max(t.utc(t.end_s) for t in runs)
-    span_s = max((t_hi - t_lo).total_seconds(), 30 * DAY_S)
-    min_block_s = span_s * MIN_BLOCK_FRACTION
-    min_lane_s = span_s * MIN_LANE_FRACTION
-
-    def num(run: Timeline, t_s: float) -> float:
-        return float(mdates.date2num(run.utc(t_s)))
-
-    families_seen: set[str] = set()
-    labels: list[tuple[Text, float, float]] = []  # (text, drawn start x, drawn end x) for placement
-    yticks: list[float] = []
-    ylabels: list[str] = []
-    bold_rows: list[int] = []
-    drawn_hi = []
-    has_gap = False
+    ax = _layout(ax, runs, shown, detail, size)
+    span = _Span(min(t.utc(_start_s(t)) for t in runs), max(t.utc(t.end_s) for t in runs))
+    d = _Drawn()
     y = 0.0
     for k, run in enumerate(runs):
-        blocks = mission_blocks(run)
-        stretch = _Stretch.build(blocks, min_block_s)
-        start_s, end_s = _start_s(run), run.end_s
-        x0 = num(run, stretch(start_s))
-        x1 = num(run, stretch(end_s))
         band_top = y
-        # mission row: span line, blocks, launch marker
-        ax.plot([x0, x1], [y, y], color="#777777", lw=0.8, zorder=1, solid_capstyle="butt")
-        for fam, a, b in blocks:
+        y = _draw_mission(ax, run, y, span, d, detail)
+        if detail:
+            y = _draw_lanes(ax, run, lanes_of[id(run)], shown[id(run)], y - 0.15, span, d) + 0.35
+            if k % 2 == 0:
+                ax.axhspan(band_top - 0.5, y - 0.55, color=style.band(0.05), zorder=0, lw=0)
+        else:
+            y += 0.1
+    d.y_end = y
+    _format_axes(ax, span, d, detail)
+    _place_labels(ax, d.labels)
+    _header(ax, runs, span, d, title)
+    if own_figure:
+        ax.set_zorder(1)
+    return ax
+
+
+def _layout(
+    ax: Axes | None,
+    runs: Sequence[Timeline],
+    shown: Mapping[int, list[str]],
+    detail: bool,
+    size: tuple[float, float] | None,
+) -> Axes:
+    """The caller's axes, or a new figure sized to the rows, its left margin to the longest name
+    (title, note and legend sit above the axes at fixed offsets, so the margins are set by hand)."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    n_rows = len(runs) + (sum(len(v) for v in shown.values()) if detail else 0)
+    per_row = LANE_HEIGHT_IN if detail else ROW_HEIGHT_IN
+    width, height = size or (13, 1.9 + per_row * n_rows + (0.25 * len(runs) if detail else 0.3))
+    fig = plt.figure(figsize=(width, height))
+    ax = fig.add_subplot()
+    longest = max([len(t.name) * 1.15 for t in runs] + ([len(n) for v in shown.values() for n in v] if detail else []))
+    left_in, top_in, bottom_in = 0.3 + 0.072 * longest, 1.05, 0.45
+    fig.subplots_adjust(
+        left=min(left_in / width, 0.5), right=0.985, top=1 - top_in / height, bottom=min(bottom_in / height, 0.3)
+    )
+    return ax
+
+
+def _num(run: Timeline, t_s: float) -> float:
+    """Matplotlib date number of a mission time."""
+    import matplotlib.dates as mdates
+
+    return float(mdates.date2num(run.utc(t_s)))
+
+
+def _draw_mission(ax: Axes, run: Timeline, y: float, span: _Span, d: _Drawn, detail: bool) -> float:
+    """The mission row: a span line, the family blocks (short ones widened), the launch marker and
+    the dates label. Returns the y of the next row."""
+    blocks = mission_blocks(run)
+    stretch = _Stretch.build(blocks, span.min_block_s)
+    start_s, end_s = _start_s(run), run.end_s
+    x0, x1 = _num(run, stretch(start_s)), _num(run, stretch(end_s))
+    ink = style.ink()
+    ax.plot([x0, x1], [y, y], color=style.soft_ink(0.55), lw=0.8, zorder=1, solid_capstyle="butt")
+    for fam, a, b in blocks:
+        if fam is None:
+            d.gap = True
+            continue
+        d.families.add(fam)
+        left, right = _num(run, stretch(a)), _num(run, stretch(b))
+        ax.barh(
+            y,
+            right - left,
+            left=left,
+            height=0.62 if detail else 0.52,
+            color=FAMILY_COLOURS[fam],
+            edgecolor=style.background(),
+            linewidth=0.4,
+            zorder=2,
+        )
+    ax.plot(x0, y + 0.4, marker="^", ms=5.5, color=ink, zorder=4, clip_on=False)
+    text = ax.text(x1, y, _dates(run, start_s, end_s), va="center", ha="left", fontsize="small", color=ink, zorder=5)
+    d.labels.append((text, x0, x1))
+    d.right_x.append(x1)
+    d.yticks.append(y)
+    d.ylabels.append(run.name)
+    d.bold_rows.append(len(d.yticks) - 1)
+    return y + 1.0
+
+
+def _draw_lanes(ax: Axes, run: Timeline, lanes: list[str], names: list[str], y: float, span: _Span, d: _Drawn) -> float:
+    """A row per element lane under the mission row, through the mission's stretch (so the lanes
+    line up with it); a lane of milestones only gets diamonds. Returns the y after the last lane."""
+    stretch = _Stretch.build(mission_blocks(run), span.min_block_s)
+    for lane, name in zip(lanes, names, strict=True):
+        lane_phases = [p for p in run.phases if p.element == lane and p.outcome == "done"]
+        at = -float("inf")
+        for fam, a, b in family_blocks(lane_phases):
             if fam is None:
-                has_gap = True
                 continue
-            families_seen.add(fam)
-            left, right = num(run, stretch(a)), num(run, stretch(b))
+            d.families.add(fam)
+            left = max(_num(run, stretch(a)), at)
+            right = max(_num(run, stretch(b)), left + span.min_lane_s / DAY_S)
             ax.barh(
                 y,
                 right - left,
                 left=left,
-                height=0.62 if detail else 0.52,
+                height=0.5,
                 color=FAMILY_COLOURS[fam],
-                edgecolor="white",
-                linewidth=0.4,
+                edgecolor=style.background(),
+                linewidth=0.3,
                 zorder=2,
             )
-        ax.plot(x0, y + 0.4, marker="^", ms=5.5, color="black", zorder=4, clip_on=False)
-        text = ax.text(
-            x1, y, _dates(run, start_s, end_s), va="center", ha="left", fontsize=8, color="#222222", zorder=5
-        )
-        labels.append((text, x0, x1))
-        drawn_hi.append(x1)
-        yticks.append(y)
-        ylabels.append(run.name)
-        bold_rows.append(len(yticks) - 1)
-        y += 1.0
-        if detail:
-            y -= 0.15
-            for lane in lanes_of[id(run)]:
-                lane_phases = [p for p in run.phases if p.element == lane and p.outcome == "done"]
-                at = -float("inf")
-                for fam, a, b in family_blocks(lane_phases):
-                    if fam is None:
-                        continue
-                    families_seen.add(fam)
-                    left = max(num(run, stretch(a)), at)
-                    right = max(num(run, stretch(b)), left + min_lane_s / DAY_S)
-                    ax.barh(
-                        y,
-                        right - left,
-                        left=left,
-                        height=0.5,
-                        color=FAMILY_COLOURS[fam],
-                        edgecolor="white",
-                        linewidth=0.3,
-                        zorder=2,
-                    )
-                    at = right
-                for p in lane_phases:
-                    if p.duration_s <= 0 and not any(q.duration_s > 0 for q in lane_phases):
-                        ax.plot(num(run, stretch(p.start_s)), y, marker="D", ms=4, color="#555555", zorder=3)
-                yticks.append(y)
-                ylabels.append(lane.replace("_", " "))
-                y += 0.72
-            y += 0.35
-            if k % 2 == 0:
-                ax.axhspan(band_top - 0.5, y - 0.55, color="#f3f3f3", zorder=0, lw=0)
-        else:
-            y += 0.1
+            at = right
+        if not any(q.duration_s > 0 for q in lane_phases):
+            for p in lane_phases:
+                ax.plot(_num(run, stretch(p.start_s)), y, marker="D", ms=4, color=style.soft_ink(0.7), zorder=3)
+        d.yticks.append(y)
+        d.ylabels.append(name)
+        y += 0.72
+    return y
 
-    # axes: years, room on both sides for the launch marker and the date labels
-    left_num = float(mdates.date2num(t_lo)) - span_s * 0.02 / DAY_S
-    right_num = max(drawn_hi) + span_s * 0.02 / DAY_S
+
+def _format_axes(ax: Axes, span: _Span, d: _Drawn, detail: bool) -> None:
+    """Rows (mission names bold), limits with room for the launch marker and the dates, a year
+    axis (quarter ticks) for three years or more, else months with the year(s) in the label."""
+    import matplotlib.dates as mdates
+
+    left_num = float(mdates.date2num(span.lo)) - span.seconds * 0.02 / DAY_S
+    right_num = max(d.right_x) + span.seconds * 0.02 / DAY_S
     ax.set_xlim(left_num, right_num)
-    ax.set_ylim(y - (0.6 if detail else 0.45), -0.75)
-    ax.set_yticks(yticks, ylabels, fontsize=8)
+    ax.set_ylim(d.y_end - (0.6 if detail else 0.45), -0.75)
+    ax.set_yticks(d.yticks, d.ylabels, fontsize="small")
     for i, tick in enumerate(ax.get_yticklabels()):
-        if i in bold_rows:
+        if i in d.bold_rows:
             tick.set_fontweight("bold")
-            tick.set_fontsize(9.5)
+            tick.set_fontsize("medium")
     ax.tick_params(axis="y", length=0)
     first, last = mdates.num2date(left_num, tz=UTC).year, mdates.num2date(right_num, tz=UTC).year
     if right_num - left_num >= 3 * 365.25:  # years, with quarter ticks between them
@@ -337,16 +410,21 @@ def program_gantt(
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=UTC, show_offset=False))
         ax.set_xlabel(f"UTC, {first}" + (f" to {last}" if last != first else ""))
-    ax.grid(axis="x", color="#dddddd", lw=0.6, zorder=0)
+    ax.grid(axis="x", color=style.grid(), lw=0.6, zorder=0)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
 
-    _place_labels(ax, labels)
 
-    # title, note and legend above the axes, at fixed offsets in points
+def _header(ax: Axes, runs: Sequence[Timeline], span: _Span, d: _Drawn, title: str | None) -> None:
+    """Title, the note on widened blocks, and the legend in one line above the axes (fixed offsets
+    in points, so they never meet the rows)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.transforms import ScaledTranslation
+
     names = ", ".join(t.name for t in runs)
-    ax.set_title(title or f"{names}: nominal timelines", loc="left", fontsize=11, pad=44)
-    days = min_block_s / DAY_S
+    ax.set_title(title or f"{names}: nominal timelines", loc="left", fontsize=style.TITLE_SIZE, pad=44)
+    days = span.min_block_s / DAY_S
     shortest = f"{days:.0f} days" if days >= 10 else f"{days:.1f} days"
     note = (
         f"Blocks shorter than {shortest} are drawn {shortest} wide and laid end to end, "
@@ -358,18 +436,18 @@ def program_gantt(
         xycoords="axes fraction",
         xytext=(0, 27),
         textcoords="offset points",
-        fontsize=7.5,
-        color="#555555",
+        fontsize="x-small",
+        color=style.soft_ink(0.7),
         va="bottom",
         ha="left",
         annotation_clip=False,
     )
     handles: list[Patch | Line2D] = [
-        Patch(facecolor=FAMILY_COLOURS[f], label=f) for f in LEGEND_ORDER if f in families_seen
+        Patch(facecolor=FAMILY_COLOURS[f], label=f) for f in LEGEND_ORDER if f in d.families
     ]
-    handles.append(Line2D([], [], marker="^", ls="", color="black", ms=5.5, label="launch"))
-    if has_gap:
-        handles.append(Line2D([], [], color="#777777", lw=0.8, label="no phase running"))
+    handles.append(Line2D([], [], marker="^", ls="", color=style.ink(), ms=5.5, label="launch"))
+    if d.gap:
+        handles.append(Line2D([], [], color=style.soft_ink(0.55), lw=0.8, label="no phase running"))
     offset = ScaledTranslation(0, 3 / 72, ax.figure.dpi_scale_trans)
     ax.legend(
         handles=handles,
@@ -377,15 +455,12 @@ def program_gantt(
         bbox_to_anchor=(0, 1),
         bbox_transform=ax.transAxes + offset,
         ncol=len(handles),
-        fontsize=8,
+        fontsize="small",
         frameon=False,
         borderaxespad=0,
         handlelength=1.6,
         columnspacing=1.4,
     )
-    if own_figure:
-        ax.set_zorder(1)
-    return ax
 
 
 def _start_s(run: Timeline) -> float:
