@@ -134,6 +134,14 @@ def _charts() -> dict[str, Callable[[dict[str, Any]], Any]]:
         ens = runs["ens"]
         return risk.tornado(ens, sensitivities(ens), labels=[p.label for p in runs["change6"][0].phases])
 
+    def risk_ranking(runs: dict[str, Any]) -> Any:
+        from sim.engine.montecarlo import monte_carlo
+        from sim.results.statistics import risk_effects
+
+        sc = runs["change7"][0]
+        ens = monte_carlo(sc, 300, 1)
+        return risk.risk_ranking(ens, risk_effects(ens), labels={r.id: r.label for r in sc.risks})
+
     def mc_gantt(runs: dict[str, Any]) -> Any:
         t = runs["change6"][1]
         spread = {p.id: (p.end_s - 3600.0, p.end_s + 7200.0) for p in t.phases}
@@ -183,6 +191,7 @@ def _charts() -> dict[str, Callable[[dict[str, Any]], Any]]:
         "tornado": tornado,
         "criticality": lambda r: risk.criticality(r["ens"], labels=[p.label for p in r["change6"][0].phases]),
         "histogram": lambda r: risk.histogram(r["ens"]),
+        "risk ranking": risk_ranking,
         "program": lambda r: program(r, False),
         "program detail": lambda r: program(r, True),
         "windows": windows,

@@ -185,7 +185,7 @@ def risk_ranking(
     labels = labels or {}
     rows = [e for e in effects if e["end_delay_h"] is not None]
     rows.sort(key=lambda e: e["occurred_fraction"] * e["end_delay_h"])
-    ax = axes_or_new(ax, (10, 1.6 + 0.4 * max(len(rows), 2)))
+    ax = axes_or_new(ax, (10, 1.6 + 0.45 * max(len(rows), 2)))  # two-line labels
     if not rows:
         ax.text(0.5, 0.5, "no risk event both occurred and did not", ha="center", transform=ax.transAxes)
         return ax
@@ -194,11 +194,11 @@ def risk_ranking(
     ax.set_yticks(range(len(rows)), [labels.get(e["id"], e["id"]) for e in rows], fontsize=8)
     ax.axvline(0, color="black", lw=0.8)
     span = max(float(np.abs(delays).max()), 1e-9)
-    ax.set_xlim(min(0.0, float(delays.min())) - 0.05 * span, max(0.0, float(delays.max())) + 0.9 * span)
+    ax.set_xlim(min(0.0, float(delays.min())) - 0.05 * span, max(0.0, float(delays.max())) + 1.15 * span)
     for i, e in enumerate(rows):
         expected = e["occurred_fraction"] * e["end_delay_h"]
         ax.annotate(
-            f"{e['end_delay_h']:+.1f} h when it occurs ({e['occurred_fraction']:.1%}); expected {expected:+.1f} h",
+            f"{e['end_delay_h']:+.1f} h when it occurs ({e['occurred_fraction']:.1%})\nexpected {expected:+.1f} h",
             (max(float(delays[i]), 0.0), i),
             xytext=(4, 0),
             textcoords="offset points",
