@@ -28,7 +28,7 @@ from sim.errors import (
     printable,
 )
 
-_NOT_COMMANDS = {"common"}
+_NOT_COMMANDS = {"common", "chart_options"}  # helpers, not subcommands
 
 
 def command_modules() -> dict[str, str]:

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from sim.cli.chart_options import (
+    add_phases_arg,
+    add_range_args,
+    add_title_size_args,
+    parse_after_launch,
+    parse_phases,
+    parse_size,
+)
 from sim.cli.common import (
     add_as_of_arg,
     add_dpi_arg,
@@ -39,6 +47,9 @@ examples:
   lunarsim compare change6 --csv ce6.csv           (--csv - for stdout)
   lunarsim compare change5 --out ce5_bars.png      (grouped bars: planned / flown / simulated)
   lunarsim compare change5 change6 --out ce5_vs_ce6.png   (missions aligned at launch)
+  lunarsim compare change5 change6 --out end.png --from 20d --phases landing,docking,recovery \
+      --title "Landing to touchdown" --size 12x5   (chart options: see below)
+  lunarsim compare change5 --out surface.png --phases sampling,descent   (bar groups by id or kind)
   lunarsim compare v1.yaml v2.yaml --out var.png   (same mission id: baseline vs revision,
                                                    start/end/duration variances per phase)
   lunarsim compare change7 --as-of 2026-12-06T00:00Z   (forecast from a status date)
@@ -89,6 +100,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="also draw a chart (.png, .svg, .pdf): grouped bars for one mission, "
         "the missions aligned at launch for several",
     )
+    add_title_size_args(p, "the --out chart")
+    add_phases_arg(p, "--out chart: draw only these phases (one mission: bar groups; several: lane bars)")
+    add_range_args(p, unit="launch")
     add_dpi_arg(p)
     p.set_defaults(func=run)
 
@@ -100,6 +114,12 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         check_plot_path(args.out)
         check_dpi(args.dpi)
+    else:
+        given = [o for o, v in CHART_OPTIONS.items() if getattr(args, v) is not None]
+        if given:
+            raise InputError(f"{given[0]} shapes the chart: add --out FILE.png (or drop {given[0]})")
+    size = parse_size(args.size)
+    days = (parse_after_launch(args.start, "--from"), parse_after_launch(args.end, "--to"))
     from sim.engine.des import simulate
     from sim.engine.program import simulate_program
     from sim.scenario.program import Program
@@ -120,6 +140,9 @@ def run(args: argparse.Namespace) -> int:
             labels.append(arg)
     two_versions = len(args.scenarios) == 2 and len(scenarios) == 2 and scenarios[0].id == scenarios[1].id
     if two_versions and resolve(args.scenarios[0]).resolve() != resolve(args.scenarios[1]).resolve():
+        for option, dest in CHART_OPTIONS.items():
+            if dest not in ("title", "size") and getattr(args, dest) is not None:
+                raise InputError(f"{option}: the baseline chart draws every phase of both versions; drop {option}")
         return _baseline(args, labels, timelines)  # one mission, two files: baseline vs revision
     seen: dict[str, str] = {}
     for arg, s in zip(labels, scenarios, strict=True):
@@ -136,7 +159,13 @@ def run(args: argparse.Namespace) -> int:
     if args.csv:
         emit_csv(args.csv, comparison.csv_rows())
     if args.out:
-        _draw(args.out, args.dpi, comparison, scenarios, timelines)
+        known = {p.id for s in scenarios for p in s.phases} | {p.kind for s in scenarios for p in s.phases}
+        phases = parse_phases(args.phases, known, ", ".join(s.id for s in scenarios))
+        if len(scenarios) == 1 and days != (None, None):
+            option = "--from" if days[0] is not None else "--to"
+            raise InputError(f"{option}: the one-mission chart has a duration axis, not a time axis; drop {option}")
+        chart = ChartOptions(args.title, size, phases, days)
+        _draw(args.out, args.dpi, comparison, scenarios, timelines, chart)
     if args.json:
         print_result(comparison.to_dict())
     elif args.csv != "-":
@@ -146,21 +175,45 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+class ChartOptions(NamedTuple):
+    """--title, --size, --phases and --from/--to (seconds after launch) of the --out chart."""
+
+    title: str | None
+    size: tuple[float, float] | None
+    phases: list[str] | None
+    after_launch_s: tuple[float | None, float | None]
+
+
+#: chart options -> their argparse dest (each needs --out)
+CHART_OPTIONS = {"--title": "title", "--size": "size", "--phases": "phases", "--from": "start", "--to": "end"}
+
+
 def _draw(
-    path: str, dpi: int, comparison: Comparison, scenarios: Sequence[Scenario], timelines: Sequence[Timeline]
+    path: str,
+    dpi: int,
+    comparison: Comparison,
+    scenarios: Sequence[Scenario],
+    timelines: Sequence[Timeline],
+    chart: ChartOptions,
 ) -> None:
     """One mission: grouped bars; several: the missions aligned at launch."""
     from sim.plots.compare import compare_bars, compare_missions
     from sim.plots.figures import save_figure
     from sim.results.comparison import actual_times
+    from sim.timebase import DAY_S
 
     if len(scenarios) == 1:
-        ax = compare_bars(comparison, scenarios[0].id)
+        ax = compare_bars(comparison, scenarios[0].id, phases=chart.phases, title=chart.title, size=chart.size)
     else:
+        lo, hi = chart.after_launch_s
         ax = compare_missions(
             timelines,
             actuals={s.id: actual_times(s) for s in scenarios},
             lane_names={s.id: s.lane_names() for s in scenarios},
+            title=chart.title,
+            size=chart.size,
+            phases=chart.phases,
+            days=(None if lo is None else lo / DAY_S, None if hi is None else hi / DAY_S),
         )
     save_figure(ax.figure, path, dpi=dpi)
     announce(path)
@@ -177,7 +230,7 @@ def _baseline(args: argparse.Namespace, labels: list[str], timelines: list[Timel
         from sim.plots.baseline import baseline_chart
         from sim.plots.figures import save_figure
 
-        ax = baseline_chart(comparison)
+        ax = baseline_chart(comparison, title=args.title, size=parse_size(args.size))
         save_figure(ax.figure, args.out, dpi=args.dpi)
         announce(args.out)
     if args.json:

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from sim.cli.chart_options import (
+    add_axis_arg,
+    add_phases_arg,
+    add_range_args,
+    add_title_size_args,
+    add_tz_arg,
+    parse_phases,
+    parse_size,
+    parse_time,
+    parse_zone,
+)
 from sim.cli.common import (
     add_as_of_arg,
     add_dpi_arg,
@@ -61,20 +72,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--out", metavar="PATH", required=True, help="output file; format from the extension (.png, .svg, .pdf)"
     )
-    p.add_argument(
-        "--axis",
-        choices=("utc", "met", "hours"),
-        default=None,
-        help="time axis of a single scenario: dates (default; see --tz), mission elapsed days, or hours since T0",
-    )
-    p.add_argument("--title", metavar="TEXT", help="chart title (default: says what is drawn)")
-    p.add_argument("--size", metavar="WxH", help="figure size in inches, e.g. 12x8 (default: from the rows)")
-    p.add_argument("--phases", metavar="LIST", help="draw only these phases: comma-separated ids or kinds")
-    p.add_argument("--from", dest="start", metavar="ISO", help="show from this UTC time, e.g. 2020-11-28T00:00Z")
-    p.add_argument("--to", dest="end", metavar="ISO", help="show up to this UTC time")
-    p.add_argument(
-        "--tz", metavar="ZONE", default="UTC", help="time zone of the date axis, e.g. Asia/Shanghai (default UTC)"
-    )
+    add_axis_arg(p, "a single scenario")
+    add_title_size_args(p)
+    add_phases_arg(p)
+    add_range_args(p)
+    add_tz_arg(p)
     p.add_argument(
         "--detail",
         action="store_true",
@@ -142,10 +144,10 @@ def run(args: argparse.Namespace) -> int:
         end_spread=spread,
         spread_note=f"Monte Carlo, {args.mc:,} replications, seed {args.seed}" if args.mc else None,
         title=args.title,
-        size=_size(args.size),
+        size=parse_size(args.size),
         phases=_phases(args.phases, scenario),
-        time_range_s=(_time(args.start, "--from", scenario), _time(args.end, "--to", scenario)),
-        tz=_zone(args.tz),
+        time_range_s=(parse_time(args.start, "--from", scenario.epoch), parse_time(args.end, "--to", scenario.epoch)),
+        tz=parse_zone(args.tz),
         status_s=None if scenario.status is None else from_utc(scenario.epoch, scenario.status.as_of),
     )
     save_figure(ax.figure, args.out, dpi=args.dpi)
@@ -177,67 +179,17 @@ def _program_chart(args: argparse.Namespace, program: Program | None) -> int:
         timelines = [simulate(m) for m in missions]
     names = {m.id: m.lane_names() for m in missions}
     ax = program_gantt(
-        timelines, detail=args.detail, title=args.title or title, lane_names=names, size=_size(args.size)
+        timelines, detail=args.detail, title=args.title or title, lane_names=names, size=parse_size(args.size)
     )
     save_figure(ax.figure, args.out, dpi=args.dpi)
     announce(args.out)
     return 0
 
 
-def _size(text: str | None) -> tuple[float, float] | None:
-    """``12x8`` -> (12.0, 8.0) inches."""
-    if text is None:
-        return None
-    try:
-        w, h = (float(v) for v in text.lower().replace(",", "x").split("x"))
-    except ValueError:
-        raise InputError(f"--size {text}: give width x height in inches, e.g. 12x8") from None
-    if not (1 <= w <= 100 and 1 <= h <= 100):
-        raise InputError(f"--size {text}: each side must be between 1 and 100 inches")
-    return w, h
-
-
 def _phases(text: str | None, scenario: Scenario) -> list[str] | None:
     """``--phases landing,descent`` -> the names, each a phase id or a kind of the scenario."""
-    if text is None:
-        return None
-    from sim.fields import did_you_mean
-
     known = {p.id for p in scenario.phases} | {p.kind for p in scenario.phases}
-    names = [n.strip() for n in text.split(",") if n.strip()]
-    for n in names:
-        if n not in known:
-            raise InputError(
-                f"--phases {text}: {n!r} is neither a phase id nor a kind of {scenario.id}{did_you_mean(n, known)}"
-            )
-    if not names:
-        raise InputError("--phases: name at least one phase id or kind")
-    return names
-
-
-def _time(text: str | None, option: str, scenario: Scenario) -> float | None:
-    """``--from/--to`` ISO UTC -> seconds since the scenario's epoch."""
-    if text is None:
-        return None
-    from sim.timebase import from_utc, parse_utc
-
-    try:
-        return from_utc(scenario.epoch, parse_utc(text))
-    except ValueError as exc:
-        raise InputError(f"{option} {text}: {exc}") from None
-
-
-def _zone(name: str) -> Any:
-    """``--tz Asia/Shanghai`` -> a tzinfo (UTC for "UTC")."""
-    from datetime import UTC
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    if name.upper() in ("UTC", "Z"):
-        return UTC
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InputError(f"--tz {name}: unknown time zone; use an IANA name such as Asia/Shanghai or UTC") from None
+    return parse_phases(text, known, scenario.id)
 
 
 def _html_chart(

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import Any, NamedTuple
 
+from sim.cli.chart_options import (
+    add_axis_arg,
+    add_phases_arg,
+    add_range_args,
+    add_title_size_args,
+    add_tz_arg,
+    parse_phases,
+    parse_size,
+    parse_time,
+    parse_zone,
+)
 from sim.cli.common import (
     ProgressBar,
     add_as_of_arg,
@@ -29,6 +40,9 @@ examples:
   lunarsim mc scenarios/change5.yaml -n 10000 --seed 42
   lunarsim mc change6 -n 100000 --seed 1 --workers 2 --deadline 2024-06-26T00:00Z --json
   lunarsim mc change5 -n 20000 --out s_curve.png --tornado tornado.png --criticality crit.png
+  lunarsim mc change5 -n 5000 --out s.png --tz Asia/Shanghai --title "CE-5 end, Beijing time"
+  lunarsim mc change5 -n 5000 --out s.png --axis hours --from 500h --to 600h --size 9x5
+  lunarsim mc change5 -n 5000 --tornado t.png --phases sampling,descent   (rank only these)
   lunarsim mc change5 -n 10000 --until-stable          (add batches of N until P80 settles)
   lunarsim mc change5 -n 5000 --csv runs.csv           (one row per replication)
   lunarsim mc change7 -n 20000 --risks risks.png       (risk events ranked by the delay they cause)
@@ -95,6 +109,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--criticality", metavar="PATH", help="criticality index bars")
     p.add_argument("--histogram", metavar="PATH", help="histogram of the mission duration")
     p.add_argument("--risks", metavar="PATH", help="risk events ranked by the mission-end delay they cause")
+    chart = p.add_argument_group(
+        "chart options",
+        "--size applies to every chart; --title, --axis, --tz, --from/--to to the --out S-curve; "
+        "--phases to --tornado and --criticality",
+    )
+    add_title_size_args(chart, "the --out S-curve")
+    add_phases_arg(chart, "--tornado and --criticality: rank only these phases")
+    add_range_args(chart)
+    add_tz_arg(chart)
+    add_axis_arg(chart, "the --out S-curve")
     p.set_defaults(func=run)
 
 
@@ -111,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
         check_table_path("--parquet", args.parquet)
     scenario = load_any(args.scenario, args.set, args.as_of)
     deadline = _deadline(args, scenario.epoch)
+    chart = _chart_options(args, scenario, plots)
 
     from sim.engine.montecarlo import EngineUnsupported, monte_carlo
     from sim.results.comparison import flown_durations_s
@@ -148,7 +173,7 @@ def run(args: argparse.Namespace) -> int:
         write_parquet(args.parquet, ens.replication_columns(), metadata=origin, categories={"outcome": OUTCOMES})
         announce(args.parquet)
     if plots:
-        _draw(ens, result, scenario, plots, deadline)
+        _draw(ens, result, scenario, plots, deadline, chart)
     if args.json:
         print_result(result, seed=args.seed)
     elif args.csv != "-":
@@ -182,7 +207,52 @@ def _deadline(args: argparse.Namespace, epoch: Any) -> Any:
     return None
 
 
-def _draw(ens: Any, result: dict[str, Any], scenario: Any, plots: dict[str, str], deadline: Any) -> None:
+class ChartOptions(NamedTuple):
+    """The chart options of ``mc`` (see ``sim.cli.chart_options``), read and checked."""
+
+    title: str | None = None
+    size: tuple[float, float] | None = None
+    phases: list[str] | None = None
+    time_range_s: tuple[float | None, float | None] = (None, None)
+    tz: Any = None
+    axis: str = "utc"
+
+
+#: option -> (argparse dest, the charts it shapes)
+_CHART_OPTIONS = {
+    "--title": ("title", ("out",)),
+    "--size": ("size", ("out", "tornado", "criticality", "histogram", "risks")),
+    "--phases": ("phases", ("tornado", "criticality")),
+    "--from": ("start", ("out",)),
+    "--to": ("end", ("out",)),
+    "--axis": ("axis", ("out",)),
+}
+
+
+def _chart_options(args: argparse.Namespace, scenario: Any, plots: dict[str, str]) -> ChartOptions:
+    """Read the chart options; one that shapes none of the charts asked for is an input error."""
+    for option, (dest, charts) in _CHART_OPTIONS.items():
+        if getattr(args, dest) is not None and not any(c in plots for c in charts):
+            need = " or ".join("--" + c for c in charts)
+            raise InputError(
+                f"{option} shapes the {need} chart: add {need.split(' or ')[0]} FILE.png (or drop {option})"
+            )
+    if args.tz.upper() not in ("UTC", "Z") and "out" not in plots:
+        raise InputError("--tz shapes the --out S-curve: add --out FILE.png (or drop --tz)")
+    known = {p.id for p in scenario.phases} | {p.kind for p in scenario.phases}
+    return ChartOptions(
+        title=args.title,
+        size=parse_size(args.size),
+        phases=parse_phases(args.phases, known, scenario.id),
+        time_range_s=(parse_time(args.start, "--from", scenario.epoch), parse_time(args.end, "--to", scenario.epoch)),
+        tz=parse_zone(args.tz),
+        axis=args.axis or "utc",
+    )
+
+
+def _draw(
+    ens: Any, result: dict[str, Any], scenario: Any, plots: dict[str, str], deadline: Any, chart: ChartOptions
+) -> None:
     import numpy as np
 
     from sim.plots import risk
@@ -191,19 +261,31 @@ def _draw(ens: Any, result: dict[str, Any], scenario: Any, plots: dict[str, str]
 
     labels = [p.label for p in scenario.phases]
     sens = sensitivities(ens) if "tornado" in plots else None  # full precision, not the rounded JSON
+    only = None
+    if chart.phases is not None:
+        only = risk.select_phases(ens, chart.phases, {p.id: p.kind for p in scenario.phases})
+    size = chart.size
     for kind, path in plots.items():
         if kind == "out":
-            ax = risk.s_curve(ens, deadline=deadline)
+            ax = risk.s_curve(
+                ens,
+                deadline=deadline,
+                axis=chart.axis,
+                tz=chart.tz,
+                time_range_s=chart.time_range_s,
+                title=chart.title,
+                size=size,
+            )
         elif kind == "tornado":
             assert sens is not None
             swings = np.array([row["end_swing_h"] for row in result["phases"]])
-            ax = risk.tornado(ens, sens, labels=labels, swings_h=swings)
+            ax = risk.tornado(ens, sens, labels=labels, swings_h=swings, only=only, size=size)
         elif kind == "criticality":
-            ax = risk.criticality(ens, labels=labels)
+            ax = risk.criticality(ens, labels=labels, only=only, size=size)
         elif kind == "risks":
             names = {r.id: r.label for r in scenario.risks}
-            ax = risk.risk_ranking(ens, result.get("risks", []), labels=names)
+            ax = risk.risk_ranking(ens, result.get("risks", []), labels=names, size=size)
         else:
-            ax = risk.histogram(ens)
+            ax = risk.histogram(ens, size=size)
         save_figure(ax.figure, path)
         announce(path)

@@ -12,11 +12,18 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 
-def baseline_chart(comparison: BaselineComparison, *, ax: Axes | None = None) -> Axes:
+def baseline_chart(
+    comparison: BaselineComparison,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    size: tuple[float, float] | None = None,
+) -> Axes:
     """Horizontal bars, one per phase in both versions: how much later (right, orange) or earlier
-    (left, blue) the revision ends it than the baseline; the mission end variance in the title."""
+    (left, blue) the revision ends it than the baseline; the mission end variance in the title
+    (``title`` replaces it). ``size``: inches of a new figure (default: from the rows)."""
     rows = [r for r in comparison.rows if r.end_variance_s is not None]
-    ax = axes_or_new(ax, (10, 1.8 + 0.3 * max(len(rows), 3)))
+    ax = axes_or_new(ax, size or (10, 1.8 + 0.3 * max(len(rows), 3)))
     values = [r.end_variance_s / HOUR_S for r in rows if r.end_variance_s is not None][::-1]
     names = [r.name for r in rows][::-1]
     ax.barh(range(len(values)), values, color=["#d94801" if v > 0 else "#2171b5" for v in values])
@@ -39,7 +46,9 @@ def baseline_chart(comparison: BaselineComparison, *, ax: Axes | None = None) ->
     ax.grid(axis="x", color="#dddddd", lw=0.6)
     end_h = comparison.end_variance_s / HOUR_S
     ax.set_title(
-        f"{comparison.mission}: {comparison.revision_label} vs {comparison.baseline_label}\nmission end {end_h:+.1f} h",
+        title
+        or f"{comparison.mission}: {comparison.revision_label} vs {comparison.baseline_label}\n"
+        f"mission end {end_h:+.1f} h",
         loc="left",
         fontsize=11,
     )

@@ -195,7 +195,8 @@ def gantt(
     own = ax is None
     ax = _layout(ax, lane_rows, size)
     drawn = _draw_rows(ax, scale, lane_rows, actuals or {}, precision or {}, end_spread or {}, lane_names or {})
-    _draw_labels(ax, drawn)
+    end_s = (time_range_s or (None, None))[1]
+    _draw_labels(ax, drawn, None if end_s is None else scale.x(end_s))
     _format_axes(ax, scale, drawn, actuals or {}, status_s, time_range_s)
     ax.set_title(
         title or _title(timeline, spread_note if drawn.spread else None), fontsize=style.TITLE_SIZE, loc="left"
@@ -351,16 +352,18 @@ def _draw_flown(
     return right
 
 
-def _draw_labels(ax: Axes, d: _Drawn) -> None:
-    """Duration (or milestone time) labels right of each row's marks, and a header per lane."""
+def _draw_labels(ax: Axes, d: _Drawn, x_max: float | None = None) -> None:
+    """Duration (or milestone time) labels right of each row's marks, and a header per lane. With
+    a right limit ``x_max`` (``--to``), a label whose row runs past it goes inside, at the edge."""
     for x, y, offset_pt, text in d.labels:
+        inside = x_max is not None and x + 1e-9 >= x_max
         ax.annotate(
             text,
-            (x, y),
-            xytext=(offset_pt, 0),
+            (x_max if inside else x, y),
+            xytext=(-3.0 if inside else offset_pt, 0),
             textcoords="offset points",
             va="center",
-            ha="left",
+            ha="right" if inside else "left",
             fontsize=style.LABEL_SIZE,
             color=style.soft_ink(),
             zorder=5,

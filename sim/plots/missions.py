@@ -111,7 +111,7 @@ def compare_missions(
     Gantt chart, and the long ones are labelled with their length above the hatch.
     """
     actuals = actuals or {}
-    bands = _bands(timelines, phases)
+    bands = _bands(timelines, phases, days)
     own = ax is None
     ax = _layout(ax, bands, size)
     ends = [b.day(p.end_s) for b in bands for _, rows in b.lanes for p in rows]
@@ -119,29 +119,36 @@ def compare_missions(
         b.day(v) for b in bands for a in actuals.get(b.timeline.scenario_id, {}).values() for v in a if v is not None
     ]
     span_d = max([1.0, *ends])
+    lo, hi = days or (None, None)
+    view = (lo if lo is not None else -span_d * 0.01, hi if hi is not None else span_d * (1 + RIGHT_ROOM))
     drawn = _Drawn()
     y = 0.0
     for i, b in enumerate(bands):
         top = y
         y = _draw_lanes(ax, b, y + HEADER_H, span_d, actuals.get(b.timeline.scenario_id, {}), lane_names or {}, drawn)
-        _draw_marks(ax, b, top, y, span_d)
+        _draw_marks(ax, b, top, y, view)
         y += MARKS_H
         ax.axhspan(top - 0.1, y - 0.1, color=style.band(0.035 if i % 2 == 0 else 0.07), zorder=0, lw=0)
         _band_header(ax, b, top)
         y += 0.3
     drawn.y_end = y
-    _format_axes(ax, drawn, span_d, days)
+    _format_axes(ax, drawn, view)
     names = " vs ".join(t.name for t in timelines)
     ax.set_title(title or f"{names}: nominal timelines aligned at launch", fontsize=style.TITLE_SIZE, loc="left")
     _legend(ax, drawn, own)
     return ax
 
 
-def _bands(timelines: Sequence[Timeline], phases: Collection[str] | None) -> list[_Band]:
-    """Per mission: the lanes that ran a chosen phase, in element order, and the launch time."""
+def _bands(
+    timelines: Sequence[Timeline], phases: Collection[str] | None, days: tuple[float | None, float | None] | None
+) -> list[_Band]:
+    """Per mission: the lanes that ran a chosen phase within the days shown, in element order,
+    and the launch time."""
     wanted = set(phases) if phases else None
+    lo, hi = days or (None, None)
     out = []
     for t in timelines:
+        off = launch_offset_s(t)
         order = list(t.elements) or list(dict.fromkeys(p.element for p in t.phases))
         order += [e for e in dict.fromkeys(p.element for p in t.phases) if e not in order]
         lanes = []
@@ -152,10 +159,12 @@ def _bands(timelines: Sequence[Timeline], phases: Collection[str] | None) -> lis
                 if p.element == lane
                 and p.outcome == "done"
                 and (wanted is None or p.id in wanted or p.kind in wanted or p.colour_kind in wanted)
+                and (lo is None or (p.end_s - off) / DAY_S >= lo)
+                and (hi is None or (p.start_s - off) / DAY_S <= hi)
             ]
             if rows:
                 lanes.append((lane, rows))
-        out.append(_Band(t, lanes, launch_offset_s(t)))
+        out.append(_Band(t, lanes, off))
     return out
 
 
@@ -256,7 +265,7 @@ def _draw_flown(ax: Axes, band: _Band, y: float, flown: tuple[float | None, floa
             d.actual = True
 
 
-def _draw_marks(ax: Axes, band: _Band, top: float, y: float, span_d: float) -> None:
+def _draw_marks(ax: Axes, band: _Band, top: float, y: float, view: tuple[float, float]) -> None:
     """Landing, docking and touchdown: a dotted line through the band and ``landing d29.5`` on the
     marks row under it. A label goes right of its line, or left of it near the right edge; one
     that would run into the label before it drops to the row's second level."""
@@ -264,18 +273,18 @@ def _draw_marks(ax: Axes, band: _Band, top: float, y: float, span_d: float) -> N
         (band.day(p.end_s), MARKED_KINDS[p.colour_kind])
         for _, rows in band.lanes
         for p in rows
-        if p.colour_kind in MARKED_KINDS
+        if p.colour_kind in MARKED_KINDS and view[0] <= band.day(p.end_s) <= view[1]
     )
     if not marks:
         return
-    per_pt = _days_per_point(ax, span_d)
+    per_pt = _days_per_point(ax, view[1] - view[0])
     levels = (y - 0.4, y + 0.1)
     right_edge: list[float] = [-math.inf, -math.inf]  # per level, the right end of its last label
     for x, name in marks:
         text = f"{name} d{x:.1f}"
         width = _text_width_pt(text) * per_pt
         pad = 3 * per_pt
-        ha = "right" if x + pad + width > span_d * (1 + RIGHT_ROOM) else "left"
+        ha = "right" if x + pad + width > view[1] else "left"
         left = x - pad - width if ha == "right" else x + pad
         level = 0 if left > right_edge[0] else 1
         right_edge[level] = left + width + pad
@@ -300,11 +309,11 @@ def _text_width_pt(text: str) -> float:
     return float(TextPath((0, 0), text, prop=FontProperties(size=style.LABEL_SIZE)).get_extents().width)
 
 
-def _days_per_point(ax: Axes, span_d: float) -> float:
-    """Days per typographic point along x (the axes' current width; constrained layout may narrow
-    it a little later, so the estimate is taken 15 % wide)."""
+def _days_per_point(ax: Axes, shown_d: float) -> float:
+    """Days per typographic point along x for ``shown_d`` days across the axes (their current
+    width; constrained layout may narrow them a little later, so the estimate is taken 15 % wide)."""
     width_pt = ax.bbox.width * 72.0 / ax.figure.dpi
-    return 1.15 * span_d * (1 + 2 * RIGHT_ROOM) / max(width_pt, 1.0)
+    return 1.15 * shown_d / max(width_pt, 1.0)
 
 
 def _band_header(ax: Axes, band: _Band, top: float) -> None:
@@ -325,19 +334,16 @@ def _band_header(ax: Axes, band: _Band, top: float) -> None:
     )
 
 
-def _format_axes(ax: Axes, d: _Drawn, span_d: float, days: tuple[float | None, float | None] | None) -> None:
+def _format_axes(ax: Axes, d: _Drawn, view: tuple[float, float]) -> None:
     """Lane names, limits (room right of the last mark), day ticks, grid and spines."""
     ax.set_yticks(d.yticks, d.ylabels, fontsize=style.TICK_SIZE)
     ax.set_ylim(d.y_end - 0.3, -0.3)
     ax.tick_params(axis="y", length=0)
-    lo, hi = days or (None, None)
-    x0 = lo if lo is not None else -span_d * 0.01
-    x1 = hi if hi is not None else span_d * (1 + RIGHT_ROOM)
-    ax.set_xlim(x0, x1)
+    x0, x1 = view
     step, minor = next((s, m) for limit, s, m in DAY_TICKS if x1 - x0 <= limit)
-    first = math.floor(x0 / step) * step
-    ax.set_xticks([float(v) for v in range(max(first, 0), int(x1) + 1, step)])
-    ax.set_xticks([float(v) for v in range(max(math.floor(x0 / minor) * minor, 0), int(x1) + 1, minor)], minor=True)
+    ax.set_xticks([float(v) for v in range(math.ceil(max(x0, 0) / step) * step, int(x1) + 1, step)])
+    ax.set_xticks([float(v) for v in range(math.ceil(max(x0, 0) / minor) * minor, int(x1) + 1, minor)], minor=True)
+    ax.set_xlim(x0, x1)  # after the ticks, which would widen it
     ax.tick_params(axis="x", labelsize=style.TICK_SIZE)
     ax.set_xlabel("days since launch (missions aligned at their launch)")
     ax.grid(axis="x", which="major", color=style.grid(), lw=0.7, zorder=0)

@@ -3,16 +3,17 @@ risk-event ranking."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import datetime
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.plots.figures import axes_or_new, date_axis
+from sim.plots import style
+from sim.plots.figures import axes_or_new
 from sim.results.records import Ensemble
 from sim.results.statistics import deadline_probability
-from sim.timebase import DAY_S, format_utc, to_utc
+from sim.timebase import DAY_S, HOUR_S, to_utc
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -22,28 +23,41 @@ def _title(ens: Ensemble, what: str) -> str:
     return f"{ens.name}: {what}\n{ens.replications:,} replications, seed {ens.seed}, {ens.engine} engine"
 
 
-def s_curve(ens: Ensemble, *, ax: Axes | None = None, deadline: datetime | None = None) -> Axes:
-    """CDF of the mission end (UTC) with P50 and P80 marked, and the deadline if given."""
-    import matplotlib.dates as mdates
+def s_curve(
+    ens: Ensemble,
+    *,
+    ax: Axes | None = None,
+    deadline: datetime | None = None,
+    axis: str = "utc",
+    tz: tzinfo = UTC,
+    time_range_s: tuple[float | None, float | None] | None = None,
+    title: str | None = None,
+    size: tuple[float, float] | None = None,
+) -> Axes:
+    """CDF of the mission end with P50 and P80 marked, and the deadline if given.
 
-    ax = axes_or_new(ax, (10, 5.5))
+    ``axis``: ``"utc"`` dates (in ``tz``), ``"met"`` days since T0 or ``"hours"`` since T0;
+    ``time_range_s``: (from, to) seconds since the epoch to show; ``size``: inches of a new figure.
+    """
+    ax = axes_or_new(ax, size or (10, 5.5))
     ends = np.sort(ens.end_s[ens.success])
     if ends.size == 0:
         ax.text(0.5, 0.5, "no replication succeeded", ha="center", transform=ax.transAxes)
         return ax
+    x_of = _time_axis(ens, axis)
     share = ens.success.mean()
     y = np.arange(1, ends.size + 1) / ens.replications
     step = max(1, ends.size // 4000)  # a few thousand points draw the same curve
-    x = mdates.date2num([to_utc(ens.epoch, t) for t in ends[::step]])
+    x = np.array([x_of(float(t)) for t in ends[::step]])
     ax.plot(x, y[::step], color="#2171b5", lw=2, label="P(mission ends by date)")
     for q, colour in ((50, "#238b45"), (80, "#d94801")):
         t = float(np.percentile(ends, q))
-        xv = mdates.date2num(to_utc(ens.epoch, t))
+        xv = x_of(t)
         yv = q / 100 * share
         ax.plot([xv, xv], [0, yv], color=colour, ls="--", lw=1)
         ax.plot([x[0], xv], [yv, yv], color=colour, ls="--", lw=1)
         ax.annotate(
-            f"P{q} {format_utc(to_utc(ens.epoch, t), seconds=False).replace('T', ' ')}",
+            f"P{q} {_when(ens, t, axis, tz)}",
             (xv, yv),
             xytext=(6, -12),
             textcoords="offset points",
@@ -51,28 +65,68 @@ def s_curve(ens: Ensemble, *, ax: Axes | None = None, deadline: datetime | None 
             fontsize=9,
         )
     if deadline is not None:
-        dx = mdates.date2num(deadline)
         d_s = (deadline - ens.epoch).total_seconds()
+        dx = x_of(d_s)
         p = deadline_probability(ens, d_s)
         ax.axvline(dx, color="#a50f15", lw=1.5)
         ax.annotate(
-            f"deadline {format_utc(deadline, seconds=False).replace('T', ' ')}\nP(on time) = {p:.1%}",
+            f"deadline {_when(ens, d_s, axis, tz)}\nP(on time) = {p:.1%}",
             (dx, 0.05),
             xytext=(6, 0),
             textcoords="offset points",
             color="#a50f15",
             fontsize=9,
         )
-    date_axis(ax.xaxis)
-    ax.set_xlabel("mission end (UTC)")
+    lo, hi = time_range_s or (None, None)
+    if lo is not None or hi is not None:
+        ax.set_xlim(None if lo is None else x_of(lo), None if hi is None else x_of(hi))
+    if axis == "utc":
+        style.date_axis(ax.xaxis, tz)
+        ax.set_xlabel(f"mission end ({style.zone_label(tz, ens.epoch)})")
+    else:
+        ax.set_xlabel("mission end, " + ("days since T0" if axis == "met" else "hours since T0"))
     ax.set_ylabel("cumulative probability")
     ax.set_ylim(0, 1.02)
     ax.grid(color="#dddddd", lw=0.6)
     if share < 1:
         ax.axhline(share, color="#7f7f7f", lw=1, ls=":", label=f"success probability {share:.1%}")
     ax.legend(loc="upper left", frameon=False)
-    ax.set_title(_title(ens, "S-curve of the mission end"), loc="left", fontsize=11)
+    ax.set_title(title or _title(ens, "S-curve of the mission end"), loc="left", fontsize=11)
     return ax
+
+
+def _time_axis(ens: Ensemble, axis: str) -> Callable[[float], float]:
+    """Seconds since the epoch -> x on a ``utc`` (date numbers), ``met`` (days) or ``hours`` axis."""
+    import matplotlib.dates as mdates
+
+    if axis == "met":
+        return lambda t: t / DAY_S
+    if axis == "hours":
+        return lambda t: t / HOUR_S
+    if axis != "utc":
+        raise ValueError(f"axis must be utc, met or hours, not {axis!r}")
+    return lambda t: float(mdates.date2num(to_utc(ens.epoch, t)))
+
+
+def _when(ens: Ensemble, t_s: float, axis: str, tz: tzinfo) -> str:
+    """A marked time as the axis reads it: ``2020-12-16 17:59Z``, ``2020-12-17 01:59 UTC+08`` (in
+    ``tz``), ``T+22.84 d`` or ``T+548.1 h``."""
+    if axis == "met":
+        return f"T+{t_s / DAY_S:.2f} d"
+    if axis == "hours":
+        return f"T+{t_s / HOUR_S:.1f} h"
+    when = to_utc(ens.epoch, t_s).astimezone(tz)
+    return when.strftime("%Y-%m-%d %H:%M") + ("Z" if tz is UTC else " UTC" + when.strftime("%z")[:3])
+
+
+def select_phases(ens: Ensemble, phases: Collection[str] | None, kinds: Mapping[str, str] | None = None) -> np.ndarray:
+    """Indexes (into ``ens.phase_ids``) of the phases named by id, or by kind via ``kinds``
+    (phase id -> kind); every phase when ``phases`` is None."""
+    if not phases:
+        return np.arange(len(ens.phase_ids))
+    wanted = set(phases)
+    kinds = kinds or {}
+    return np.array([i for i, pid in enumerate(ens.phase_ids) if pid in wanted or kinds.get(pid) in wanted], dtype=int)
 
 
 def _top(values: np.ndarray, labels: Sequence[str], k: int) -> tuple[np.ndarray, list[str]]:
@@ -88,6 +142,8 @@ def tornado(
     labels: Sequence[str] | None = None,
     top: int = 15,
     swings_h: np.ndarray | None = None,
+    only: np.ndarray | None = None,
+    size: tuple[float, float] | None = None,
 ) -> Axes:
     """Horizontal bars of each phase's sensitivity (Spearman rho with the mission duration),
     each labelled with its swing in hours when ``swings_h`` is given (P50 of the mission end
@@ -95,11 +151,13 @@ def tornado(
     labels = list(labels or ens.phase_ids)
     sens = np.asarray(sensitivity, dtype=float)
     varying = np.flatnonzero(sens != 0.0)  # fixed durations have exactly 0: leave them out
+    if only is not None:  # the phases asked for (``select_phases``)
+        varying = np.intersect1d(varying, only)
     order = np.argsort(-np.abs(sens[varying]), kind="stable")[:top][::-1]
     picked = varying[order]
     vals, names = sens[picked], [labels[i] for i in picked]
     swing = None if swings_h is None else np.asarray(swings_h, dtype=float)[picked]
-    ax = axes_or_new(ax, (10, 1.5 + 0.32 * max(len(vals), 3)))
+    ax = axes_or_new(ax, size or (10, 1.5 + 0.32 * max(len(vals), 3)))
     colours = ["#d94801" if v > 0 else "#2171b5" for v in vals]
     ax.barh(range(len(vals)), vals, color=colours)
     ax.set_yticks(range(len(vals)), names, fontsize=8)
@@ -127,12 +185,23 @@ def tornado(
     return ax
 
 
-def criticality(ens: Ensemble, *, ax: Axes | None = None, labels: Sequence[str] | None = None, top: int = 20) -> Axes:
-    """Bars of each phase's criticality index (share of runs in which it set the mission end)."""
+def criticality(
+    ens: Ensemble,
+    *,
+    ax: Axes | None = None,
+    labels: Sequence[str] | None = None,
+    top: int = 20,
+    only: np.ndarray | None = None,
+    size: tuple[float, float] | None = None,
+) -> Axes:
+    """Bars of each phase's criticality index (share of runs in which it set the mission end);
+    ``only``: indexes of the phases to consider (``select_phases``)."""
     labels = list(labels or ens.phase_ids)
     index = ens.critical_count / max(ens.successes, 1)
+    if only is not None:
+        index, labels = index[only], [labels[i] for i in only]
     vals, names = _top(index, labels, top)
-    ax = axes_or_new(ax, (10, 1.5 + 0.32 * len(vals)))
+    ax = axes_or_new(ax, size or (10, 1.5 + 0.32 * max(len(vals), 1)))
     ax.barh(range(len(vals)), vals, color="#a50f15")
     ax.set_yticks(range(len(vals)), names, fontsize=8)
     ax.set_xlim(0, 1.1)
@@ -148,9 +217,11 @@ def criticality(ens: Ensemble, *, ax: Axes | None = None, labels: Sequence[str] 
     return ax
 
 
-def histogram(ens: Ensemble, *, ax: Axes | None = None, bins: int = 60) -> Axes:
+def histogram(
+    ens: Ensemble, *, ax: Axes | None = None, bins: int = 60, size: tuple[float, float] | None = None
+) -> Axes:
     """Histogram of the mission duration in days with P10/P50/P90 marked."""
-    ax = axes_or_new(ax, (10, 5))
+    ax = axes_or_new(ax, size or (10, 5))
     days = ens.end_s[ens.success] / DAY_S
     if days.size == 0:
         return ax
@@ -179,13 +250,14 @@ def risk_ranking(
     *,
     ax: Axes | None = None,
     labels: Mapping[str, str] | None = None,
+    size: tuple[float, float] | None = None,
 ) -> Axes:
     """Risk events ranked by their expected delay of the mission end (occurred share times the
     end delay when it occurs); each bar is the delay when it occurs, annotated with both."""
     labels = labels or {}
     rows = [e for e in effects if e["end_delay_h"] is not None]
     rows.sort(key=lambda e: e["occurred_fraction"] * e["end_delay_h"])
-    ax = axes_or_new(ax, (10, 1.6 + 0.45 * max(len(rows), 2)))  # two-line labels
+    ax = axes_or_new(ax, size or (10, 1.6 + 0.45 * max(len(rows), 2)))  # two-line labels
     if not rows:
         ax.text(0.5, 0.5, "no risk event both occurred and did not", ha="center", transform=ax.transAxes)
         return ax
