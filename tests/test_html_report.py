@@ -142,3 +142,33 @@ def test_bad_html_requests_are_input_errors(
     assert main(argv) == 2
     assert message in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_gantt_lane_headers_have_rows_of_their_own() -> None:
+    """Each lane's name sits on a row of its own, one row above the lane's first phase: it never
+    shares a row (and so never overlaps the label) of a phase."""
+    from sim import load_scenario, simulate
+    from sim.plots.interactive import gantt_figure
+
+    sc = load_scenario("change6")
+    fig = gantt_figure(simulate(sc), lanes=list(sc.element_ids), lane_names=sc.lane_names())
+    rows = list(fig.layout.yaxis.tickvals)
+    headers = {a.text: a.y for a in fig.layout.annotations}
+    assert len(rows) == 32 and len(headers) == len(sc.lane_names())
+    assert "<b>ICUBE-Q (Pakistan)</b>" in headers
+    for y in headers.values():
+        assert min(abs(y - r) for r in rows) >= 1.0 and y + 1.0 in rows
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert bars and all(t.width == 0.7 for t in bars)  # a lone bar is a bar, not the whole axis
+
+
+def test_windows_table_columns_align_one_way(report_page: Path) -> None:
+    """'used by' is a text column: its header and every cell are left-aligned (class text), the
+    times right-aligned, whatever the length of the cell."""
+    text = report_page.read_text(encoding="utf-8")
+    start = text.index("<h3>Windows</h3>")
+    table = text[start : text.index("</table>", start)]
+    assert '<th class="name">used by</th>' in table
+    rows = re.findall(r"<tr>(.*?)</tr>", table)[1:]
+    assert rows and all(r.count("<td") == 5 and re.search(r'<td class="text">[^<]*</td>$', r) for r in rows)
+    assert all(re.search(r"^<td class=\"name\">[^<]*</td><td>20\d\d-", r) for r in rows)

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 #: Pixels per phase row of the Gantt (plus a fixed margin for the title, axis and legend).
 ROW_PX = 22
+#: Bar thickness in rows (set on every bar trace: plotly would size a lone bar to the axis).
+BAR_WIDTH = 0.7
 #: Where the true time lies relative to a published one, by its precision (seconds: lo, hi);
 #: the same reading as sim.results.comparison.PRECISION_WINDOW_S.
 FLOWN_WINDOW_S: dict[str, tuple[float, float]] = {
@@ -90,6 +92,7 @@ def gantt_figure(
     order += [e for e in dict.fromkeys(p.element for p in timeline.phases) if e not in order]
     rows = [p for lane in order for p in timeline.phases if p.element == lane and p.outcome == "done"]
     labels = row_labels(timeline, rows)
+    ys, headers = _row_positions(rows, order)
     fig = go.Figure()
     for kind in dict.fromkeys(p.kind for p in rows):
         idx = [i for i, p in enumerate(rows) if p.kind == kind and p.duration_s > 0]
@@ -98,7 +101,7 @@ def gantt_figure(
             fig.add_trace(
                 go.Scatter(
                     x=[_utc(timeline, rows[i].start_s) for i in marks],
-                    y=[labels[i] for i in marks],
+                    y=[ys[i] for i in marks],
                     mode="markers",
                     marker={
                         "symbol": "diamond",
@@ -119,9 +122,10 @@ def gantt_figure(
         fig.add_trace(
             go.Bar(
                 orientation="h",
-                y=[labels[i] for i in idx],
+                y=[ys[i] for i in idx],
                 base=[_utc(timeline, rows[i].start_s) for i in idx],
                 x=[rows[i].duration_s * 1000.0 for i in idx],
+                width=BAR_WIDTH,
                 marker={"color": KIND_COLOURS.get(kind, "#7f7f7f"), "line": {"width": 0}},
                 name=kind.replace("_", " "),
                 legendgroup=kind,
@@ -130,7 +134,7 @@ def gantt_figure(
             )
         )
     for cause, (_, edge) in WAIT_STYLES.items():
-        segs = [(labels[i], a, b) for i, p in enumerate(rows) for c, a, b in p.wait_segments() if c == cause]
+        segs = [(ys[i], a, b) for i, p in enumerate(rows) for c, a, b in p.wait_segments() if c == cause]
         if segs:
             fig.add_trace(
                 go.Bar(
@@ -138,6 +142,7 @@ def gantt_figure(
                     y=[s[0] for s in segs],
                     base=[_utc(timeline, s[1]) for s in segs],
                     x=[(s[2] - s[1]) * 1000.0 for s in segs],
+                    width=BAR_WIDTH,
                     marker={
                         "color": "rgba(255,255,255,0.6)",
                         "line": {"color": edge, "width": 1},
@@ -148,20 +153,20 @@ def gantt_figure(
                     hoverinfo="text",
                 )
             )
-    _flown_traces(fig, go, timeline, rows, labels, actuals, precision)
+    _flown_traces(fig, go, timeline, rows, ys, actuals, precision)
     if end_spread:
         xs: list[datetime | None] = []
-        ys: list[str | None] = []
+        spread_y: list[float | None] = []
         for i, p in enumerate(rows):
             if p.id in end_spread and end_spread[p.id][1] > end_spread[p.id][0]:
                 lo, hi = end_spread[p.id]
                 xs += [_utc(timeline, lo), _utc(timeline, hi), None]
-                ys += [labels[i], labels[i], None]
+                spread_y += [ys[i], ys[i], None]
         if xs:
             fig.add_trace(
                 go.Scatter(
                     x=xs,
-                    y=ys,
+                    y=spread_y,
                     mode="lines+markers",
                     name="end P10-P90 (Monte Carlo)",
                     line={"color": "#e6550d", "width": 2},
@@ -170,19 +175,29 @@ def gantt_figure(
                 )
             )
     epoch = format_utc(timeline.epoch).replace("T", " ").replace("Z", " UTC")
+    plot_rows = (max(ys) + 1.0) if ys else 1.0  # phase rows, lane headers and gaps, in rows
     fig.update_layout(
         title={
             "text": title or f"{timeline.name}: nominal timeline (T0 {epoch}, {format_duration(timeline.duration_s)})",
             "x": 0.01,
         },
         barmode="overlay",
-        height=230 + ROW_PX * len(rows),
+        height=round(230 + ROW_PX * plot_rows),
         margin={"l": 10, "r": 10, "t": 60, "b": 40},
-        legend={"orientation": "h", "y": -70 / (200 + ROW_PX * len(rows)), "yanchor": "top"},
+        legend={"orientation": "h", "y": -70 / (200 + ROW_PX * plot_rows), "yanchor": "top"},
         hoverlabel={"align": "left"},
         plot_bgcolor="white",
     )
-    fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True, tickfont={"size": 11})
+    fig.update_yaxes(
+        tickmode="array",
+        tickvals=ys,
+        ticktext=labels,
+        range=[plot_rows - 0.4, -0.6],  # top to bottom
+        showgrid=False,
+        zeroline=False,
+        automargin=True,
+        tickfont={"size": 11},
+    )
     fig.update_xaxes(
         type="date",
         title_text="UTC",
@@ -191,21 +206,39 @@ def gantt_figure(
         tickformat="%d %b\n%Y",
         hoverformat="%Y-%m-%d %H:%M",
     )
-    for lane in order:
-        lane_rows = [labels[i] for i, p in enumerate(rows) if p.element == lane]
-        if lane_rows:
-            fig.add_annotation(
-                x=0,
-                xref="paper",
-                y=lane_rows[0],
-                yref="y",
-                yshift=12,
-                xanchor="left",
-                text=f"<b>{lane_names.get(lane, lane)}</b>",
-                showarrow=False,
-                font={"size": 11},
-            )
+    for lane, y in headers:  # each lane's name on a row of its own, above its phases
+        fig.add_annotation(
+            x=0,
+            xref="paper",
+            y=y,
+            yref="y",
+            xanchor="left",
+            yanchor="middle",
+            text=f"<b>{lane_names.get(lane, lane)}</b>",
+            showarrow=False,
+            font={"size": 11},
+        )
     return fig
+
+
+def _row_positions(rows: Sequence[Any], order: Sequence[str]) -> tuple[list[float], list[tuple[str, float]]]:
+    """The y of every phase row (top = 0, downwards), with a header row before each lane's phases
+    and a small gap after them, and the (lane, y) of each header: a lane name never shares a row
+    with a phase label."""
+    ys: list[float] = [0.0] * len(rows)
+    headers: list[tuple[str, float]] = []
+    y = 0.0
+    for lane in order:
+        idx = [i for i, p in enumerate(rows) if p.element == lane]
+        if not idx:
+            continue
+        headers.append((lane, y))
+        y += 1.0
+        for i in idx:
+            ys[i] = y
+            y += 1.0
+        y += 0.3
+    return ys, headers
 
 
 def _hover(
@@ -247,14 +280,14 @@ def _flown_traces(
     go: Any,
     timeline: Timeline,
     rows: Sequence[Any],
-    labels: Sequence[str],
+    ys: Sequence[float],
     actuals: Actuals,
     precision: Mapping[str, str],
 ) -> None:
     """Flown times: a black line from flown start to flown end, and at each published time a band as
     wide as its precision (a date-only time covers its whole day)."""
     line_x: list[datetime | None] = []
-    line_y: list[str | None] = []
+    line_y: list[float | None] = []
     for i, p in enumerate(rows):
         a_start, a_end = actuals.get(p.id, (None, None))
         lo, hi = FLOWN_WINDOW_S[precision.get(p.id, "min")]
@@ -262,7 +295,7 @@ def _flown_traces(
             if t is None:
                 continue
             line_x += [_utc(timeline, t + lo), _utc(timeline, t + max(hi, lo + 120.0)), None]
-            line_y += [labels[i], labels[i], None]
+            line_y += [ys[i], ys[i], None]
     if line_x:
         fig.add_trace(
             go.Scatter(

@@ -12,7 +12,7 @@ The page is assembled from results; this module runs nothing (the CLI does).
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -211,7 +211,11 @@ def _windows_table(m: MissionReport) -> str:
         f'<p class="note">Openings of each window from T0 to the nominal end (at most {WINDOW_ROWS} each); a '
         "phase that uses a window starts only inside an opening.</p>"
     )
-    return "<h3>Windows</h3>" + _table(["window", "opens (UTC)", "closes (UTC)", "open for", "used by"], rows) + note
+    return (
+        "<h3>Windows</h3>"
+        + _table(["window", "opens (UTC)", "closes (UTC)", "open for", "used by"], rows, text_cols={4})
+        + note
+    )
 
 
 def _phase_table(comparison: Comparison, mission: str) -> str:
@@ -266,16 +270,24 @@ def _missions_table(comparison: Comparison) -> str:
     return "<h2>Missions</h2>" + _table(head, rows, raw_first=True)
 
 
-def _table(head: Sequence[str], rows: Sequence[Sequence[str]], *, raw_first: bool = False) -> str:
+def _table(
+    head: Sequence[str], rows: Sequence[Sequence[str]], *, raw_first: bool = False, text_cols: Collection[int] = ()
+) -> str:
+    """A table: the first column is a name (left), ``text_cols`` are text (left, wrapping; their
+    header too), the rest are numbers and times (right), whatever their length, so a column is
+    aligned one way from top to bottom."""
     out = ["<table><thead><tr>"]
-    out += [f'<th class="name">{_e(h)}</th>' if i == 0 else f"<th>{_e(h)}</th>" for i, h in enumerate(head)]
+    out += [
+        f'<th class="name">{_e(h)}</th>' if i == 0 or i in text_cols else f"<th>{_e(h)}</th>"
+        for i, h in enumerate(head)
+    ]
     out.append("</tr></thead><tbody>")
     for row in rows:
         cells = [
             f'<td class="name">{c if raw_first else _e(c)}</td>'
             if i == 0
             else f'<td class="text">{_e(c)}</td>'
-            if len(c) > 40
+            if i in text_cols
             else f"<td>{_e(c)}</td>"
             for i, c in enumerate(row)
         ]
