@@ -26,6 +26,15 @@ from tests.conftest import SCENARIOS, run_cli
 
 ONE_SECOND_H = 1 / 3600
 ONE_MINUTE_H = 1 / 60
+# Durations from physics (issue 13): the powered descent is a constant-thrust burn (12.6 min vs 14
+# flown), so CE-5 lands 2 min 1 s early (15:08:59) and the O/R-ascender separation comes 2 min 7 s
+# early (12-06 04:32:53). TEI-1's computed window opens 3 d + `lead` before the Moon's southern
+# extreme (12-15 22:24:54); `lead` is the physics TEI-1 burn + 3 revolutions of the departure
+# ellipse, 24 h 5 min (was the flown 23 h 57 min), so it opens at 12-11 22:19:54, 8 min earlier.
+# The wait after the 48 h of work is then 3 d 17 h 47 m 1 s = 89.784 h (was 89.882 h).
+CE5_TEI_WAIT_H = 89.784
+CE5_TEI_ELAPSED_H = 48 + CE5_TEI_WAIT_H  # 137.784 h: 3 h 32 min less than the flown 141.317 h
+CE5_LANDING_WAIT_H = 5.139  # the descent waits for landing_light after the assumed 1.5 d of work
 
 
 def hm(days: int = 0, hours: int = 0, minutes: int = 0, seconds: int = 0) -> float:
@@ -100,39 +109,40 @@ def test_ce5_lunar_orbit_wait_after_docking() -> None:
     """CE-5 return wait: 48 h of work + the wait for TEI-1's COMPUTED window.
 
     change5.yaml: tei_preparation (mode 2 d) starts at the O/R-ascender separation, 12-06 04:35,
-    and ends 12-08 04:35; tei1 then waits for tei_slot: the Earth-return window opens 3 d before
-    the Moon's southern declination extreme (DE421: 2020-12-15 22:24:54) less the 23 h 57 min to
-    TEI-2, i.e. 12-11 22:27:54 (a Kashi/Jiamusi pass is on). Wait = 3 d 17 h 52 m 54 s; elapsed
-    5 d 17 h 53 m against the flown 5 d 21 h 19 m (separation 12-06 04:35 -> TEI-1 12-12 01:54):
-    the rule gives the opening 3 h 26 min before the flown TEI-1 (docs/windows.md), +-2 min for
-    the extreme's refinement.
+    and ends 12-08 04:35 (physics: 04:32:53, see CE5_TEI_WAIT_H); tei1 then waits for tei_slot:
+    the Earth-return window opens 3 d before the Moon's southern declination extreme (DE421:
+    2020-12-15 22:24:54) less the physics 24 h 5 min to TEI-2, i.e. 12-11 22:19:54 (a
+    Kashi/Jiamusi pass is on). Wait = 3 d 17 h 47 m 1 s; elapsed 5 d 17 h 47 m against the flown
+    5 d 21 h 19 m (separation 12-06 04:35 -> TEI-1 12-12 01:54): the rule gives the opening
+    3 h 34 min before the flown TEI-1 (docs/windows.md).
     """
     c = ce5_ce6()
     row = c.phase("change5", "tei_preparation")
     assert row.planned_h == 156.0  # "about six to seven days": uniform 6-7 d, nominal 6.5 d
     assert row.simulated_h == pytest.approx(48.0, abs=ONE_SECOND_H)
-    wait = hm(3, 17, 52, 54)
+    wait = CE5_TEI_WAIT_H
     assert row.simulated_wait_h == pytest.approx(wait, abs=2 * ONE_MINUTE_H)
     assert (row.wait_cause, row.wait_for) == ("window", ("tei1",))
     flown = hm(5, 21, 19)
-    assert row.simulated_elapsed_h == pytest.approx(flown - hm(0, 3, 26), abs=2 * ONE_MINUTE_H)
+    assert row.simulated_elapsed_h == pytest.approx(CE5_TEI_ELAPSED_H, abs=ONE_MINUTE_H)
     assert row.actual_h is None and row.actual_wait_h is None  # the end of the work was not published
     assert row.actual_elapsed_h == pytest.approx(flown, abs=ONE_SECOND_H)
-    assert row.delta_simulated_elapsed_vs_actual_elapsed_h == pytest.approx(-hm(0, 3, 26), abs=2 * ONE_MINUTE_H)
+    assert row.delta_simulated_elapsed_vs_actual_elapsed_h == pytest.approx(CE5_TEI_ELAPSED_H - flown, abs=ONE_MINUTE_H)
     tei1 = c.phase("change5", "tei1")  # the wait is on tei_preparation's row, not on TEI-1's
-    assert (tei1.simulated_wait_h, tei1.simulated_elapsed_h) == (0.0, 0.0)
+    assert tei1.simulated_wait_h == 0.0  # its elapsed time is its own ~5 min burn (rocket equation)
+    assert tei1.simulated_elapsed_h == pytest.approx(0.0822, abs=1e-3)
     assert tei1.simulated_wait_before_h == pytest.approx(wait, abs=2 * ONE_MINUTE_H)
     assert tei1.released_by == "tei_preparation"
     kind = c.kind("lunar_orbit_wait")
-    assert kind.simulated["change5"] == pytest.approx(flown - hm(0, 3, 26), abs=2 * ONE_MINUTE_H)
+    assert kind.simulated["change5"] == pytest.approx(CE5_TEI_ELAPSED_H, abs=ONE_MINUTE_H)
     assert kind.actual["change5"] == pytest.approx(flown, abs=ONE_SECOND_H)
     assert kind.run["change5"] == 48.0 and kind.wait["change5"] == pytest.approx(wait, abs=2 * ONE_MINUTE_H)
 
 
 def test_ce5_return_wait_against_its_plan() -> None:
     """With the plan attached, "six to seven days" (uniform 6-7 d, nominal 156 h) is compared with
-    the flown elapsed 141.317 h: -14.683 h (-9.41 %) and the simulated 137.882 h (the computed
-    return window opens 3 h 26 min before the flown TEI-1): -18.118 h; the run-based delta
+    the flown elapsed 141.317 h: -14.683 h (-9.41 %) and the simulated 137.784 h (the computed
+    return window opens 3 h 34 min before the flown TEI-1): -18.216 h; the run-based delta
     compares 48 h (-108 h)."""
     s = with_plan("change5", CE5_RETURN_PLAN)
     row = compare([s], [simulate(s)]).phase("change5", "tei_preparation")
@@ -140,8 +150,7 @@ def test_ce5_return_wait_against_its_plan() -> None:
     flown = hm(5, 21, 19)
     assert row.delta_actual_elapsed_vs_planned_h == pytest.approx(flown - 156, abs=ONE_SECOND_H)  # -14.68 h
     assert row.to_dict()["delta_actual_elapsed_vs_planned_pct"] == round(100 * (flown - 156) / 156, 2) == -9.41
-    shift = hm(0, 3, 26, 7)  # flown TEI-1 01:54:00 - computed opening 22:27:53 (docs/windows.md)
-    assert row.delta_simulated_elapsed_vs_planned_h == pytest.approx(flown - shift - 156, abs=2 * ONE_MINUTE_H)
+    assert row.delta_simulated_elapsed_vs_planned_h == pytest.approx(CE5_TEI_ELAPSED_H - 156, abs=ONE_MINUTE_H)
     assert row.delta_simulated_vs_planned_h == pytest.approx(48 - 156)  # the run alone, as before
     assert row.delta_actual_vs_planned_h is None  # no flown run
 
@@ -532,9 +541,10 @@ def test_json_shape() -> None:
     assert d["names"] == {"change5": "Chang'e 5", "change6": "Chang'e 6"}
     wait = next(k for k in d["by_kind"] if k["kind"] == "lunar_orbit_wait")
     assert set(wait["hours"]) == {"change5", "change6"}
-    # runs + the waits counted to the kind: CE-5 48 h + 89.882 h (test_ce5_lunar_orbit_wait_after_docking)
-    assert wait["hours"]["change5"] == pytest.approx(137.882, abs=0.04)
-    assert wait["run_hours"]["change5"] == 48.0 and wait["wait_hours"]["change5"] == pytest.approx(89.882, abs=0.04)
+    # runs + the waits counted to the kind: CE-5 48 h + 89.784 h (test_ce5_lunar_orbit_wait_after_docking)
+    assert wait["hours"]["change5"] == pytest.approx(CE5_TEI_ELAPSED_H, abs=1e-3)
+    assert wait["run_hours"]["change5"] == 48.0
+    assert wait["wait_hours"]["change5"] == pytest.approx(CE5_TEI_WAIT_H, abs=1e-3)
     assert wait["actual_hours"]["change6"] == 336.0 and wait["actual_run_hours"]["change6"] is None
     tcm = next(k for k in d["by_kind"] if k["kind"] == "tcm")
     assert tcm["hours"]["change6"] is None  # CE-6 TCMs were not published
@@ -591,10 +601,10 @@ def test_json_shape() -> None:
         )
     } == {
         "simulated_h": 48.0,
-        "simulated_wait_h": 89.882,  # the computed return window (test_ce5_lunar_orbit_wait_after_docking)
+        "simulated_wait_h": CE5_TEI_WAIT_H,  # the computed return window (test_ce5_lunar_orbit_wait_after_docking)
         "wait_cause": "window",
         "wait_for": ["tei1"],
-        "simulated_elapsed_h": 137.882,
+        "simulated_elapsed_h": round(CE5_TEI_ELAPSED_H, 3),
         "actual_elapsed_h": 141.317,
     }
     assert d["summary"][1]["waits"][0] == {
@@ -624,15 +634,15 @@ def test_cli_csv_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     n_phases = len(scenario("change5").phases) + len(scenario("change6").phases)
     assert sum(r["record"] == "phase" for r in rows) == n_phases
     assert [r["mission"] for r in rows if r["record"] == "mission"] == ["change5", "change6"]
-    # CE-5 tei_preparation: 48 h run + 89.882 h wait for TEI-1's computed window; flown 141.317 h
+    # CE-5 tei_preparation: 48 h run + 89.784 h wait for TEI-1's computed window; flown 141.317 h
     wait = next(
         r for r in rows if r["record"] == "phase" and r["mission"] == "change5" and r["id"] == "tei_preparation"
     )
     assert float(wait["planned_h"]) == 156.0 and wait["actual_h"] == "" and float(wait["simulated_h"]) == 48.0
-    assert float(wait["simulated_wait_h"]) == pytest.approx(89.882, abs=0.04) and wait["wait_cause"] == "window"
-    assert float(wait["simulated_elapsed_h"]) == pytest.approx(137.882, abs=0.04)
+    assert float(wait["simulated_wait_h"]) == CE5_TEI_WAIT_H and wait["wait_cause"] == "window"
+    assert float(wait["simulated_elapsed_h"]) == round(CE5_TEI_ELAPSED_H, 3)
     assert float(wait["actual_elapsed_h"]) == 141.317
-    assert float(wait["delta_simulated_elapsed_vs_actual_elapsed_h"]) == pytest.approx(-3.435, abs=0.04)
+    assert float(wait["delta_simulated_elapsed_vs_actual_elapsed_h"]) == round(CE5_TEI_ELAPSED_H - 141.317, 3)
     # kind rows keep the runs in simulated_h/actual_h and put runs + waits in the elapsed columns:
     # CE-6 lunar_orbit_wait = 120 h run + 178.936 h wait = 298.936 h; flown 06-06 -> 06-20 = 336 h
     kind = next(
@@ -645,7 +655,7 @@ def test_cli_csv_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert float(kind["delta_simulated_elapsed_vs_actual_elapsed_h"]) == pytest.approx(-37.064, abs=0.04)
     c5 = next(r for r in rows if r["record"] == "mission" and r["mission"] == "change5")
     assert float(c5["actual_h"]) == 549.48 and c5["id"] == "" and c5["kind"] == ""
-    assert float(c5["simulated_wait_h"]) == pytest.approx(89.882, abs=0.04)
+    assert float(c5["simulated_wait_h"]) == round(CE5_TEI_WAIT_H + CE5_LANDING_WAIT_H, 3)  # + the landing-slot wait
 
 
 def test_cli_table_one_mission(capsys: pytest.CaptureFixture[str]) -> None:
@@ -656,18 +666,18 @@ def test_cli_table_one_mission(capsys: pytest.CaptureFixture[str]) -> None:
     assert "-2.52 (-0.5%)" in out and "(112.46 from launch)" in out
     assert "returned 1731 g" in out
     assert "Hours per phase kind" not in out
-    # tei_preparation: 48 h, then the wait for TEI-1's computed window (+89.88 h), = 137.88 h
+    # tei_preparation: 48 h, then the wait for TEI-1's computed window (+89.78 h), = 137.78 h
     # elapsed, flown 141.32 h
-    assert "↳ then waits to start tei1: window tei_slot" in out and "+89.88" in out
+    assert "↳ then waits to start tei1: window tei_slot" in out and "+89.78" in out
     assert "= elapsed until tei1 starts" in out
-    assert "waited 89.88 h (window tei_slot), counted to tei_p" in out  # the caption may be cut at 80 columns
+    assert "waited 89.78 h (window tei_slot), counted to tei_" in out  # the caption may be cut at 80 columns
     elapsed = next(line for line in out.splitlines() if "= elapsed until tei1 starts" in line)
-    assert "141.32" in elapsed and "137.88" in elapsed
+    assert "141.32" in elapsed and "137.78" in elapsed
     # with the reference's "six to seven days" attached, the plan is compared with the elapsed
-    # time: flown 141.317 - 156 = -14.68 h (-9.4 %); simulated 137.882 - 156 = -18.12 h (-11.6 %)
+    # time: flown 141.317 - 156 = -14.68 h (-9.4 %); simulated 137.784 - 156 = -18.22 h (-11.7 %)
     assert main(["compare", "change5", "--set", CE5_RETURN_PLAN]) == 0
     elapsed = next(line for line in capsys.readouterr().out.splitlines() if "= elapsed until tei1 starts" in line)
-    assert "156.00 (144-168)" in elapsed and "-14.68 (-9.4%)" in elapsed and "-18.12 (-11.6%)" in elapsed
+    assert "156.00 (144-168)" in elapsed and "-14.68 (-9.4%)" in elapsed and "-18.22 (-11.7%)" in elapsed
 
 
 def test_cli_exit_codes(tmp_path: Path, write_scenario: Callable[..., Path]) -> None:
@@ -689,9 +699,9 @@ def test_cli_exit_codes(tmp_path: Path, write_scenario: Callable[..., Path]) -> 
 def test_cli_set_applies_to_each_scenario(capsys: pytest.CaptureFixture[str]) -> None:
     """--set overrides reach the simulated values, and the return window absorbs or amplifies them.
 
-    tei_slot (change5.yaml): the computed return window for TEI-1, 12-11 22:27:53 -> 12-14
-    22:27:53 (with a ground pass); the work starts 12-06 04:35. 3 d of work: ready 12-09 04:35,
-    waits to 12-11 22:27:53 (65.882 h): the elapsed time is still 137.882 h. 7 d: ready 12-13
+    tei_slot (change5.yaml): the computed return window for TEI-1, 12-11 22:19:54 -> 12-14
+    22:19:54 (with a ground pass); the work starts 12-06 04:32:53. 3 d of work: ready 12-09 04:33,
+    waits to 12-11 22:19:54 (65.784 h): the elapsed time is still 137.784 h. 7 d: ready 12-13
     04:35, inside the 3-day window, so TEI-1 does not wait: elapsed 168 h, 12 h over the plan
     (a half-month cadence used to send it to the next opening, 12 d later).
     """
@@ -702,8 +712,8 @@ def test_cli_set_applies_to_each_scenario(capsys: pytest.CaptureFixture[str]) ->
         return next(p for p in json.loads(capsys.readouterr().out)["phases"] if p["id"] == "tei_preparation")
 
     short = row("phases.tei_preparation.duration=3d")
-    assert short["simulated_h"] == 72.0 and short["simulated_wait_h"] == pytest.approx(65.882, abs=0.04)
-    assert short["simulated_elapsed_h"] == pytest.approx(137.882, abs=0.04)
+    assert short["simulated_h"] == 72.0 and short["simulated_wait_h"] == pytest.approx(CE5_TEI_WAIT_H - 24, abs=1e-3)
+    assert short["simulated_elapsed_h"] == pytest.approx(CE5_TEI_ELAPSED_H, abs=1e-3)
     long = row("phases.tei_preparation.duration=7d", CE5_RETURN_PLAN)
     assert long["simulated_h"] == 168.0 and long["simulated_wait_h"] == 0.0  # 12-13 04:35: still open
     assert long["simulated_elapsed_h"] == 168.0
@@ -739,7 +749,7 @@ def test_compare_bars_groups_and_labels() -> None:
     assert ax.get_xscale() == "log"
     texts = [t.get_text() for t in ax.texts]
     assert "flown -64%\nvs plan" in texts  # scoop_and_seal: 17 h 7 m vs 48 h
-    assert "5d 17h = 2d + 3d 17h wait" in texts  # simulated 137.882 h = 48 h + 89.882 h (truncated to h)
+    assert "5d 17h = 2d + 3d 17h wait" in texts  # simulated 137.784 h = 48 h + 89.784 h (truncated to h)
     legend = [t.get_text() for t in (ax.get_legend() or ax.figure.legends[0]).get_texts()]
     assert "then waits (window) for the phase it released" in legend
     plt.close(ax.figure)
@@ -783,9 +793,9 @@ def test_compare_missions_bands() -> None:
     # touchdowns move with the computed return windows (3 h 26 min and 1 d 9 h 22 min early)
     assert "touchdown d22.8" in texts and "touchdown d51.5" in texts
     assert ax.get_xlim()[1] > 51.5
-    # the long waits are drawn and labelled: CE-5 TEI-1 3 d 17 h 53 m; CE-6 separation 19 d 15 h
+    # the long waits are drawn and labelled: CE-5 TEI-1 3 d 17 h 47 m; CE-6 separation 19 d 15 h
     # 54 m 59 s (rounded to 19d 15h 55m) and TEI 7 d 10 h 56 m (test_ce6_* above)
-    assert {"waits 3d 17h 53m", "waits 19d 15h 55m", "waits 7d 10h 56m"} <= set(texts)
+    assert {"waits 3d 17h 47m", "waits 19d 15h 55m", "waits 7d 10h 56m"} <= set(texts)
     assert "wait for window" in [t.get_text() for t in (ax.get_legend() or ax.figure.legends[0]).get_texts()]
     plt.close(ax.figure)
     # lanes take the scenario's names; a phase filter by kind keeps only the lanes that ran one

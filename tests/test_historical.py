@@ -26,6 +26,46 @@ HISTORICAL = ("change5", "change6")
 ONE_MINUTE_S = 60.0
 ONE_HOUR_S = 3600.0
 
+# Durations from physics (issue 13: burns by the rocket equation, orbit stays as revolutions) move
+# some flown times by more than a minute. Tolerance (seconds) per (scenario, phase), and why:
+_LOI2 = 75 * 60.0  # 3 revolutions of the "~8 h" capture ellipse (rounded published period) are 24.0 h
+# against 23 h 25 min between the flown burn starts, plus the 15 min LOI-2 burn: ~+68 min
+_DESCENT = 3 * 60.0  # the powered descent is a constant-thrust 7500 N burn of 12.6 min; the flown one
+# throttled for the hover and obstacle avoidance (14 min): the landing and what follows it until the
+# return window come ~2 min early
+_RETURN = 10 * 60.0  # TEI-1 lasts 5 min (a 0 s milestone before) and 3 revolutions of the assumed
+# 8.0 h departure ellipse take 24.0 h against 23 h 57 min flown: TEI-1 to TEI-2 is ~8 min longer
+# than flown. The return window's `lead` is derived from these durations (change5.yaml), so TEI-2
+# and what follows keep the return's shift and TEI-1 starts ~8 min earlier than that shift
+PHYSICS_TOLERANCE_S: dict[tuple[str, str], float] = {
+    **{
+        ("change5", p): _LOI2
+        for p in ("elliptical_orbit", "loi2", "circular_orbit", "stack_separation", "la_orbit_phasing")
+    },
+    **{
+        ("change5", p): _DESCENT
+        for p in (
+            "powered_descent",
+            "landing",
+            "drill_sampling",
+            "scoop_and_seal",
+            "surface_wait",
+            "ascent",
+            "rendezvous",
+            "docking",
+            "sample_transfer",
+            "docked_combo",
+            "ascender_separation",
+            "tei_preparation",
+        )
+    },
+    **{
+        ("change5", p): _RETURN
+        for p in ("tei1", "tei_elliptical_orbit", "tei2", "tcm1_return", "tcm2_return", "reentry", "capsule_landing")
+    },
+}
+
+
 # Date-only facts whose source names two days ("20 or 21 June"): the nominal may fall on the
 # recorded date or the next one. Every other date-only fact must fall on its own UTC date.
 DATE_SLACK_DAYS: dict[tuple[str, str, str], int] = {
@@ -37,14 +77,16 @@ DATE_SLACK_DAYS: dict[tuple[str, str, str], int] = {
 # window (docs/windows.md, "Earth return"), which gives the DAYS of the opportunity from the
 # Moon's declination but not the hour (entry time of day and the lunar orbit plane are not
 # modelled), and the nominal run departs at its opening. So every phase from the TEI on is
-# shifted by the same amount from the flight: CE-5's TEI-1 opens 3 h 26 min before the flown
-# 01:54; CE-6's TEI ~1 d 9 h before its flown date (date only, "20 or 21 June"). Those phases
-# are checked against the flown times within RETURN_TOLERANCE_S, and the shift must be the same
-# for all of them (within a minute): the cruise and reentry stay reproduced, only the departure
-# moves.
+# shifted by the same amount from the flight: CE-5's escape burn TEI-2 starts at the rule's
+# opening (3 d before the extreme, 12-12 22:25), 3 h 26 min before the flown 01:51, and TEI-1
+# ~3 h 34 min before the flown 01:54 (its `lead` is the physics 24 h 5 min, see _RETURN above);
+# CE-6's TEI ~1 d 9 h before its flown date (date only, "20 or 21 June"). Those phases are
+# checked against the flown times within RETURN_TOLERANCE_S, and the shift must be the same for
+# all of them (within a minute, or the physics tolerance): the cruise and reentry stay
+# reproduced, only the departure moves.
 RETURN_PHASE = {"change5": "tei1", "change6": "tei"}
-RETURN_TOLERANCE_S = {"change5": 3.5 * 3600.0, "change6": 1.5 * 86400.0}
-RETURN_SHIFT_S = {"change5": -(3 * 3600.0 + 26 * 60.0)}  # CE-5: flown TEI-1 is minute-precise
+RETURN_TOLERANCE_S = {"change5": 3.75 * 3600.0, "change6": 1.5 * 86400.0}
+RETURN_SHIFT_S = {"change5": -(3 * 3600.0 + 26 * 60.0)}  # CE-5: flown TEI-2 start is minute-precise
 
 
 def return_chain(name: str) -> set[str]:
@@ -61,9 +103,16 @@ def return_chain(name: str) -> set[str]:
     return chain
 
 
+def physics_tolerance_s(name: str, phase_id: str) -> float:
+    """One minute, or the physics tolerance stated above."""
+    return max(ONE_MINUTE_S, PHYSICS_TOLERANCE_S.get((name, phase_id), 0.0))
+
+
 def tolerance_s(name: str, phase_id: str, default_s: float) -> float:
-    """The tolerance for a flown time: ``default_s``, or the return's when the TEI window moved it."""
-    return max(default_s, RETURN_TOLERANCE_S[name]) if phase_id in return_chain(name) else default_s
+    """The tolerance for a flown time: ``default_s`` or its physics tolerance, or the return's
+    when the TEI window moved it."""
+    base_s = max(default_s, PHYSICS_TOLERANCE_S.get((name, phase_id), 0.0))
+    return max(base_s, RETURN_TOLERANCE_S[name]) if phase_id in return_chain(name) else base_s
 
 
 def check_shift(name: str, phase_id: str, got: datetime, flown: datetime) -> None:
@@ -74,7 +123,7 @@ def check_shift(name: str, phase_id: str, got: datetime, flown: datetime) -> Non
         shift_s = RETURN_SHIFT_S[name]
     else:  # CE-6: the TEI time is unknown; the reentry sequence (05:22) gives the shift
         shift_s = (nominal_at(name, "reentry_sequence", "start") - parse_utc("2024-06-25T05:22Z")).total_seconds()
-    assert abs((got - flown).total_seconds() - shift_s) <= ONE_MINUTE_S, (
+    assert abs((got - flown).total_seconds() - shift_s) <= physics_tolerance_s(name, phase_id), (
         f"{phase_id}: nominal {got} vs flown {flown} is not the return's shift {shift_s / 3600:.2f} h"
     )
 
@@ -139,7 +188,7 @@ def actual_cases(precisions: tuple[str, ...]) -> list[pytest.param]:
 
 @pytest.mark.parametrize(("name", "phase_id", "which", "flown"), actual_cases(("s", "min")))
 def test_minute_precise_actuals_reproduced(name: str, phase_id: str, which: str, flown: datetime) -> None:
-    """Every s/min-precise actual start/end is reproduced by the nominal run within one minute."""
+    """Every s/min-precise actual start/end is reproduced within one minute (or its physics tolerance)."""
     got = nominal_at(name, phase_id, which)
     assert abs((got - flown).total_seconds()) <= tolerance_s(name, phase_id, ONE_MINUTE_S), f"nominal {got} vs {flown}"
     check_shift(name, phase_id, got, flown)
@@ -174,7 +223,7 @@ def test_date_slack_entries_exist() -> None:
     [pytest.param(*m, id=f"{m[0]}-{m[1]}-{m[2]}") for m in KEY_MILESTONES],
 )
 def test_key_milestones(name: str, phase_id: str, which: str, flown: str) -> None:
-    """The hard-coded key milestones are reproduced within one minute, whatever the YAML actuals say."""
+    """The hard-coded key milestones are reproduced within one minute (or the physics tolerance above)."""
     got = nominal_at(name, phase_id, which)
     limit_s = tolerance_s(name, phase_id, ONE_MINUTE_S)
     assert abs((got - parse_utc(flown)).total_seconds()) <= limit_s, f"nominal {got} vs flown {flown}"
@@ -284,7 +333,8 @@ def test_flown_timeline_satisfies_windows(name: str, phase_id: str) -> None:
     ph = s.phase(phase_id)
     assert ph.window is not None and ph.actual is not None
     table = window_tables(name)[ph.window.name]
-    duration = timedelta(seconds=ph.duration.nominal_s)
+    nominal_s = float(build_model(s).graph.nominal_s[s.phases.index(ph)])
+    duration = timedelta(seconds=nominal_s)
     if ph.actual.start is not None:
         start = ph.actual.start
         end = ph.actual.end if ph.actual.end is not None else start + duration
@@ -297,7 +347,7 @@ def test_flown_timeline_satisfies_windows(name: str, phase_id: str) -> None:
         lo, hi = from_utc(s.epoch, day), from_utc(s.epoch, day + timedelta(days=1))
         meets = (table.starts < hi) & (table.ends > lo)
         if ph.window.must_fit:
-            meets &= table.ends - table.starts.clip(min=lo) >= ph.duration.nominal_s
+            meets &= table.ends - table.starts.clip(min=lo) >= nominal_s
         assert meets.any(), f"{ph.window.name} has no opening on {day.date()}"
         return
     t0 = from_utc(s.epoch, start)

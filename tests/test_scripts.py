@@ -79,35 +79,39 @@ def test_launch_slip_moves_landing_by_the_slip_less_the_waits(tmp_path: Path) ->
 
 
 def test_launch_slip_on_change5_lands_a_lunar_month_later(tmp_path: Path) -> None:
-    """CE-5 slipped 14 d lands on 2020-12-31 08:33, not 12-15: 12-15 is local night at the site.
+    """CE-5 slipped 14 d lands on 2020-12-31 08:32, not 12-15: 12-15 is local night at the site.
 
-    change5.yaml: the launch waits for the computed launch window (12-19 17:10); the separation is
-    then ready on 12-25, when it is night at the site. approach_light (Sun 20-33 deg rising) next
-    opens 2020-12-28 23:19:27 (`lunarsim sun --site change5 --elevation 20`). la_orbit_phasing
-    (mode 1 d 18 h 17 m) ends 12-30 17:36:27;
-    landing_light (Sun >= 37.43 deg) opens 12-31 08:19:26 (`--elevation 37.43`): the descent waits
-    14 h 42 m 59 s, then 14 min: landing 08:33:26. Shift from the flown 12-01 15:11 = 29 d 17 h
-    22 m 26 s = 713.374 h = 14 d + 15 d 17 h 22 m 26 s of waits. After docking the return waits for
-    the computed return window of January (3 d before the 2021-01-12 08:17 southern extreme,
-    less 23 h 57 m); the capsule lands 2021-01-13 00:25, 27 d 9 h 52 m after the nominal 12-16
-    14:33. The slipped epoch (12-07 20:30) is outside the computed launch period, so the launch
-    itself waits 11 d 20 h 40 m for the 12-19 window; the stack then waits less for the light.
+    change5.yaml (durations from physics): the launch waits for the computed launch window (12-19
+    17:10); the separation is then ready on 12-25, when it is night at the site. approach_light
+    (Sun 20-33 deg rising) next opens 2020-12-28 23:19:27 (`lunarsim sun --site change5
+    --elevation 20`); the stack waits 3 d 4 h 52 m (1 h 8 m less than with typed durations: the
+    LOI burns and the 3-revolution capture orbit take that much longer than the flown times).
+    la_orbit_phasing (mode 1 d 12 h, assumed) ends 12-30 11:19; landing_light (Sun >= 37.43 deg)
+    opens 12-31 08:19:26 (`--elevation 37.43`): the descent waits 21 h, then its 12.6 min burn:
+    landing 08:32. The baseline (flown epoch) lands 12-01 15:09 after a 5 h 8 m wait for the same
+    window, ~2 min before the flown 15:11 (constant-thrust descent; tests/test_historical.py).
+    Shift 29 d 17 h 23 m = 713.384 h. After docking the return waits for the computed return
+    window of January (3 d before the 2021-01-12 08:17 southern extreme, less the physics lead
+    24 h 5 m); the capsule lands 2021-01-13 00:25, 27 d 9 h 52 m after the nominal 12-16 14:33.
+    The slipped epoch (12-07 20:30) is outside the computed launch period, so the launch itself
+    waits 11 d 20 h 40 m for the 12-19 window; the stack then waits less for the light.
     """
     res = run_script("ce7_launch_slip.py", str(SCENARIOS / "change5.yaml"), "--days", "14", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     out = res.stdout
     landings = re.findall(r"landing:\s+(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC", out)
-    assert landings == ["2020-12-01 15:11", "2020-12-31 08:33"]
-    assert "landing moved by:     29d 17h 22m (713.374 h)" in out
-    assert "= launch slip 14d + 15d 17h 22m of waits on the way to the landing (0s in the baseline" in out
+    assert landings == ["2020-12-01 15:09", "2020-12-31 08:32"]
+    assert "landing moved by:     29d 17h 23m (713.384 h)" in out
+    assert "= launch slip 14d + 15d 17h 23m of waits on the way to the landing (5h 8m in the baseline" in out
     baseline, slipped = out.split("+14 d (launch")
-    assert "tei1 waited 3d 17h 53m for window tei_slot (after tei_preparation)" in baseline
+    assert "powered_descent waited 5h 8m for window landing_light (after la_orbit_phasing)" in baseline
+    assert "tei1 waited 3d 17h 47m for window tei_slot (after tei_preparation)" in baseline
     # 12-07 20:30 is outside the launch period (the computed launch window has no opening from
     # 12-04 to 12-19): the launch waits 11 d 20 h 40 m, then the stack waits less for the light
     assert "launch waited 11d 20h 40m for window launch_window (after the epoch)" in slipped
-    assert "stack_separation waited 3d 6h for window approach_light (after circular_orbit)" in slipped
-    assert "powered_descent waited 14h 43m for window landing_light (after la_orbit_phasing)" in slipped
-    assert "tei1 waited 1d 10h 23m for window tei_slot (after tei_preparation)" in slipped
+    assert "stack_separation waited 3d 4h 52m for window approach_light (after circular_orbit)" in slipped
+    assert "powered_descent waited 21h for window landing_light (after la_orbit_phasing)" in slipped
+    assert "tei1 waited 1d 10h 16m for window tei_slot (after tei_preparation)" in slipped
     assert "mission end: 2021-01-13 00:25 UTC (end of capsule_landing)" in slipped
     assert "mission end moved by: 27d 9h 52m" in out
 
@@ -135,11 +139,12 @@ def test_ce5_vs_ce6_by_kind_numbers(tmp_path: Path) -> None:
     assert res.returncode == 0, res.stderr
     rows = kind_rows(res.stdout)
     # lunar-orbit wait before return = the work + the wait for the TEI window that follows it.
-    # CE-5: 2 d work (12-06 04:35 -> 12-08 04:35) + wait to the computed return window's opening
-    # 12-11 22:27:53 = 137.9 h; flown 12-06 04:35 -> 12-12 01:54 = 5 d 21 h 19 m = 141.3 h. CE-6:
+    # CE-5: 2 d work (12-06 04:32:53 -> 12-08 04:32:53; the physics descent lands 2 min early) +
+    # wait to the computed return window's opening 12-11 22:19:54 (lead: the physics 24 h 5 min
+    # to TEI-2, change5.yaml) = 137.8 h; flown 12-06 04:35 -> 12-12 01:54 = 5 d 21 h 19 m = 141.3 h. CE-6:
     # separation 06-06 15:41:38 (nominal) + 5 d work, waits to the 06-19 02:37:48 opening:
     # 12 d 10 h 56 m = 298.9 h; flown 06-06 -> 06-20 (dates, noon to noon) = 336 h.
-    assert rows["lunar_orbit_wait"] == [137.9, 141.3, 298.9, 336.0]
+    assert rows["lunar_orbit_wait"] == [137.8, 141.3, 298.9, 336.0]
     # CE-6 lunar orbit holds the ~3 weeks before landing: LOI 05-08 02:12 -> descent 06-01
     # 22:08:38 = 24 d 19 h 56 m 38 s (work + the waits for approach_light and landing_slot), plus
     # docked_combo 8 h 18 m and the O/R lane filler 4 d 5 h 31 m = 705.8 h
