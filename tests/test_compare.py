@@ -21,6 +21,7 @@ from sim.cli import main
 from sim.cli.common import load
 from sim.engine.des import simulate
 from sim.results.comparison import Comparison, SimulatedSpread, compare, spread_from_samples
+from sim.scenario.durations import burn_time_s
 from sim.scenario.model import Scenario, load_scenario
 from tests.conftest import SCENARIOS, run_cli
 
@@ -35,6 +36,11 @@ ONE_MINUTE_H = 1 / 60
 CE5_TEI_WAIT_H = 89.784
 CE5_TEI_ELAPSED_H = 48 + CE5_TEI_WAIT_H  # 137.784 h: 3 h 32 min less than the flown 141.317 h
 CE5_LANDING_WAIT_H = 5.139  # the descent waits for landing_light after the assumed 1.5 d of work
+# CE-6's LOI is now an 18 min burn of the 8,350 kg stack (change6.yaml): the orbit work starts that
+# much later and the wait for the separation window is that much shorter. Its descent and ascent
+# burns move docking and the wait for the TEI window by under 3 min (PHYSICS_H).
+CE6_LOI_H = float(burn_time_s(8350.0, 419.0, 3000.0, 310.0)) / 3600
+PHYSICS_H = 3 / 60
 
 
 def hm(days: int = 0, hours: int = 0, minutes: int = 0, seconds: int = 0) -> float:
@@ -218,8 +224,8 @@ def test_ce6_three_weeks_in_lunar_orbit_before_landing() -> None:
     c = ce5_ce6()
     adjust, phasing = c.phase("change6", "lunar_orbit_adjust"), c.phase("change6", "la_orbit_phasing")
     assert adjust.simulated_h == 72.0 and adjust.wait_for == ("stack_separation",)
-    assert adjust.simulated_wait_h == pytest.approx(hm(19, 15, 54, 59), abs=ONE_SECOND_H)
-    assert adjust.simulated_elapsed_h == pytest.approx(hm(22, 15, 54, 59), abs=ONE_SECOND_H)
+    assert adjust.simulated_wait_h == pytest.approx(hm(19, 15, 54, 59) - CE6_LOI_H, abs=ONE_SECOND_H)
+    assert adjust.simulated_elapsed_h == pytest.approx(hm(22, 15, 54, 59) - CE6_LOI_H, abs=ONE_SECOND_H)
     assert adjust.actual_elapsed_h == pytest.approx(22 * 24)
     assert (adjust.actual_elapsed_low_h, adjust.actual_elapsed_high_h) == pytest.approx((21 * 24, 23 * 24))
     assert phasing.simulated_h == pytest.approx(hm(1, 18, 17), abs=ONE_SECOND_H)
@@ -230,15 +236,16 @@ def test_ce6_three_weeks_in_lunar_orbit_before_landing() -> None:
         (hm(1, 22, 9), hm(2, 22, 10)), abs=ONE_SECOND_H
     )
     before_landing = adjust.simulated_elapsed_h + phasing.simulated_elapsed_h
-    assert before_landing == pytest.approx(hm(24, 19, 56, 38), abs=ONE_SECOND_H)
-    assert before_landing == pytest.approx(hm(24, 19, 57), abs=ONE_MINUTE_H)  # the flown LOI -> descent
+    assert before_landing == pytest.approx(hm(24, 19, 56, 38) - CE6_LOI_H, abs=ONE_SECOND_H)
+    assert before_landing + CE6_LOI_H == pytest.approx(hm(24, 19, 57), abs=ONE_MINUTE_H)  # flown LOI -> descent
     # by kind: the waits are lunar-orbit hours; plus docked_combo 8 h 18 m and the O/R's wait
     # for the ascender (`until: ascent start`): 05-30 18:06:59 -> liftoff 06-03 23:37:38 =
-    # 4 d 5 h 30 m 39 s (the typed filler it replaced, 4 d 5 h 31 m, overshot the liftoff by 21 s)
+    # 4 d 5 h 30 m 39 s (the typed filler it replaced, 4 d 5 h 31 m, overshot the liftoff by 21 s);
+    # the descent and ascent burns bring the liftoff ~1.5 min earlier (PHYSICS_H)
     orbit = c.kind("lunar_orbit")
-    assert orbit.wait["change6"] == pytest.approx(hm(19, 15, 54, 59) + hm(0, 9, 44, 39), abs=ONE_SECOND_H)
+    assert orbit.wait["change6"] == pytest.approx(hm(19, 15, 54, 59) - CE6_LOI_H + hm(0, 9, 44, 39), abs=ONE_SECOND_H)
     assert orbit.simulated["change6"] == pytest.approx(
-        hm(24, 19, 56, 38) + hm(0, 8, 18) + hm(4, 5, 30, 39), abs=ONE_SECOND_H
+        hm(24, 19, 56, 38) - CE6_LOI_H + hm(0, 8, 18) + hm(4, 5, 30, 39), abs=PHYSICS_H
     )
     assert orbit.simulated["change6"] == pytest.approx(orbit.run["change6"] + orbit.wait["change6"])
     assert orbit.actual["change6"] is None  # docked_combo and the lane filler have no flown end
@@ -610,7 +617,7 @@ def test_json_shape() -> None:
     assert d["summary"][1]["waits"][0] == {
         "phase": "stack_separation",
         "released_by": "lunar_orbit_adjust",
-        "wait_h": 471.917,
+        "wait_h": round(hm(19, 15, 54, 59) - CE6_LOI_H, 3),
         "cause": "window",
         "window": "approach_light",
     }
@@ -794,8 +801,9 @@ def test_compare_missions_bands() -> None:
     assert "touchdown d22.8" in texts and "touchdown d51.5" in texts
     assert ax.get_xlim()[1] > 51.5
     # the long waits are drawn and labelled: CE-5 TEI-1 3 d 17 h 47 m; CE-6 separation 19 d 15 h
-    # 54 m 59 s (rounded to 19d 15h 55m) and TEI 7 d 10 h 56 m (test_ce6_* above)
-    assert {"waits 3d 17h 47m", "waits 19d 15h 55m", "waits 7d 10h 56m"} <= set(texts)
+    # 54 m 59 s less the 18 min LOI burn (CE6_LOI_H) = 19d 15h 37m, and TEI 7 d 10 h 56 m plus the
+    # ~1.5 min by which its descent and ascent burns bring the work forward = 7d 10h 58m
+    assert {"waits 3d 17h 47m", "waits 19d 15h 37m", "waits 7d 10h 58m"} <= set(texts)
     assert "wait for window" in [t.get_text() for t in (ax.get_legend() or ax.figure.legends[0]).get_texts()]
     plt.close(ax.figure)
     # lanes take the scenario's names; a phase filter by kind keeps only the lanes that ran one

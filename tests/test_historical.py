@@ -32,7 +32,7 @@ _LOI2 = 75 * 60.0  # 3 revolutions of the "~8 h" capture ellipse (rounded publis
 # against 23 h 25 min between the flown burn starts, plus the 15 min LOI-2 burn: ~+68 min
 _DESCENT = 3 * 60.0  # the powered descent is a constant-thrust 7500 N burn of 12.6 min; the flown one
 # throttled for the hover and obstacle avoidance (14 min): the landing and what follows it until the
-# return window come ~2 min early
+# return window come ~2 min early (CE-5 and CE-6 alike)
 _RETURN = 10 * 60.0  # TEI-1 lasts 5 min (a 0 s milestone before) and 3 revolutions of the assumed
 # 8.0 h departure ellipse take 24.0 h against 23 h 57 min flown: TEI-1 to TEI-2 is ~8 min longer
 # than flown. The return window's `lead` is derived from these durations (change5.yaml), so TEI-2
@@ -57,6 +57,20 @@ PHYSICS_TOLERANCE_S: dict[tuple[str, str], float] = {
             "docked_combo",
             "ascender_separation",
             "tei_preparation",
+        )
+    },
+    **{
+        ("change6", p): _DESCENT
+        for p in (
+            "powered_descent",
+            "landing",
+            "surface_checkout",
+            "surface_wait",
+            "ascent",
+            "rendezvous",
+            "docking",
+            "sample_transfer",
+            "docked_combo",
         )
     },
     **{

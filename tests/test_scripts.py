@@ -142,15 +142,18 @@ def test_ce5_vs_ce6_by_kind_numbers(tmp_path: Path) -> None:
     # CE-5: 2 d work (12-06 04:32:53 -> 12-08 04:32:53; the physics descent lands 2 min early) +
     # wait to the computed return window's opening 12-11 22:19:54 (lead: the physics 24 h 5 min
     # to TEI-2, change5.yaml) = 137.8 h; flown 12-06 04:35 -> 12-12 01:54 = 5 d 21 h 19 m = 141.3 h. CE-6:
-    # separation 06-06 15:41:38 (nominal) + 5 d work, waits to the 06-19 02:37:48 opening:
-    # 12 d 10 h 56 m = 298.9 h; flown 06-06 -> 06-20 (dates, noon to noon) = 336 h.
-    assert rows["lunar_orbit_wait"] == [137.8, 141.3, 298.9, 336.0]
-    # CE-6 lunar orbit holds the ~3 weeks before landing: LOI 05-08 02:12 -> descent 06-01
-    # 22:08:38 = 24 d 19 h 56 m 38 s (work + the waits for approach_light and landing_slot), plus
-    # docked_combo 8 h 18 m and the O/R lane filler 4 d 5 h 31 m = 705.8 h
-    assert rows["lunar_orbit"][2] == pytest.approx(round(24 * 24 + 19 + 56 / 60 + 38 / 3600 + 8.3 + 101.5167, 1))
+    # separation 06-06 15:40:07 (nominal; the physics descent and ascent burns bring it 1.5 min
+    # forward) + 5 d work, waits to the 06-19 02:37:48 opening: 12 d 10 h 58 m = 299.0 h; flown
+    # 06-06 -> 06-20 (dates, noon to noon) = 336 h.
+    assert rows["lunar_orbit_wait"] == [137.8, 141.3, 299.0, 336.0]
+    # CE-6 lunar orbit holds the ~3 weeks before landing: LOI burn end 05-08 02:30:09 (the 18 min
+    # 9 s LOI burn, change6.yaml) -> descent 06-01 22:08:38 = 24 d 19 h 38 m 29 s (work + the
+    # waits for approach_light and landing_slot), plus docked_combo 8 h 18 m and the O/R lane
+    # filler to the liftoff (06-03 23:36:14, 1 m 46 s early: descent burn) 4 d 5 h 29 m 15 s
+    # = 705.4 h
+    assert rows["lunar_orbit"][2] == pytest.approx(round(24 * 24 + 19 + 38 / 60 + 29 / 3600 + 8.3 + 101.4875, 1))
     assert (
-        "change6: stack_separation waited 471.9 h for window approach_light after lunar_orbit_adjust "
+        "change6: stack_separation waited 471.6 h for window approach_light after lunar_orbit_adjust "
         "(lunar_orbit)" in res.stdout
     )
     # CE-5 sampling: landing 15:11 -> sealed 14:00 = 22 h 49 m = 22.8 h

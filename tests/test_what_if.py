@@ -151,10 +151,10 @@ def test_waits_are_recorded_with_their_cause(name: str, shift_d: int) -> None:
 
 @pytest.mark.parametrize("name", FLOWN_EPOCH)
 def test_flown_epoch_lands_at_the_flown_minute(name: str) -> None:
-    """At the flown epoch the window-driven run lands at the flown time (within a minute; CE-5 within
-    3 min: its powered descent is a constant-thrust burn, 12.6 min against 14 min flown)."""
+    """At the flown epoch the window-driven run lands at the flown time (within 3 min: the powered
+    descent is a constant-thrust burn, 12.6 min against 14 min flown; tests/test_historical.py)."""
     t = run(name, 0)
-    tol = 3 * ONE_MINUTE_S if name == "change5" else ONE_MINUTE_S
+    tol = 3 * ONE_MINUTE_S
     assert abs((t.utc(t.phase("landing").start_s) - parse_utc(FLOWN_LANDING[name])).total_seconds()) <= tol
 
 
