@@ -29,17 +29,22 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     __version__: str
     from sim.engine.des import simulate
+    from sim.engine.model import list_windows
     from sim.engine.montecarlo import monte_carlo
     from sim.engine.program import simulate_program
     from sim.errors import InputError, RunError
-    from sim.plots.compare import compare_bars, compare_missions
+    from sim.plots.baseline import baseline_chart
+    from sim.plots.compare import compare_bars
     from sim.plots.figures import save_figure
     from sim.plots.gantt import gantt
+    from sim.plots.missions import compare_missions
     from sim.plots.program import program_gantt
     from sim.plots.risk import criticality, histogram, risk_ranking, s_curve, tornado
     from sim.plots.sweep import sweep_chart
+    from sim.plots.windows import windows_chart
     from sim.report.compare_tables import kind_table, phase_table, summary_table
     from sim.report.tables import mc_tables, timeline_table
+    from sim.results.baseline import BaselineComparison, baseline_compare
     from sim.results.comparison import Comparison, Wait, actual_times, releasing_phase, waits
     from sim.results.records import Ensemble, PhaseRecord, Timeline
     from sim.results.statistics import sensitivities
@@ -68,6 +73,7 @@ _EXPORTS = {
     "simulate": ("sim.engine.des", "simulate"),
     "simulate_program": ("sim.engine.program", "simulate_program"),
     "monte_carlo": ("sim.engine.montecarlo", "monte_carlo"),
+    "list_windows": ("sim.engine.model", "list_windows"),
     "WindowNeverOpens": ("sim.sky.intervals", "WindowNeverOpens"),
     # results
     "Timeline": ("sim.results.records", "Timeline"),
@@ -80,6 +86,8 @@ _EXPORTS = {
     "Wait": ("sim.results.comparison", "Wait"),
     "waits": ("sim.results.comparison", "waits"),
     "releasing_phase": ("sim.results.comparison", "releasing_phase"),
+    "baseline_compare": ("sim.results.baseline", "baseline_compare"),
+    "BaselineComparison": ("sim.results.baseline", "BaselineComparison"),
     # studies
     "compare": ("sim.study.compare", "compare_scenarios"),
     "sweep": ("sim.study.sweep", "sweep"),
@@ -98,7 +106,9 @@ _EXPORTS = {
     "sweep_chart": ("sim.plots.sweep", "sweep_chart"),
     "save_figure": ("sim.plots.figures", "save_figure"),
     "compare_bars": ("sim.plots.compare", "compare_bars"),
-    "compare_missions": ("sim.plots.compare", "compare_missions"),
+    "compare_missions": ("sim.plots.missions", "compare_missions"),
+    "windows_chart": ("sim.plots.windows", "windows_chart"),
+    "baseline_chart": ("sim.plots.baseline", "baseline_chart"),
     # terminal tables
     "timeline_table": ("sim.report.tables", "timeline_table"),
     "mc_tables": ("sim.report.tables", "mc_tables"),
@@ -144,6 +154,7 @@ def _version() -> str:
 __all__ = [
     "DAY_S",
     "HOUR_S",
+    "BaselineComparison",
     "Comparison",
     "Ensemble",
     "InputError",
@@ -157,6 +168,8 @@ __all__ = [
     "WindowNeverOpens",
     "__version__",
     "actual_times",
+    "baseline_chart",
+    "baseline_compare",
     "compare",
     "compare_bars",
     "compare_missions",
@@ -169,6 +182,7 @@ __all__ = [
     "gantt",
     "histogram",
     "kind_table",
+    "list_windows",
     "load_program",
     "load_scenario",
     "load_sweep_document",
@@ -194,4 +208,5 @@ __all__ = [
     "to_utc",
     "tornado",
     "waits",
+    "windows_chart",
 ]

@@ -11,12 +11,13 @@ The page is assembled from results; this module runs nothing (the CLI does).
 
 from __future__ import annotations
 
-import html
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sim.results.html import escape
+from sim.results.html import table as html_table
 from sim.timebase import format_duration, format_utc, to_utc
 
 if TYPE_CHECKING:
@@ -273,31 +274,12 @@ def _missions_table(comparison: Comparison) -> str:
 def _table(
     head: Sequence[str], rows: Sequence[Sequence[str]], *, raw_first: bool = False, text_cols: Collection[int] = ()
 ) -> str:
-    """A table: the first column is a name (left), ``text_cols`` are text (left, wrapping; their
-    header too), the rest are numbers and times (right), whatever their length, so a column is
-    aligned one way from top to bottom."""
-    out = ["<table><thead><tr>"]
-    out += [
-        f'<th class="name">{_e(h)}</th>' if i == 0 or i in text_cols else f"<th>{_e(h)}</th>"
-        for i, h in enumerate(head)
-    ]
-    out.append("</tr></thead><tbody>")
-    for row in rows:
-        cells = [
-            f'<td class="name">{c if raw_first else _e(c)}</td>'
-            if i == 0
-            else f'<td class="text">{_e(c)}</td>'
-            if i in text_cols
-            else f"<td>{_e(c)}</td>"
-            for i, c in enumerate(row)
-        ]
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
-    return "".join(out)
+    """A table with the report's classes (``sim.results.html.table``: one alignment per column)."""
+    return html_table(head, rows, raw_first=raw_first, text_cols=text_cols)
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    return escape(text)
 
 
 def _num(value: float | None, decimals: int = 2) -> str:

@@ -423,6 +423,12 @@ class Comparison:
                 return s
         raise KeyError(mission)
 
+    def _repr_html_(self) -> str:
+        """Missions and their compared phases as small HTML tables (notebooks)."""
+        from sim.results.html import comparison_html
+
+        return comparison_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``lunarsim compare --json``."""
         return {

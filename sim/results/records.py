@@ -161,6 +161,19 @@ class Timeline:
             if p.deadline_s is not None and (p.deadline_margin_s is None or p.deadline_margin_s < 0)
         ]
 
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame, one row per phase indexed by id: UTC datetimes (tz-aware), durations
+        as timedeltas and hours (``sim.results.frames.timeline_frame``; needs the ``pandas`` extra)."""
+        from sim.results.frames import timeline_frame
+
+        return timeline_frame(self)
+
+    def _repr_html_(self) -> str:
+        """The run as a small HTML table (notebooks show it for a bare ``timeline``)."""
+        from sim.results.html import timeline_html
+
+        return timeline_html(self)
+
     def csv_rows(self) -> list[dict[str, Any]]:
         """One row per phase, for ``--csv``: UTC times, seconds, hours and MET."""
         return [
@@ -270,6 +283,20 @@ class Ensemble:
     def successes(self) -> int:
         """Number of replications in which the mission did not abort."""
         return int(self.success.sum())
+
+    def to_pandas(self, *, phase_ends: bool | None = None) -> Any:
+        """A pandas DataFrame, one row per replication: outcome, UTC end (tz-aware), duration as a
+        timedelta and hours, and each phase's end when the run kept them for every replication
+        (``sim.results.frames.ensemble_frame``; needs the ``pandas`` extra)."""
+        from sim.results.frames import ensemble_frame
+
+        return ensemble_frame(self, phase_ends=phase_ends)
+
+    def _repr_html_(self) -> str:
+        """Mission-end percentiles and the most critical phases as small HTML tables (notebooks)."""
+        from sim.results.html import ensemble_html
+
+        return ensemble_html(self)
 
     def replication_columns(self) -> dict[str, np.ndarray]:
         """The table of ``lunarsim mc --parquet`` as typed columns: the columns of ``replication_rows``,
