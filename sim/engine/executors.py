@@ -118,12 +118,18 @@ _SHARED: Any = None  # a pool worker's copy of ``shared`` (set by its initialize
 
 
 def _install(shared: Any) -> None:
-    """Pool initializer: keep ``shared`` for the tasks; Ctrl-C is left to the parent."""
+    """Pool initializer: keep ``shared`` for the tasks; Ctrl-C is left to the parent.
+
+    The worker was started with SIGINT held (see :func:`workers_starting`): it now ignores it and
+    lets the mask go, so a Ctrl-C held during its start is dropped here, not printed as a traceback.
+    """
     import signal
 
     global _SHARED
     _SHARED = shared
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _call_installed(fn: Callable[..., Any], *task: Any) -> Any:
@@ -157,6 +163,37 @@ def sigint_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+@contextmanager
+def workers_starting() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while the pool starts its workers; act on them once it has.
+
+    Starting a spawn worker means writing its start-up data (the pickled model) down a pipe. A
+    signal whose handler raised in the middle of that write left the new worker reading a truncated
+    pickle (it printed ``UnpicklingError`` or, once the parent had gone, ``FileNotFoundError`` for
+    the pool's semaphore) and outside the list of processes the parent stops. Ignoring SIGINT meanwhile,
+    as before, dropped a Ctrl-C that came during the start. Now SIGINT is blocked (workers inherit
+    the mask; :func:`_install` ignores and unblocks it) and SIGTERM is noted by a handler that
+    returns (the write goes on): both take effect when the block ends, with every worker listed.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        with sigint_ignored():
+            yield
+        return
+    held: list[int] = []
+    previous_term = signal.signal(signal.SIGTERM, lambda signum, frame: held.append(signum))
+    previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous_term)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)  # a held Ctrl-C is delivered here
+        if held:
+            signal.raise_signal(signal.SIGTERM)
+
+
 def _local_pool(fn: Callable[..., Any], shared: Any, tasks: Sequence[tuple[Any, ...]], workers: int) -> Outcomes:
     from multiprocessing import get_context
 
@@ -168,7 +205,7 @@ def _local_pool(fn: Callable[..., Any], shared: Any, tasks: Sequence[tuple[Any, 
     )
     futures: dict[Future[Any], int] = {}
     try:
-        with sigint_ignored():  # the pool starts its workers while tasks are submitted
+        with workers_starting():  # the pool starts its workers while tasks are submitted
             for i, task in enumerate(tasks):
                 futures[pool.submit(_call_installed, fn, *task)] = i
         for fut in as_completed(futures):
