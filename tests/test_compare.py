@@ -267,12 +267,13 @@ def test_ce6_surface_stay_and_transfer() -> None:
 
 def test_ce6_mission_summary() -> None:
     """CE-6: 53 d = 1272 h planned vs 09:27:29 -> 06-25 06:07 = 52 d 20 h 39 m 31 s; 1,935.3 g.
-    Simulated: the return departs at the computed window's opening, 06-19 02:37:48, 1 d 9 h 22 m
-    12 s before the old nominal TEI (06-20 12:00) that the unchanged cruise was fitted to."""
+    Simulated: the return departs at the computed window's opening, 06-19 02:37:48, and its cruise
+    is CE-5's transfer time (3 d 15 h 1 m to the reentry sequence, a rule: change6.yaml), so the
+    capsule lands 06-22 18:33:42, 2 d 11 h 33 m 18 s before the flown touchdown."""
     s = ce5_ce6().summary("change6")
     assert s.planned_h == 53 * 24
     assert s.actual_h == pytest.approx(hm(52, 20, 39, 31), abs=ONE_SECOND_H)
-    assert s.simulated_h == pytest.approx(s.actual_h - hm(1, 9, 22, 12), abs=2 * ONE_MINUTE_H)
+    assert s.simulated_h == pytest.approx(s.actual_h - hm(2, 11, 33, 18), abs=2 * ONE_MINUTE_H)
     assert s.actual_sample_mass_g == 1935.3
     assert s.delta_sample_mass_g == pytest.approx(-64.7)
 
@@ -797,9 +798,10 @@ def test_compare_missions_bands() -> None:
     # CE-6 09:27:29 -> 06-01 22:23 = 29 d 12 h 55 m 31 s (d29.5)
     assert f"landing d{hm(7, 18, 40, 48) / 24:.1f}" == "landing d7.8" and "landing d7.8" in texts
     assert f"landing d{hm(29, 12, 55, 31) / 24:.1f}" == "landing d29.5" and "landing d29.5" in texts
-    # touchdowns move with the computed return windows (3 h 26 min and 1 d 9 h 22 min early)
-    assert "touchdown d22.8" in texts and "touchdown d51.5" in texts
-    assert ax.get_xlim()[1] > 51.5
+    # touchdowns move with the computed return windows (3 h 26 min and, with CE-5's cruise for
+    # CE-6, 2 d 11 h 34 min early): CE-6 1209.1 h after launch = d50.4
+    assert "touchdown d22.8" in texts and "touchdown d50.4" in texts
+    assert ax.get_xlim()[1] > 50.4
     # the long waits are drawn and labelled: CE-5 TEI-1 3 d 17 h 47 m; CE-6 separation 19 d 15 h
     # 54 m 59 s less the 18 min LOI burn (CE6_LOI_H) = 19d 15h 37m, and TEI 7 d 10 h 56 m plus the
     # ~1.5 min by which its descent and ascent burns bring the work forward = 7d 10h 58m

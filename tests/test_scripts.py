@@ -169,4 +169,4 @@ def test_ce5_vs_ce6_by_kind_numbers(tmp_path: Path) -> None:
     }
     # simulated totals: the return departs at the computed window's opening (docs/windows.md)
     assert totals["change5"] == ["552.0", "549.5", "546.0", "1731.0"]
-    assert totals["change6"] == ["1272.0", "1268.7", "1235.3", "1935.3"]
+    assert totals["change6"] == ["1272.0", "1268.7", "1209.1", "1935.3"]  # CE-5 cruise rule (change6.yaml)
