@@ -108,6 +108,9 @@ def test_compare_options(tmp_path: Path, saved: list[Figure], capsys: pytest.Cap
             "--tz Mars/Olympus: unknown time zone",
         ),
         (["gantt", "change5", "--out", "OUT", "--size", "12"], "--size 12: give width x height in inches"),
+        (["gantt", "change5", "change6", "--out", "OUT", "--phases", "landing"], "--phases: the program chart draws"),
+        (["gantt", "scenarios/ilrs.yaml", "--out", "OUT", "--tz", "Asia/Shanghai"], "--tz: the program chart draws"),
+        (["gantt", "change5", "change6", "--out", "OUT", "--axis", "hours"], "--axis hours: a program chart has one"),
     ],
 )
 def test_bad_chart_options(args: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -158,11 +158,18 @@ def run(args: argparse.Namespace) -> int:
 def _program_chart(args: argparse.Namespace, program: Program | None) -> int:
     """A program file (``program``, loaded) or several scenarios: one row per mission on a UTC
     axis across years."""
-    if args.axis == "met":
+    if args.axis in ("met", "hours"):
         raise InputError(
-            "--axis met: a program chart has one UTC axis for all missions; drop --axis "
+            f"--axis {args.axis}: a program chart has one UTC axis for all missions; drop --axis "
             "(or draw one scenario at a time)"
         )
+    given = {"--phases": args.phases, "--from": args.start, "--to": args.end, "--tz": args.tz.upper() != "UTC" or None}
+    for option, value in given.items():
+        if value is not None:
+            raise InputError(
+                f"{option}: the program chart draws every mission whole on one UTC axis; drop {option} "
+                "(or draw one scenario at a time; --title, --size and --detail apply)"
+            )
     from sim.engine.des import simulate
     from sim.engine.program import simulate_program
     from sim.plots import program_gantt
