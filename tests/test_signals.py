@@ -7,6 +7,7 @@ it is still busy when the signal comes. Expected: exit 130 (SIGINT) or 143 (SIGT
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -59,7 +60,9 @@ def test_signal_during_two_worker_run(sig: signal.Signals, code: int, tmp_path: 
     args = [sys.executable, "-m", "sim", "mc", str(SCENARIOS / "change7.yaml"), "-n", "2000000"]
     args += ["--workers", "2", "--engine", "des", "--csv", str(tmp_path / "runs.csv"), "--out", str(tmp_path / "s.png")]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        args, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
     try:
         workers: list[int] = []
         deadline = time.monotonic() + 60
@@ -72,14 +75,15 @@ def test_signal_during_two_worker_run(sig: signal.Signals, code: int, tmp_path: 
         proc.send_signal(sig)
         _, err = proc.communicate(timeout=30)
         elapsed = time.monotonic() - start
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        time.sleep(0.2)
+        outlived = [w for w in workers if running(w)]
+    finally:  # whatever happened, leave no worker behind to eat the CPU of the tests after this one
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
     assert proc.returncode == code, err
     assert elapsed < EXIT_WITHIN_S, f"took {elapsed:.1f} s to exit"
     text = err.decode()
     assert "Traceback" not in text and len(text.strip().splitlines()) == 1, text
-    time.sleep(0.2)
-    assert not [w for w in workers if running(w)], "pool workers outlived the run"
+    assert not outlived, "pool workers outlived the run"
     assert list(tmp_path.iterdir()) == [], "a temp file or a partial output was left"
