@@ -57,6 +57,8 @@ def render() -> str:
         "through the timeline; Keplerian periods; `sim/scenario/durations/`), `fixed` and",
         "`distribution` are calibrated (a typed length or a distribution whose mode is a flown value).",
         "Precision is the source's: `min` times are to the minute, `h` approximate, `date` a day.",
+        "Windows are computed from geometry; one whose threshold is set to a flown value (the",
+        "landing Sun elevation) is listed as `calibrated (geometry)`.",
         "",
     ]
     for mission_id, title in MISSIONS:
@@ -71,7 +73,7 @@ def render() -> str:
         out += ["", f"{within} of {len(rows)} flown times are reproduced within one minute.", ""]
         ins = inputs(s)
         derived = [i for i in ins if i.status.startswith("derived")]
-        calibrated = [i for i in ins if i.status == "calibrated"]
+        calibrated = [i for i in ins if i.status.startswith("calibrated")]
         out += [
             "### Inputs: derived vs calibrated",
             "",

@@ -69,6 +69,7 @@ def test_milestones_and_inputs_cover_the_flights() -> None:
     kinds = {i.name: (i.kind, i.status) for i in inputs(s)}
     assert kinds["loi1"] == ("burn", "derived") and kinds["elliptical_orbit"] == ("orbit", "derived")
     assert kinds["tei2"] == ("burn", "derived")
-    assert kinds["landing_light"][1] == "derived (geometry)"
+    assert kinds["landing_light"][1] == "calibrated (geometry)"  # its Sun elevation is the flown one
+    assert kinds["tei_window"][1] == kinds["launch_window"][1] == "derived (geometry)"
     launch = next(m for m in rows if m.phase == "launch" and m.which == "start")
     assert launch.delta_s == 0

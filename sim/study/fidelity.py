@@ -3,7 +3,9 @@
 ``milestones(scenario)`` lines up every flown (``actual:``) start and end of a scenario with its
 nominal run. ``inputs(scenario)`` says, per phase, whether its duration is derived from physics
 (a burn or an orbit stay, ``sim.scenario.durations``) or calibrated (a typed duration or a
-distribution whose mode is a flown value), and per window what decides it. ``cross_mission()``
+distribution whose mode is a flown value), and per window what decides it (a computed window
+whose note starts with "Calibrated" has a threshold set to a flown value, e.g. the landing Sun
+elevation: "calibrated (geometry)"). ``cross_mission()``
 predicts Chang'e 6 with the rules calibrated on Chang'e 5 only: change5.yaml with CE-6's launch
 epoch and landing site and nothing else of CE-6's record, against CE-6's flown landing, TEI and
 capsule touchdown. ``docs/make_fidelity.py`` renders all of it as docs/fidelity.md.
@@ -127,8 +129,13 @@ def inputs(scenario: Scenario) -> list[Input]:
             out.append(Input(ph.id, "distribution", "calibrated", d.describe()))
     for name, w in scenario.windows.items():
         anchored = getattr(w, "anchor", None) is not None
-        status = "calibrated" if anchored or w.kind in ("periodic", "explicit") else "derived (geometry)"
         note = (getattr(w, "note", None) or "").strip()
+        if anchored or w.kind in ("periodic", "explicit"):
+            status = "calibrated"
+        elif note.lower().startswith("calibrated"):  # geometry, but a threshold set to a flown value
+            status = "calibrated (geometry)"
+        else:
+            status = "derived (geometry)"
         out.append(Input(name, f"window: {w.kind}", status, note))
     return out
 
