@@ -101,3 +101,35 @@ def test_done_phase_without_start_needs_flown_predecessors() -> None:
     with pytest.raises(ValueError, match="give 'b' an actual start"):
         apply_status(s, parse_utc("2020-01-02T00:00:00Z"))
     assert InputError  # the CLI turns it into an InputError (exit 2)
+
+
+def test_program_missions_take_the_status_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A program file takes --as-of (every mission forecast from it, as each alone would be) and
+    applies each mission's own status: {as_of} otherwise."""
+    import json
+
+    (tmp_path / "s.yaml").write_text(TEXT)
+    (tmp_path / "t.yaml").write_text(
+        TEXT.replace("id: s\n", "id: t\n", 1) + "status: {as_of: 2020-01-02T00:00:00Z, note: test}\n"
+    )
+    prog = tmp_path / "p.yaml"
+    prog.write_text("id: p\nname: P\ninclude: [s.yaml, t.yaml]\n")
+
+    def ends(*args: str) -> dict[str, str]:
+        assert main(["run", *args, "--json"]) == 0
+        return {m["scenario"]: m["end"] for m in json.loads(capsys.readouterr().out)["missions"]}
+
+    def alone(name: str, *args: str) -> str:
+        assert main(["run", str(tmp_path / name), *args, "--json"]) == 0
+        return str(json.loads(capsys.readouterr().out)["end"])
+
+    # own status: t is forecast from 2020-01-02 (b in progress: 12 h elapsed of U(10, 20) h -> 15 h
+    # nominal, then c 1 h), s has none and replays its plan
+    assert ends(str(prog)) == {"s": alone("s.yaml"), "t": "2020-01-02T04:00:00Z"}
+    # --as-of overrides both, exactly as for each file alone
+    later = "2020-01-03T00:00:00Z"
+    got = ends(str(prog), "--as-of", later)
+    assert got == {"s": alone("s.yaml", "--as-of", later), "t": alone("t.yaml", "--as-of", later)}
+    assert got["s"] > "2020-01-03T00:00:00Z"  # nothing unflown starts before the status date
+    assert main(["mc", str(prog), "--as-of", later, "-n", "200", "--json", "--quiet"]) == 0
+    assert json.loads(capsys.readouterr().out)["end"]["p10"] > later

@@ -9,6 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,10 +62,9 @@ def load_file(arg: str, sets: Sequence[str] = (), as_of: str | None = None) -> S
     path = resolve(arg)
     detail(f"reading {path}")
     doc = parse_document(path)
-    if is_program_data(doc.data):
-        if as_of is not None:
-            raise InputError("--as-of applies to a scenario file; give the status in each mission instead")
-        return load_program(path, sets, doc=doc)
+    if is_program_data(doc.data):  # each mission as of --as-of, or of its own status date
+        program = load_program(path, sets, doc=doc)
+        return replace(program, missions=[with_status(m, as_of) for m in program.missions])
     return with_status(_scenario(path, doc, sets), as_of)
 
 
