@@ -65,8 +65,12 @@ def test_overlapping_missions_queue_for_the_one_relay() -> None:
     (7 h 50 m 16 s for the resource), when 4 h still fit in the pass, and flies 05:22:41 ->
     09:22:41; CE-8's robot unload, ready at 05:22:41, waits the 4 h for it and runs 09:22:41 ->
     21:22:41. No two relay-holding phases overlap.
+
+    CE-8 launches at its epoch here: its computed launch window has no opening from 10-04 to 10-19
+    in 2026 (geometry), and no CE-8 launch opening of late 2026 makes the two missions contend, so
+    the window is switched off for this what-if (``phases.launch.window=null``).
     """
-    program = load_program(ILRS, sets=["change8.epoch=2026-10-10T00:00:00Z"])
+    program = load_program(ILRS, sets=["change8.epoch=2026-10-10T00:00:00Z", "change8.phases.launch.window=null"])
     c7, c8 = simulate_program(program)
     waited = [(t.scenario_id, p) for t in (c7, c8) for p in t.phases if p.wait_resource_s > 0]
     assert waited

@@ -28,8 +28,10 @@ class EarthSite(StrictModel):
     height_m: float = Field(default=0.0, ge=-500, le=10000, description="height above the WGS84 ellipsoid, m")
 
 
-def cached_openings(ctx: WindowContext, key: Hashable, compute: Compute, end_s: float | None = None) -> np.ndarray:
-    """``compute`` over ``[0, end_s]`` (default the horizon), per cached block of absolute time
-    (``sim.sky.cache``)."""
+def cached_openings(
+    ctx: WindowContext, key: Hashable, compute: Compute, end_s: float | None = None, start_s: float = 0.0
+) -> np.ndarray:
+    """``compute`` over ``[start_s, end_s]`` (default the whole horizon), per cached block of
+    absolute time (``sim.sky.cache``)."""
     end = ctx.horizon_s if end_s is None else end_s
-    return cache.openings(ctx.ephemeris(), key, compute, ctx.epoch, 0.0, end)
+    return cache.openings(ctx.ephemeris(), key, compute, ctx.epoch, start_s, end)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, Self
 
 import numpy as np
+from pydantic import PrivateAttr
 
 from sim.fields import SecondsDuration
 from sim.sky.launch import LaunchSite, check_limits, launch_openings
-from sim.sky.windows.base import CheckContext, Problem, WindowContext, WindowType
+from sim.sky.windows.base import CheckContext, Problem, Site, WindowContext, WindowType
 from sim.sky.windows.geo import EarthSite, cached_openings
-from sim.timebase import DAY_S
+from sim.timebase import DAY_S, from_utc
 
 
 class LaunchWindow(WindowType):
@@ -24,6 +26,8 @@ class LaunchWindow(WindowType):
     azimuth_deg: tuple[float, float] = (0.0, 360.0)
     search: SecondsDuration = 60.0 * DAY_S
     note: str | None = None
+    # the epoch `search` counts from when it is not the run's T0 (a mission inside a program file)
+    _search_from: datetime | None = PrivateAttr(default=None)
 
     docs: ClassVar[str] = """\
 ### `type: launch`
@@ -41,7 +45,7 @@ Equations and the Chang'e checks: docs/windows.md.
 | `transfer` | liftoff to arrival at the Moon (e.g. `112h`) |
 | `injection_arc_deg` | `[min, max]` arc from the pad to the TLI point along the launch plane, degrees |
 | `azimuth_deg` | `[min, max]` launch azimuth from north through east, degrees (default any) |
-| `search` | openings are computed this far after the epoch (default 60d: a later slip is a new campaign) |
+| `search` | openings are computed this far after the mission's own epoch, also in a program (default 60d) |
 
 ```yaml
 launch_window:
@@ -81,4 +85,11 @@ launch_window:
             )
 
         key = (self.kind, pad, self.transfer, self.injection_arc_deg, self.azimuth_deg)
-        return cached_openings(ctx, key, compute, end_s=min(ctx.horizon_s, self.search))
+        start_s = 0.0 if self._search_from is None else from_utc(ctx.epoch, self._search_from)
+        return cached_openings(ctx, key, compute, end_s=min(ctx.horizon_s, start_s + self.search), start_s=start_s)
+
+    def standalone(self, epoch: datetime, site: Site | None, rename: Callable[[str], str]) -> Self:
+        """``search`` counts from the mission's ``epoch``, not from the program's start."""
+        copy = self.model_copy()
+        copy._search_from = epoch
+        return copy
