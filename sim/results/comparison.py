@@ -11,6 +11,9 @@ are spelled out above ``compare``'s helpers below.
 Waits, in one sentence: a wait in front of a phase is time the spacecraft spent in the state of
 the phase that released it (its driving predecessor, the one whose end + lag is latest), so it
 counts to that predecessor's row (``simulated_wait_h``, ``simulated_elapsed_h``) and kind.
+
+Length (~520 lines): the comparison rules (flown durations, waits, instants) are written out
+with the reasoning beside each; the result types are in ``sim.results.comparison_types``.
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 
 Plain frozen dataclasses with hours as floats (``None`` where unknown) and their ``to_dict``
 views; the rules that fill them (flown durations, waits) are in ``sim.results.comparison``.
+
+Length (~530 lines): one dataclass per row kind of the comparison (phase, kind, mission, instant,
+the whole) with its JSON view; the views must stay next to the fields they print.
 """
 
 from __future__ import annotations

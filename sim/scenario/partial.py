@@ -24,7 +24,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from sim.scenario.model import Scenario, check_scenario
+from sim.scenario.checks import check_scenario
+from sim.scenario.model import Scenario
 
 PLACEHOLDERS: dict[str, Any] = {
     "id": "scenario",

@@ -9,6 +9,9 @@ than ``MAX_DEPTH`` and alias expansion bombs (aliases expanding to more than ``M
 values; plain values are bounded by the file size only). Every problem is
 one line naming the fix; no value is ever echoed at full length (see ``short_repr``).
 Timestamps are kept as strings so that the time base parses (and checks) them in one place.
+
+Length (~510 lines): two readers that must agree (libyaml's C event parser and the pure-Python
+fallback) and the guards both share; tests/test_fuzz.py checks that they give the same messages.
 """
 
 from __future__ import annotations

@@ -30,6 +30,11 @@ Example:
     >>> epoch = datetime(2020, 12, 1, tzinfo=UTC)
     >>> float(eph.sun_elevation_deg(43.0576, -51.9161, epoch, np.array([0.0]))[0]) > 0
     True
+
+Length (~690 lines): one concept, the Sun as seen from a lunar site, in three tightly coupled
+parts that share the cached ephemeris and time scale: the IAU 2009 Moon frame, the ``Ephemeris``
+class (elevation, sunrise/sunset search, daylight intervals) and its vectorized scan. The window
+types built on it (relay, Earth return, launch, ground stations) have modules of their own.
 """
 
 from __future__ import annotations
