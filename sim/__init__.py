@@ -43,12 +43,14 @@ if TYPE_CHECKING:
     from sim.plots.sweep import sweep_chart
     from sim.plots.windows import windows_chart
     from sim.report.compare_tables import kind_table, phase_table, summary_table
+    from sim.report.sweep import sweep_table
     from sim.report.tables import mc_tables, timeline_table
     from sim.results.baseline import BaselineComparison, baseline_compare
     from sim.results.comparison import Comparison, Wait, actual_times, releasing_phase, waits
     from sim.results.records import Ensemble, PhaseRecord, Timeline
     from sim.results.statistics import sensitivities
     from sim.results.statistics import summary as mc_summary
+    from sim.results.sweep_types import EndSpread, MilestoneStats, SweepResult, VariantRow
     from sim.scenario.model import Scenario, load_scenario
     from sim.scenario.program import Program, load_program
     from sim.sky.ephemeris import default_ephemeris
@@ -88,6 +90,10 @@ _EXPORTS = {
     "releasing_phase": ("sim.results.comparison", "releasing_phase"),
     "baseline_compare": ("sim.results.baseline", "baseline_compare"),
     "BaselineComparison": ("sim.results.baseline", "BaselineComparison"),
+    "SweepResult": ("sim.results.sweep_types", "SweepResult"),
+    "VariantRow": ("sim.results.sweep_types", "VariantRow"),
+    "EndSpread": ("sim.results.sweep_types", "EndSpread"),
+    "MilestoneStats": ("sim.results.sweep_types", "MilestoneStats"),
     # studies
     "compare": ("sim.study.compare", "compare_scenarios"),
     "sweep": ("sim.study.sweep", "sweep"),
@@ -115,6 +121,7 @@ _EXPORTS = {
     "kind_table": ("sim.report.compare_tables", "kind_table"),
     "phase_table": ("sim.report.compare_tables", "phase_table"),
     "summary_table": ("sim.report.compare_tables", "summary_table"),
+    "sweep_table": ("sim.report.sweep", "sweep_table"),
     # time base and sky
     "HOUR_S": ("sim.timebase", "HOUR_S"),
     "DAY_S": ("sim.timebase", "DAY_S"),
@@ -156,14 +163,18 @@ __all__ = [
     "HOUR_S",
     "BaselineComparison",
     "Comparison",
+    "EndSpread",
     "Ensemble",
     "InputError",
+    "MilestoneStats",
     "PhaseRecord",
     "Program",
     "RunError",
     "Scenario",
     "StudyResult",
+    "SweepResult",
     "Timeline",
+    "VariantRow",
     "Wait",
     "WindowNeverOpens",
     "__version__",
@@ -204,6 +215,7 @@ __all__ = [
     "summary_table",
     "sweep",
     "sweep_chart",
+    "sweep_table",
     "timeline_table",
     "to_utc",
     "tornado",

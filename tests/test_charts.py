@@ -108,7 +108,7 @@ def studies() -> dict[str, Any]:
         seed=1,
         milestone="landing",
     )
-    return {"line": line.to_dict(), "heatmap": heat.to_dict()}
+    return {"line": line, "heatmap": heat}
 
 
 def _gantt(runs: dict[str, Any], sid: str = "change6", **kw: Any) -> Any:

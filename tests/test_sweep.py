@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 
 from sim.cli import main
 from sim.errors import InputError
+from sim.results.sweep_types import VariantRow
 from sim.study.sweep import (
     MAX_VARIANTS,
     grid,
@@ -260,15 +262,12 @@ def test_run_variant_is_pure(minimal: Path) -> None:
     b = run_variant(doc, "mini", ("phases.landing.duration=15min",), N, 7, "transfer")
     c = run_variant(doc, "mini", ("phases.landing.duration=75min",), N, 7, "transfer")
     assert a == b
-    assert a["error"] is None and a["success_probability"] == 1.0
+    assert a.error is None and a.success_probability == 1.0
+    assert a.end is not None and c.end is not None
     # common random numbers: one extra hour of landing moves every percentile by exactly 1 h
-    assert {q: round(c["duration_h"][q] - a["duration_h"][q], 3) for q in a["duration_h"]} == {
-        "p10": 1.0,
-        "p50": 1.0,
-        "p80": 1.0,
-        "p90": 1.0,
-    }
-    assert c["milestone"] == a["milestone"]
+    assert [round(c.end.s(q) - a.end.s(q), 6) for q in (10, 50, 80, 90)] == [3600.0] * 4
+    assert [c.end.utc(q) - a.end.utc(q) for q in (10, 50, 80, 90)] == [timedelta(hours=1)] * 4
+    assert c.milestone == a.milestone
 
 
 def test_failing_variant_is_reported_in_its_row(windowed: Path) -> None:
@@ -283,7 +282,7 @@ def test_failing_variant_is_reported_in_its_row(windowed: Path) -> None:
         deadline="2020-12-10T00:00Z",
     )
     result = run_study(study)
-    rows = result.rows
+    rows = result.rows  # the JSON rows
     assert [r["values"]["epoch"] for r in rows] == [
         "2020-11-20T00:00:00Z",
         "2020-11-30T00:00:00Z",
@@ -293,7 +292,7 @@ def test_failing_variant_is_reported_in_its_row(windowed: Path) -> None:
     assert [r["error"] is None for r in rows] == [True, True, True, False]
     assert "waited for window 'landing_slot'" in rows[3]["error"]
     assert rows[3]["success_probability"] is None and rows[3]["milestone"] is None
-    assert result.failed == [rows[3]]
+    assert result.failed == [result.variants[3]] and result.variants[3].error == rows[3]["error"]
     # the first launch waits for the window to open on 11-28: no landing before it
     assert rows[0]["milestone"]["end"]["p10"] >= "2020-11-28T00:15:00Z"
     assert rows[0]["deadline"]["probability"] > 0.5 and rows[2]["deadline"]["probability"] == 0.0
@@ -305,7 +304,7 @@ def test_unexpected_exception_becomes_the_row_error(minimal: Path, monkeypatch: 
 
     real = sim.study.sweep.run_variant
 
-    def flaky(document: Any, source: str, sets: tuple[str, ...], *args: Any) -> dict[str, Any]:
+    def flaky(document: Any, source: str, sets: tuple[str, ...], *args: Any) -> VariantRow:
         if sets == ("phases.landing.duration=2min",):
             raise KeyError("boom")
         return real(document, source, sets, *args)
@@ -314,8 +313,9 @@ def test_unexpected_exception_becomes_the_row_error(minimal: Path, monkeypatch: 
     study = prepare(
         load_document(minimal), str(minimal), ["phases.landing.duration=1min..3min/1min"], replications=N, seed=5
     )
-    rows = run_study(study).rows
-    assert [r["error"] for r in rows] == [None, "unexpected failure (KeyError): 'boom'", None]
+    rows = run_study(study).variants
+    assert [r.error for r in rows] == [None, "unexpected failure (KeyError): 'boom'", None]
+    assert rows[1].values == {"phases.landing.duration": "2min"} and rows[1].end is None
 
 
 # --------------------------------------------------------------------------- executors give identical results
@@ -647,3 +647,106 @@ def test_ce7_launch_sweep_script(tmp_path: Path) -> None:
     rows = [line for line in res.stdout.splitlines() if line.startswith("2026-07-")]
     assert [r.split()[0] for r in rows] == ["2026-07-01", "2026-07-08", "2026-07-15"]
     assert "common random numbers" in res.stdout
+
+
+# --------------------------------------------------------------------------- typed results (issue 12)
+
+
+@pytest.fixture(scope="module")
+def typed_study(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The windowed study of ``test_failing_variant_is_reported_in_its_row``: 3 variants run, 1 fails."""
+    path = tmp_path_factory.mktemp("typed") / "windowed.yaml"
+    path.write_text(WINDOWED, encoding="utf-8")
+    study = prepare(
+        load_document(path),
+        str(path),
+        ["epoch=2020-11-20T00:00Z..2020-12-20T00:00Z/10d"],
+        replications=N,
+        seed=3,
+        milestone="landing",
+        deadline="2020-12-10T00:00Z",
+    )
+    return run_study(study)
+
+
+def test_rows_are_typed_with_aware_datetimes_and_seconds(typed_study: Any) -> None:
+    """Rows carry seconds after the variant's epoch and aware UTC datetimes, not formatted text."""
+    from sim.results.sweep_types import EndSpread, MilestoneStats, SweepResult
+
+    result = typed_study
+    assert isinstance(result, SweepResult) and all(isinstance(r, VariantRow) for r in result.variants)
+    assert result.deadline_utc == datetime(2020, 12, 10, tzinfo=UTC) and result.milestone == "landing"
+    first, _, third, failed = result.variants
+    assert first.epoch_utc == datetime(2020, 11, 20, tzinfo=UTC)
+    assert first.values == {"epoch": "2020-11-20T00:00:00Z"}
+    assert isinstance(first.end, EndSpread) and isinstance(first.milestone, MilestoneStats)
+    m = first.milestone.end
+    assert m is not None
+    # launched 8 days before the landing window opens (11-28 00:00): a first-try landing ends at
+    # 00:15 (over 80 % of replications; a 10 % failure retries 6 h later, which lifts P90)
+    for q in (10, 50, 80, 90):
+        assert isinstance(m.s(q), float) and isinstance(m.utc(q), datetime)
+        assert m.utc(q).utcoffset() == timedelta(0)
+        assert first.end.utc(q) == first.epoch_utc + timedelta(seconds=first.end.s(q))
+    for q in (10, 50, 80):
+        assert m.utc(q) == datetime(2020, 11, 28, 0, 15, tzinfo=UTC)
+        assert m.s(q) == pytest.approx(8 * 86400 + 15 * 60, abs=1e-6)
+    assert datetime(2020, 11, 28, 0, 15, tzinfo=UTC) < m.p90_utc < datetime(2020, 11, 28, 6, 15, tzinfo=UTC)
+    assert first.success_probability == 1.0 and first.deadline_probability == 1.0
+    assert first.milestone.deadline_probability == 1.0
+    # the third launch (12-10) cannot land before the 12-10 deadline
+    assert third.deadline_probability == 0.0 and third.milestone is not None
+    assert third.milestone.deadline_probability == 0.0
+    assert third.end is not None and third.end.p10_s <= third.end.p50_s <= third.end.p80_s <= third.end.p90_s
+    assert third.end.p10_utc > datetime(2020, 12, 14, tzinfo=UTC)
+    assert failed.error is not None and "landing_slot" in failed.error and not failed.ok
+    assert (failed.success_probability, failed.end, failed.milestone, failed.deadline_probability) == (None,) * 4
+    assert result.failed == [failed]
+
+
+def test_json_is_a_view_of_the_typed_rows(typed_study: Any) -> None:
+    """The JSON rounds at the edge (hours 3 decimals, UTC to the second) and reads back to itself."""
+    from sim.results.sweep_types import SweepResult
+    from sim.timebase import format_utc
+
+    data = typed_study.to_dict()
+    for row, out in zip(typed_study.variants, data["variants"], strict=True):
+        if row.end is None:
+            assert out["duration_h"] is None and out["end"] is None and out["milestone"] is None
+            continue
+        assert out["duration_h"]["p50"] == round(row.end.p50_s / 3600, 3)
+        assert out["end"]["p80"] == format_utc(row.end.p80_utc)
+        assert out["deadline"] == {"probability": round(row.deadline_probability, 6)}
+    again = SweepResult.from_dict(data)
+    assert json.dumps(again.to_dict()) == json.dumps(data)
+    assert again.axes == typed_study.axes and again.deadline_utc == typed_study.deadline_utc
+    assert again.variants[0].milestone.end.p50_utc == typed_study.variants[0].milestone.end.p50_utc
+
+
+def test_axis_values_are_typed() -> None:
+    """An axis gives its values typed: dates aware UTC, durations in seconds, numbers as floats."""
+    dates = parse_vary("epoch=2026-08-01T00:00Z..2026-08-03T00:00Z/1d")
+    assert dates.dates_utc == tuple(datetime(2026, 8, d, tzinfo=UTC) for d in (1, 2, 3))
+    assert parse_vary("phases.a.duration=100h..110h/5h").durations_s == (360_000.0, 378_000.0, 396_000.0)
+    assert parse_vary("phases.a.failure.probability=0.01,0.05").numbers == (0.01, 0.05)
+    with pytest.raises(ValueError, match="date values, not number values"):
+        _ = dates.numbers
+
+
+def test_chart_draws_the_typed_times(typed_study: Any) -> None:
+    """The line chart's P50 is the rows' datetimes, unrounded; a saved --json draws the same within a second."""
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from sim.plots.sweep import sweep_chart
+
+    ax = sweep_chart(typed_study)
+    p50 = next(line for line in ax.get_lines() if line.get_label() == "P50").get_ydata()
+    want = [mdates.date2num(r.milestone.end.p50_utc) if r.ok else np.nan for r in typed_study.variants]
+    np.testing.assert_array_equal(np.asarray(p50, dtype=float), np.array(want, dtype=float))
+    plt.close(ax.figure)
+    ax = sweep_chart(typed_study.to_dict())
+    saved = next(line for line in ax.get_lines() if line.get_label() == "P50").get_ydata()
+    plt.close(ax.figure)
+    np.testing.assert_allclose(np.asarray(saved, dtype=float), np.array(want, dtype=float), atol=1 / 86400)

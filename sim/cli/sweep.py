@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sim.cli.common import (
     ProgressBar,
@@ -22,6 +22,9 @@ from sim.cli.common import (
     resolve,
 )
 from sim.errors import EXIT_RUNTIME, InputError, printable
+
+if TYPE_CHECKING:
+    from sim.results.sweep_types import SweepResult
 
 HELP = "what-if study: a Monte Carlo run per variant over ranges of scenario values, locally or on Dask"
 EPILOG = """\
@@ -123,21 +126,23 @@ def run(args: argparse.Namespace) -> int:
     with ProgressBar(args, "variants", study.size) as progress:
         result = run_study(study, **run_on, progress=progress)
 
-    data = result.to_dict()
     if args.csv:
         emit_csv(args.csv, result.csv_rows())
     if args.out:
-        _draw(data, args.out)
+        _draw(result, args.out)
     if args.json:
-        print_result(data, seed=args.seed)
+        print_result(result.to_dict(), seed=args.seed)
     elif args.csv != "-":
-        _table(data)
+        from sim.report.sweep import sweep_table
+        from sim.report.tables import wide_console
+
+        sweep_table(result, wide_console())
     failed = result.failed
     if failed:
         print(
             printable(
                 f"{len(failed)} of {len(result.rows)} variants failed; their rows give the reason "
-                f"(first: {failed[0]['error']})"
+                f"(first: {failed[0].error})"
             ),
             file=sys.stderr,
         )
@@ -147,63 +152,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _draw(data: dict[str, Any], path: str) -> None:
+def _draw(result: SweepResult, path: str) -> None:
     from sim.plots.figures import save_figure
     from sim.plots.sweep import sweep_chart
 
-    ax = sweep_chart(data)
+    ax = sweep_chart(result)
     save_figure(ax.figure, path)
     announce(path)
-
-
-def _minute(iso: str | None) -> str:
-    """``2026-10-04T12:00:31Z`` -> ``2026-10-04 12:01`` (the header says UTC)."""
-    if iso is None:
-        return "-"
-    from sim.timebase import format_utc, parse_utc
-
-    return format_utc(parse_utc(iso), seconds=False).replace("T", " ").rstrip("Z")
-
-
-def _table(data: dict[str, Any]) -> None:
-    """The study as a terminal table: one row per variant (fitted to the terminal, see sim.report.fit)."""
-    from sim.report.fit import Column, fit_tables
-    from sim.report.tables import wide_console
-
-    console = wide_console()
-    keys = [a["key"] for a in data["vary"]]
-    milestone = data.get("milestone")
-    deadline = data.get("deadline")
-    errors = any(r["error"] for r in data["variants"])
-    columns = [Column(k, "left") for k in keys[1:]]
-    columns += [Column("success"), Column("end P50", "left"), Column("end P80", "left")]
-    columns += [Column("P50 h"), Column("P80 h")]
-    if milestone:
-        columns += [Column(f"{milestone}\nP50", "left"), Column(f"{milestone}\nP80", "left")]
-    if deadline:
-        columns.append(Column(f"by\n{_minute(deadline)}"))
-    if errors:
-        columns.append(Column("error", "left"))
-    rows = []
-    for r in data["variants"]:
-        row = [r["values"][k] for k in keys]
-        ok = r["error"] is None
-        row.append(f"{r['success_probability']:.1%}" if ok else "-")
-        end, dur = r["end"] or {}, r["duration_h"] or {}
-        row += [_minute(end.get("p50")), _minute(end.get("p80"))]
-        row += [f"{dur['p50']:.1f}" if dur else "-", f"{dur['p80']:.1f}" if dur else "-"]
-        if milestone:
-            m_end = (r.get("milestone") or {}).get("end") or {}
-            row += [_minute(m_end.get("p50")), _minute(m_end.get("p80"))]
-        if deadline:
-            row.append(f"{r['deadline']['probability']:.1%}" if r.get("deadline") else "-")
-        if errors:
-            row.append(r["error"] or "")
-        rows.append(row)
-    title = f"{data['name']} ({data['scenario']}): {len(data['variants'])} variants"
-    caption = (
-        f"{data['replications']:,} replications per variant, seed {data['seed']} for every variant "
-        "(common random numbers); times UTC; hours after each variant's epoch"
-    )
-    for part in fit_tables(console, title, Column(keys[0], "left", shrink=False), columns, rows, caption):
-        console.print(part)

@@ -17,7 +17,8 @@ an unknown key or an invalid first variant is an ``InputError`` before any work 
     from sim.study.sweep import sweep
     result = sweep("scenarios/change7.yaml", ["epoch=2026-07-01T00:00Z..2026-12-31T00:00Z/7d"],
                    replications=2000, seed=1, milestone="landing", workers=2)
-    result.to_dict()            # the JSON of `lunarsim sweep --json`
+    result.variants[0].milestone.end.p50_utc    # typed rows: aware datetimes, seconds
+    result.to_dict()            # the JSON of `lunarsim sweep --json` (a view of the rows)
 """
 
 from __future__ import annotations
@@ -25,24 +26,25 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.engine.executors import DASK_MISSING, ExecutorSpec, Outcome, local_cluster, run_tasks
 from sim.errors import InputError, RunError
 from sim.fields import did_you_mean
-from sim.results.statistics import PERCENTILES, deadline_probability
+from sim.results.statistics import deadline_probability
+from sim.results.sweep_types import EndSpread, MilestoneStats, SweepResult, VariantRow
 from sim.scenario.model import format_loc, read_document, scenario_from_document
 from sim.scenario.overrides import apply_overrides
 from sim.scenario.yamlsource import Loc, YamlDocument
 from sim.study.vary import MAX_VARIANTS as MAX_VARIANTS  # re-exported: the --vary spec, for callers
 from sim.study.vary import Axis, grid, parse_vary
 from sim.study.vary import parse_spec as parse_spec
-from sim.timebase import HOUR_S, format_utc, from_utc, parse_utc, to_utc
+from sim.timebase import format_utc, from_utc, parse_utc
 
 if TYPE_CHECKING:
     from sim.results.records import Ensemble
@@ -210,7 +212,7 @@ def run_variant(
     seed: int,
     milestone: str | None = None,
     deadline: str | None = None,
-) -> dict[str, Any]:
+) -> VariantRow:
     """Run one variant and reduce it to its row (without ``values``): a pure function of its arguments.
 
     Every argument is plain data, so the call ships to another process or machine as is. A
@@ -233,55 +235,38 @@ def run_variant(
             raise InputError(f"this variant has no phase {milestone!r} (--milestone)")
         ens = monte_carlo(scenario, replications, seed, per_replication=milestone is not None)
     except InputError as exc:
-        return failed_row("; ".join(exc.problems), milestone, deadline)
+        return failed_row("; ".join(exc.problems))
     except (RunError, ValueError) as exc:
-        return failed_row(str(exc), milestone, deadline)
+        return failed_row(str(exc))
     return variant_stats(ens, milestone, parse_utc(deadline) if deadline else None)
 
 
-def _h(t_s: float) -> float:
-    return round(float(t_s) / HOUR_S, 3)
-
-
-def _percentiles(ens: Ensemble, t_s: np.ndarray) -> tuple[dict[str, float] | None, dict[str, str] | None]:
-    t_s = t_s[np.isfinite(t_s)]
-    if t_s.size == 0:
-        return None, None
-    pct = np.percentile(t_s, PERCENTILES)
-    hours = {f"p{q}": _h(v) for q, v in zip(PERCENTILES, pct, strict=True)}
-    utc = {f"p{q}": format_utc(to_utc(ens.epoch, float(v))) for q, v in zip(PERCENTILES, pct, strict=True)}
-    return hours, utc
-
-
-def variant_stats(ens: Ensemble, milestone: str | None = None, deadline: datetime | None = None) -> dict[str, Any]:
-    """A variant's row: success probability, P10/P50/P80/P90 of the mission end (hours after the
-    variant's epoch and UTC), the same for the milestone, and the deadline probabilities."""
+def variant_stats(ens: Ensemble, milestone: str | None = None, deadline: datetime | None = None) -> VariantRow:
+    """A variant's row (without ``values``): success probability, P10/P50/P80/P90 of the mission
+    end (seconds after the variant's epoch and UTC), the same for the milestone, and the deadline
+    probabilities."""
     ok = ens.success
-    duration_h, end = _percentiles(ens, ens.end_s[ok].astype(np.float64))
-    row: dict[str, Any] = {"success_probability": round(float(ok.mean()), 6), "duration_h": duration_h, "end": end}
     deadline_s = from_utc(ens.epoch, deadline) if deadline is not None else None
+    block = None
     if milestone is not None:
         m_end = ens.phase_end_s[:, ens.phase_ids.index(milestone)].astype(np.float64)
-        end_h, m_utc = _percentiles(ens, m_end[ok])
-        block: dict[str, Any] = {"id": milestone, "end_h": end_h, "end": m_utc}
-        if deadline_s is not None:
-            block["deadline_probability"] = round(float(np.mean(ok & (m_end <= deadline_s))), 6)
-        row["milestone"] = block
-    if deadline_s is not None:
-        row["deadline"] = {"probability": round(deadline_probability(ens, deadline_s), 6)}
-    row["error"] = None
-    return row
+        block = MilestoneStats(
+            id=milestone,
+            end=EndSpread.of(ens.epoch, m_end[ok]),
+            deadline_probability=float(np.mean(ok & (m_end <= deadline_s))) if deadline_s is not None else None,
+        )
+    return VariantRow(
+        epoch_utc=ens.epoch,
+        success_probability=float(ok.mean()),
+        end=EndSpread.of(ens.epoch, ens.end_s[ok].astype(np.float64)),
+        milestone=block,
+        deadline_probability=deadline_probability(ens, deadline_s) if deadline_s is not None else None,
+    )
 
 
-def failed_row(error: str, milestone: str | None = None, deadline: str | datetime | None = None) -> dict[str, Any]:
-    """The row of a variant that did not run: every statistic null, ``error`` the reason."""
-    row: dict[str, Any] = {"success_probability": None, "duration_h": None, "end": None}
-    if milestone is not None:
-        row["milestone"] = None
-    if deadline is not None:
-        row["deadline"] = None
-    row["error"] = error
-    return row
+def failed_row(error: str) -> VariantRow:
+    """The row of a variant that did not run: every statistic None, ``error`` the reason."""
+    return VariantRow(error=error)
 
 
 # --------------------------------------------------------------------------- executors
@@ -321,7 +306,7 @@ def run_study(
         (study.source, overrides(values), study.replications, study.seed, study.milestone, deadline)
         for values in variants
     ]
-    rows: list[dict[str, Any] | None] = [None] * len(args)
+    rows: list[VariantRow | None] = [None] * len(args)
     done = 0
     outcomes = run_tasks(
         run_variant,
@@ -335,81 +320,43 @@ def run_study(
     )
     with closing(outcomes):
         for index, outcome in outcomes:
-            rows[index] = {"values": variants[index], **_row(outcome, args[index])}
+            rows[index] = replace(_row(outcome), values=variants[index])
             done += 1
             if progress is not None:
                 progress(done, len(args))
     assert all(r is not None for r in rows)
-    return StudyResult(study=study, rows=tuple(r for r in rows if r is not None))
+    return StudyResult(
+        scenario_id=study.scenario_id,
+        name=study.name,
+        axes=study.axes,
+        replications=study.replications,
+        seed=study.seed,
+        milestone=study.milestone,
+        deadline_utc=study.deadline,
+        variants=tuple(r for r in rows if r is not None),
+        study=study,
+    )
 
 
-Task = tuple[str, tuple[str, ...], int, int, str | None, str | None]
-
-
-def _row(outcome: Outcome, task: Task) -> dict[str, Any]:
+def _row(outcome: Outcome) -> VariantRow:
     """A finished variant's row; an exception in the worker becomes the variant's error."""
     try:
-        return dict(outcome.result())
+        row = outcome.result()
     except Exception as exc:  # a worker that died, or a bug: report it in the row, keep the study
-        return failed_row(f"unexpected failure ({type(exc).__name__}): {exc}", task[4], task[5])
+        return failed_row(f"unexpected failure ({type(exc).__name__}): {exc}")
+    if not isinstance(row, VariantRow):
+        return failed_row(f"unexpected failure: a variant returned {type(row).__name__}, not a VariantRow")
+    return row
 
 
 # --------------------------------------------------------------------------- results
 
 
 @dataclass(frozen=True)
-class StudyResult:
-    """The rows of a study, in grid order: ``values`` (key -> text) plus the statistics of ``variant_stats``."""
+class StudyResult(SweepResult):
+    """A study's typed rows (``sim.results.sweep_types.SweepResult``) and the checked ``Study`` that made them."""
 
-    study: Study
-    rows: tuple[dict[str, Any], ...]
-
-    @property
-    def failed(self) -> list[dict[str, Any]]:
-        """Rows of variants that did not run."""
-        return [r for r in self.rows if r["error"] is not None]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON of ``lunarsim sweep --json``."""
-        s = self.study
-        out: dict[str, Any] = {
-            "scenario": s.scenario_id,
-            "name": s.name,
-            "replications": s.replications,
-            "seed": s.seed,
-            "vary": [a.to_dict() for a in s.axes],
-        }
-        if s.milestone is not None:
-            out["milestone"] = s.milestone
-        if s.deadline is not None:
-            out["deadline"] = format_utc(s.deadline)
-        out["variants"] = [dict(r) for r in self.rows]
-        return out
-
-    def csv_rows(self) -> list[dict[str, Any]]:
-        """One flat row per variant: the keys, then the statistics (empty when the variant failed)."""
-        s = self.study
-        out = []
-        for r in self.rows:
-            row: dict[str, Any] = dict(r["values"])
-            row["success_probability"] = r["success_probability"]
-            for q in PERCENTILES:
-                row[f"duration_h_p{q}"] = (r["duration_h"] or {}).get(f"p{q}")
-            for q in PERCENTILES:
-                row[f"end_p{q}"] = (r["end"] or {}).get(f"p{q}")
-            if s.milestone is not None:
-                m = r["milestone"] or {}
-                for q in PERCENTILES:
-                    row[f"{s.milestone}_end_h_p{q}"] = (m.get("end_h") or {}).get(f"p{q}")
-                for q in PERCENTILES:
-                    row[f"{s.milestone}_end_p{q}"] = (m.get("end") or {}).get(f"p{q}")
-                if s.deadline is not None:
-                    row[f"{s.milestone}_deadline_probability"] = m.get("deadline_probability")
-            if s.deadline is not None:
-                row["deadline_probability"] = (r["deadline"] or {}).get("probability")
-            row["error"] = r["error"]
-            out.append(row)
-        return out
+    study: Study | None = None
 
 
 def sweep(

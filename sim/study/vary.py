@@ -18,17 +18,17 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import Any
 
 from sim.errors import InputError
 from sim.fields import seconds_text
+from sim.results.sweep_types import Axis as Axis  # the typed axis lives with the result types
+from sim.results.sweep_types import Kind as Kind
 from sim.scenario.overrides import parse_value
 from sim.timebase import DAY_S, HOUR_S, MINUTE_S, bare_number, format_utc, parse_duration, parse_utc
 
-Kind = Literal["date", "duration", "number", "text"]
 MAX_VARIANTS = 100_000
 
 _US = 1_000_000  # microseconds per second: ranges of times and durations step in whole microseconds
@@ -37,20 +37,6 @@ _UNITS_US = (("d", int(DAY_S) * _US), ("h", int(HOUR_S) * _US), ("min", int(MINU
 
 
 # --------------------------------------------------------------------------- --vary specs
-
-
-@dataclass(frozen=True)
-class Axis:
-    """One varied key: its ``--set`` path, the SPEC as given, the kind of values, and the values."""
-
-    key: str
-    spec: str
-    kind: Kind
-    values: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"key", "spec", "kind", "count"}`` for the JSON header."""
-        return {"key": self.key, "spec": self.spec, "kind": self.kind, "count": len(self.values)}
 
 
 def parse_vary(text: str) -> Axis:
