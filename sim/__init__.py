@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from sim.plots.compare import compare_bars
     from sim.plots.figures import save_figure
     from sim.plots.gantt import gantt
+    from sim.plots.instants import instant_deltas
     from sim.plots.missions import compare_missions
     from sim.plots.program import program_gantt
     from sim.plots.risk import criticality, histogram, risk_ranking, s_curve, tornado
@@ -113,6 +114,7 @@ _EXPORTS = {
     "save_figure": ("sim.plots.figures", "save_figure"),
     "compare_bars": ("sim.plots.compare", "compare_bars"),
     "compare_missions": ("sim.plots.missions", "compare_missions"),
+    "instant_deltas": ("sim.plots.instants", "instant_deltas"),
     "windows_chart": ("sim.plots.windows", "windows_chart"),
     "baseline_chart": ("sim.plots.baseline", "baseline_chart"),
     # terminal tables
@@ -192,6 +194,7 @@ __all__ = [
     "from_utc",
     "gantt",
     "histogram",
+    "instant_deltas",
     "kind_table",
     "list_windows",
     "load_program",

@@ -120,6 +120,7 @@ def _gantt(runs: dict[str, Any], sid: str = "change6", **kw: Any) -> Any:
 def _charts() -> dict[str, Callable[[dict[str, Any]], Any]]:
     from sim.plots import risk
     from sim.plots.compare import compare_bars, compare_missions
+    from sim.plots.instants import instant_deltas
 
     def subplot(runs: dict[str, Any]) -> Any:
         _, (a, b) = plt.subplots(2, 1, figsize=(16, 22), layout="constrained")
@@ -182,6 +183,7 @@ def _charts() -> dict[str, Callable[[dict[str, Any]], Any]]:
         "gantt hours": lambda r: _gantt(r, "change5", axis="hours"),
         "gantt in a subplot": subplot,
         "compare bars": lambda r: compare_bars(r["cmp"], "change5"),
+        "instant deltas": lambda r: instant_deltas(r["cmp"]),
         "compare missions": lambda r: compare_missions(
             [r["change5"][1], r["change6"][1]],
             actuals={s: actual_times(r[s][0]) for s in ("change5", "change6")},

@@ -50,6 +50,8 @@ examples:
   lunarsim compare change5 change6 --out end.png --from 20d --phases landing,docking,recovery \
       --title "Landing to touchdown" --size 12x5   (chart options: see below)
   lunarsim compare change5 --out surface.png --phases sampling,descent   (bar groups by id or kind)
+  lunarsim compare change5 change6 --out when.png --chart instants   (simulated minus flown
+                                                   start and end of each phase, hours)
   lunarsim compare v1.yaml v2.yaml --out var.png   (same mission id: baseline vs revision,
                                                    start/end/duration variances per phase)
   lunarsim compare change7 --as-of 2026-12-06T00:00Z   (forecast from a status date)
@@ -99,6 +101,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="PATH",
         help="also draw a chart (.png, .svg, .pdf): grouped bars for one mission, "
         "the missions aligned at launch for several",
+    )
+    p.add_argument(
+        "--chart",
+        choices=("auto", "instants"),
+        default="auto",
+        help="what --out draws: auto (grouped bars for one mission, the missions aligned at launch for "
+        "several) or instants (simulated minus flown start and end of every phase with a published "
+        "time, hours, with the flown time's precision as a band)",
     )
     add_title_size_args(p, "the --out chart")
     add_phases_arg(p, "--out chart: draw only these phases (one mission: bar groups; several: lane bars)")
@@ -161,11 +171,16 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         known = {p.id for s in scenarios for p in s.phases} | {p.kind for s in scenarios for p in s.phases}
         phases = parse_phases(args.phases, known, ", ".join(s.id for s in scenarios))
-        if len(scenarios) == 1 and days != (None, None):
+        if (len(scenarios) == 1 or args.chart == "instants") and days != (None, None):
             option = "--from" if days[0] is not None else "--to"
-            raise InputError(f"{option}: the one-mission chart has a duration axis, not a time axis; drop {option}")
+            raise InputError(
+                f"{option}: this chart has no time axis (only the missions aligned at launch do); drop {option}"
+            )
         chart = ChartOptions(args.title, size, phases, days)
-        _draw(args.out, args.dpi, comparison, scenarios, timelines, chart)
+        if args.chart == "instants":
+            _draw_instants(args.out, args.dpi, comparison, chart)
+        else:
+            _draw(args.out, args.dpi, comparison, scenarios, timelines, chart)
     if args.json:
         print_result(comparison.to_dict())
     elif args.csv != "-":
@@ -215,6 +230,20 @@ def _draw(
             phases=chart.phases,
             days=(None if lo is None else lo / DAY_S, None if hi is None else hi / DAY_S),
         )
+    save_figure(ax.figure, path, dpi=dpi)
+    announce(path)
+
+
+def _draw_instants(path: str, dpi: int, comparison: Comparison, chart: ChartOptions) -> None:
+    """Simulated minus flown instants, every mission one below the other."""
+    from sim.errors import InputError
+    from sim.plots.figures import save_figure
+    from sim.plots.instants import instant_deltas
+
+    try:
+        ax = instant_deltas(comparison, phases=chart.phases, title=chart.title, size=chart.size)
+    except ValueError as exc:
+        raise InputError(f"--chart instants: {exc}") from None
     save_figure(ax.figure, path, dpi=dpi)
     announce(path)
 
