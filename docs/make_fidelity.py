@@ -56,6 +56,8 @@ def render() -> str:
         "`burn` and `orbit` are derived from physics (rocket equation with the element's mass carried",
         "through the timeline; Keplerian periods; `sim/scenario/durations/`), `fixed` and",
         "`distribution` are calibrated (a typed length or a distribution whose mode is a flown value).",
+        "`until` is a wait that ends at an event: `calibrated (rule)` when its lag comes from a flown",
+        "case (the 48 h surface stay, set on CE-5's 47 h 59 m and checked on CE-6), else `derived (event)`.",
         "Precision is the source's: `min` times are to the minute, `h` approximate, `date` a day.",
         "Windows are computed from geometry; one whose threshold is set to a flown value (the",
         "landing Sun elevation) is listed as `calibrated (geometry)`.",
@@ -71,6 +73,13 @@ def render() -> str:
             out.append("| " + " | ".join(cells) + " |")
         within = sum(1 for m in rows if abs(m.delta_s) <= 60)
         out += ["", f"{within} of {len(rows)} flown times are reproduced within one minute.", ""]
+        if mission_id == "change6":
+            out += [
+                "The liftoff and the rendezvous and docking after it come ~77 min early: the surface hold",
+                "is the 48 h surface-stay rule (`until: {phase: landing, at: end, lag: 48h}`), calibrated",
+                "on CE-5's 47 h 59 m and checked here, not fitted: CE-6 stayed 49 h 15 m.",
+                "",
+            ]
         ins = inputs(s)
         derived = [i for i in ins if i.status.startswith("derived")]
         calibrated = [i for i in ins if i.status.startswith("calibrated")]

@@ -32,9 +32,11 @@ ONE_MINUTE_H = 1 / 60
 # early (12-06 04:32:53). TEI-1's computed window opens 3 d + `lead` before the Moon's southern
 # extreme (12-15 22:24:54); `lead` is the physics TEI-1 burn + 3 revolutions of the departure
 # ellipse, 24 h 5 min (was the flown 23 h 57 min), so it opens at 12-11 22:19:54, 8 min earlier.
-# The wait after the 48 h of work is then 3 d 17 h 47 m 1 s = 89.784 h (was 89.882 h).
-CE5_TEI_WAIT_H = 89.784
-CE5_TEI_ELAPSED_H = 48 + CE5_TEI_WAIT_H  # 137.784 h: 3 h 32 min less than the flown 141.317 h
+# The wait after the 48 h of work is then 3 d 17 h 47 m 1 s = 89.784 h (was 89.882 h); the liftoff
+# by the 48 h surface-stay rule (landing 15:08:59 + 48 h, change5.yaml `surface_wait`; the typed
+# hold it replaced lifted off at 15:07:59) starts the chain 1 min later: 3 d 17 h 46 m 1 s = 89.767 h.
+CE5_TEI_WAIT_H = 89.767
+CE5_TEI_ELAPSED_H = 48 + CE5_TEI_WAIT_H  # 137.767 h: 3 h 33 min less than the flown 141.317 h
 CE5_LANDING_WAIT_H = 5.139  # the descent waits for landing_light after the assumed 1.5 d of work
 # CE-6's LOI is now an 18 min burn of the 8,350 kg stack (change6.yaml): the orbit work starts that
 # much later and the wait for the separation window is that much shorter. Its descent and ascent
@@ -118,7 +120,7 @@ def test_ce5_lunar_orbit_wait_after_docking() -> None:
     and ends 12-08 04:35 (physics: 04:32:53, see CE5_TEI_WAIT_H); tei1 then waits for tei_slot:
     the Earth-return window opens 3 d before the Moon's southern declination extreme (DE421:
     2020-12-15 22:24:54) less the physics 24 h 5 min to TEI-2, i.e. 12-11 22:19:54 (a
-    Kashi/Jiamusi pass is on). Wait = 3 d 17 h 47 m 1 s; elapsed 5 d 17 h 47 m against the flown
+    Kashi/Jiamusi pass is on). Wait = 3 d 17 h 46 m 1 s; elapsed 5 d 17 h 46 m against the flown
     5 d 21 h 19 m (separation 12-06 04:35 -> TEI-1 12-12 01:54): the rule gives the opening
     3 h 34 min before the flown TEI-1 (docs/windows.md).
     """
@@ -147,8 +149,8 @@ def test_ce5_lunar_orbit_wait_after_docking() -> None:
 
 def test_ce5_return_wait_against_its_plan() -> None:
     """With the plan attached, "six to seven days" (uniform 6-7 d, nominal 156 h) is compared with
-    the flown elapsed 141.317 h: -14.683 h (-9.41 %) and the simulated 137.784 h (the computed
-    return window opens 3 h 34 min before the flown TEI-1): -18.216 h; the run-based delta
+    the flown elapsed 141.317 h: -14.683 h (-9.41 %) and the simulated 137.767 h (the computed
+    return window opens 3 h 34 min before the flown TEI-1): -18.233 h; the run-based delta
     compares 48 h (-108 h)."""
     s = with_plan("change5", CE5_RETURN_PLAN)
     row = compare([s], [simulate(s)]).phase("change5", "tei_preparation")
@@ -185,7 +187,10 @@ def test_ce6_lunar_orbit_wait_date_only() -> None:
     docked_combo (uniform 0 - 16 h 36 m, midpoint 8 h 18 m) -> separation 06-06 15:41:38;
     tei_preparation (mode 5 d) -> 06-11 15:41:38; tei waits for tei_slot: the computed return
     window opens 3 d before the Moon's southern extreme (06-22 ~02:38) at 06-19 02:37:48, a
-    ground pass is on: 7 d 10 h 56 m 10 s. Elapsed = 5 d + that = 12 d 10 h 56 m 10 s, a day
+    ground pass is on: 7 d 10 h 56 m 10 s. Elapsed = 5 d + that = 12 d 10 h 56 m 10 s. The liftoff
+    by the 48 h surface-stay rule (landing + 48 h = 06-03 22:21:14, change6.yaml `surface_wait`)
+    comes 1 h 15 min before the typed hold's: the chain is ready at 06-11 14:25:07 and the wait
+    is 7 d 12 h 12 m 41 s, elapsed 12 d 12 h 12 m 41 s (the opening does not move), a day
     and a half short of the flown ~14 d ("13 days", Xinhua): the rule gives the days of the
     opportunity, not where in it the O/R left (docs/windows.md). Flown: ascender separation
     06-06 (date) -> TEI 06-20 (date), read noon to noon = 14 d, known to [13 d, 15 d].
@@ -198,15 +203,15 @@ def test_ce6_lunar_orbit_wait_date_only() -> None:
     assert (row.actual_elapsed_low_h, row.actual_elapsed_high_h) == pytest.approx((13 * 24, 15 * 24))
     assert row.actual_elapsed_low_h <= 13 * 24 <= row.actual_elapsed_high_h  # "spent 13 days in lunar orbit"
     assert row.simulated_h == 120.0
-    assert row.simulated_wait_h == pytest.approx(hm(7, 10, 56, 10), abs=2 * ONE_MINUTE_H)
-    assert row.simulated_elapsed_h == pytest.approx(hm(12, 10, 56, 10), abs=2 * ONE_MINUTE_H)
+    assert row.simulated_wait_h == pytest.approx(hm(7, 12, 12, 41), abs=ONE_MINUTE_H)
+    assert row.simulated_elapsed_h == pytest.approx(hm(12, 12, 12, 41), abs=ONE_MINUTE_H)
     assert c.kind("lunar_orbit_wait").actual["change6"] == pytest.approx(336.0)
     # with the reference's ~14 d plan attached: elapsed vs plan
     s = with_plan("change6", CE6_RETURN_PLAN)
     planned = compare([s], [simulate(s)]).phase("change6", "tei_preparation")
     assert planned.planned_h == 14 * 24
     assert planned.delta_actual_elapsed_vs_planned_h == pytest.approx(0.0)
-    assert planned.delta_simulated_elapsed_vs_planned_h == pytest.approx(hm(12, 10, 56, 10) - 336, abs=2 * ONE_MINUTE_H)
+    assert planned.delta_simulated_elapsed_vs_planned_h == pytest.approx(hm(12, 12, 12, 41) - 336, abs=ONE_MINUTE_H)
 
 
 def test_ce6_three_weeks_in_lunar_orbit_before_landing() -> None:
@@ -239,23 +244,24 @@ def test_ce6_three_weeks_in_lunar_orbit_before_landing() -> None:
     assert before_landing == pytest.approx(hm(24, 19, 56, 38) - CE6_LOI_H, abs=ONE_SECOND_H)
     assert before_landing + CE6_LOI_H == pytest.approx(hm(24, 19, 57), abs=ONE_MINUTE_H)  # flown LOI -> descent
     # by kind: the waits are lunar-orbit hours; plus docked_combo 8 h 18 m and the O/R's wait
-    # for the ascender (`until: ascent start`): 05-30 18:06:59 -> liftoff 06-03 23:37:38 =
-    # 4 d 5 h 30 m 39 s (the typed filler it replaced, 4 d 5 h 31 m, overshot the liftoff by 21 s);
-    # the descent and ascent burns bring the liftoff ~1.5 min earlier (PHYSICS_H)
+    # for the ascender (`until: ascent start`): 05-30 18:06:59 -> liftoff 06-03 22:21:14 (landing
+    # + 48 h, the surface-stay rule; the flown liftoff was 23:38) = 4 d 4 h 14 m 15 s
     orbit = c.kind("lunar_orbit")
     assert orbit.wait["change6"] == pytest.approx(hm(19, 15, 54, 59) - CE6_LOI_H + hm(0, 9, 44, 39), abs=ONE_SECOND_H)
     assert orbit.simulated["change6"] == pytest.approx(
-        hm(24, 19, 56, 38) - CE6_LOI_H + hm(0, 8, 18) + hm(4, 5, 30, 39), abs=PHYSICS_H
+        hm(24, 19, 56, 38) - CE6_LOI_H + hm(0, 8, 18) + hm(4, 4, 14, 15), abs=PHYSICS_H
     )
     assert orbit.simulated["change6"] == pytest.approx(orbit.run["change6"] + orbit.wait["change6"])
     assert orbit.actual["change6"] is None  # docked_combo and the lane filler have no flown end
 
 
 def test_ce6_surface_stay_and_transfer() -> None:
-    """CE-6: landing 06-01 22:23 -> liftoff 06-03 23:38 = 49 h 15 m; launch -> LOI = 4 d 16 h 44 m 31 s."""
+    """CE-6: landing 06-01 22:23 -> liftoff 06-03 23:38 = 49 h 15 m flown; simulated 48 h by the
+    surface-stay rule (change6.yaml `surface_wait`: landing + 48 h, calibrated on CE-5's 47 h 59 m,
+    so CE-6's liftoff comes 1 h 17 min early); launch -> LOI = 4 d 16 h 44 m 31 s."""
     c = ce5_ce6()
     surface = c.kind("surface_ops").simulated["change6"] + c.kind("sampling").simulated["change6"]
-    assert surface == pytest.approx(hm(0, 49, 15), abs=ONE_MINUTE_H)
+    assert surface == pytest.approx(48.0, abs=ONE_SECOND_H)
     span = c.phase("change6", "earth_moon_transfer").actual_span
     assert span is not None and span.from_id == "launch"
     assert span.hours == pytest.approx(hm(4, 16, 44, 31), abs=ONE_SECOND_H)  # 09:27:29 -> 05-08 02:12
@@ -549,7 +555,7 @@ def test_json_shape() -> None:
     assert d["names"] == {"change5": "Chang'e 5", "change6": "Chang'e 6"}
     wait = next(k for k in d["by_kind"] if k["kind"] == "lunar_orbit_wait")
     assert set(wait["hours"]) == {"change5", "change6"}
-    # runs + the waits counted to the kind: CE-5 48 h + 89.784 h (test_ce5_lunar_orbit_wait_after_docking)
+    # runs + the waits counted to the kind: CE-5 48 h + 89.767 h (test_ce5_lunar_orbit_wait_after_docking)
     assert wait["hours"]["change5"] == pytest.approx(CE5_TEI_ELAPSED_H, abs=1e-3)
     assert wait["run_hours"]["change5"] == 48.0
     assert wait["wait_hours"]["change5"] == pytest.approx(CE5_TEI_WAIT_H, abs=1e-3)
@@ -642,7 +648,7 @@ def test_cli_csv_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     n_phases = len(scenario("change5").phases) + len(scenario("change6").phases)
     assert sum(r["record"] == "phase" for r in rows) == n_phases
     assert [r["mission"] for r in rows if r["record"] == "mission"] == ["change5", "change6"]
-    # CE-5 tei_preparation: 48 h run + 89.784 h wait for TEI-1's computed window; flown 141.317 h
+    # CE-5 tei_preparation: 48 h run + 89.767 h wait for TEI-1's computed window; flown 141.317 h
     wait = next(
         r for r in rows if r["record"] == "phase" and r["mission"] == "change5" and r["id"] == "tei_preparation"
     )
@@ -652,15 +658,16 @@ def test_cli_csv_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert float(wait["actual_elapsed_h"]) == 141.317
     assert float(wait["delta_simulated_elapsed_vs_actual_elapsed_h"]) == round(CE5_TEI_ELAPSED_H - 141.317, 3)
     # kind rows keep the runs in simulated_h/actual_h and put runs + waits in the elapsed columns:
-    # CE-6 lunar_orbit_wait = 120 h run + 178.936 h wait = 298.936 h; flown 06-06 -> 06-20 = 336 h
+    # CE-6 lunar_orbit_wait = 120 h run + 180.211 h wait = 300.211 h (liftoff at
+    # landing + 48 h, the surface-stay rule); flown 06-06 -> 06-20 = 336 h
     kind = next(
         r for r in rows if r["record"] == "kind" and r["mission"] == "change6" and r["kind"] == "lunar_orbit_wait"
     )
-    assert float(kind["simulated_h"]) == 120.0 and float(kind["simulated_wait_h"]) == pytest.approx(178.936, abs=0.04)
-    assert float(kind["simulated_elapsed_h"]) == pytest.approx(298.936, abs=0.04)
+    assert float(kind["simulated_h"]) == 120.0 and float(kind["simulated_wait_h"]) == pytest.approx(180.211, abs=0.01)
+    assert float(kind["simulated_elapsed_h"]) == pytest.approx(300.211, abs=0.01)
     assert float(kind["actual_elapsed_h"]) == 336.0
     assert kind["actual_h"] == "" and float(kind["planned_h"]) == 336.0  # the ~14 d plan on tei_preparation
-    assert float(kind["delta_simulated_elapsed_vs_actual_elapsed_h"]) == pytest.approx(-37.064, abs=0.04)
+    assert float(kind["delta_simulated_elapsed_vs_actual_elapsed_h"]) == pytest.approx(-35.789, abs=0.01)
     c5 = next(r for r in rows if r["record"] == "mission" and r["mission"] == "change5")
     assert float(c5["actual_h"]) == 549.48 and c5["id"] == "" and c5["kind"] == ""
     assert float(c5["simulated_wait_h"]) == round(CE5_TEI_WAIT_H + CE5_LANDING_WAIT_H, 3)  # + the landing-slot wait
@@ -674,18 +681,18 @@ def test_cli_table_one_mission(capsys: pytest.CaptureFixture[str]) -> None:
     assert "-2.52 (-0.5%)" in out and "(112.46 from launch)" in out
     assert "returned 1731 g" in out
     assert "Hours per phase kind" not in out
-    # tei_preparation: 48 h, then the wait for TEI-1's computed window (+89.78 h), = 137.78 h
+    # tei_preparation: 48 h, then the wait for TEI-1's computed window (+89.77 h), = 137.77 h
     # elapsed, flown 141.32 h
-    assert "↳ then waits to start tei1: window tei_slot" in out and "+89.78" in out
+    assert "↳ then waits to start tei1: window tei_slot" in out and "+89.77" in out
     assert "= elapsed until tei1 starts" in out
-    assert "waited 89.78 h (window tei_slot), counted to tei_" in out  # the caption may be cut at 80 columns
+    assert "waited 89.77 h (window tei_slot), counted to tei_" in out  # the caption may be cut at 80 columns
     elapsed = next(line for line in out.splitlines() if "= elapsed until tei1 starts" in line)
-    assert "141.32" in elapsed and "137.78" in elapsed
+    assert "141.32" in elapsed and "137.77" in elapsed
     # with the reference's "six to seven days" attached, the plan is compared with the elapsed
-    # time: flown 141.317 - 156 = -14.68 h (-9.4 %); simulated 137.784 - 156 = -18.22 h (-11.7 %)
+    # time: flown 141.317 - 156 = -14.68 h (-9.4 %); simulated 137.767 - 156 = -18.23 h (-11.7 %)
     assert main(["compare", "change5", "--set", CE5_RETURN_PLAN]) == 0
     elapsed = next(line for line in capsys.readouterr().out.splitlines() if "= elapsed until tei1 starts" in line)
-    assert "156.00 (144-168)" in elapsed and "-14.68 (-9.4%)" in elapsed and "-18.22 (-11.7%)" in elapsed
+    assert "156.00 (144-168)" in elapsed and "-14.68 (-9.4%)" in elapsed and "-18.23 (-11.7%)" in elapsed
 
 
 def test_cli_exit_codes(tmp_path: Path, write_scenario: Callable[..., Path]) -> None:
@@ -709,7 +716,7 @@ def test_cli_set_applies_to_each_scenario(capsys: pytest.CaptureFixture[str]) ->
 
     tei_slot (change5.yaml): the computed return window for TEI-1, 12-11 22:19:54 -> 12-14
     22:19:54 (with a ground pass); the work starts 12-06 04:32:53. 3 d of work: ready 12-09 04:33,
-    waits to 12-11 22:19:54 (65.784 h): the elapsed time is still 137.784 h. 7 d: ready 12-13
+    waits to 12-11 22:19:54 (65.767 h): the elapsed time is still 137.767 h. 7 d: ready 12-13
     04:35, inside the 3-day window, so TEI-1 does not wait: elapsed 168 h, 12 h over the plan
     (a half-month cadence used to send it to the next opening, 12 d later).
     """
@@ -757,7 +764,7 @@ def test_compare_bars_groups_and_labels() -> None:
     assert ax.get_xscale() == "log"
     texts = [t.get_text() for t in ax.texts]
     assert "flown -64%\nvs plan" in texts  # scoop_and_seal: 17 h 7 m vs 48 h
-    assert "5d 17h = 2d + 3d 17h wait" in texts  # simulated 137.784 h = 48 h + 89.784 h (truncated to h)
+    assert "5d 17h = 2d + 3d 17h wait" in texts  # simulated 137.767 h = 48 h + 89.767 h (truncated to h)
     legend = [t.get_text() for t in (ax.get_legend() or ax.figure.legends[0]).get_texts()]
     assert "then waits (window) for the phase it released" in legend
     plt.close(ax.figure)
@@ -802,10 +809,10 @@ def test_compare_missions_bands() -> None:
     # CE-6, 2 d 11 h 34 min early): CE-6 1209.1 h after launch = d50.4
     assert "touchdown d22.8" in texts and "touchdown d50.4" in texts
     assert ax.get_xlim()[1] > 50.4
-    # the long waits are drawn and labelled: CE-5 TEI-1 3 d 17 h 47 m; CE-6 separation 19 d 15 h
-    # 54 m 59 s less the 18 min LOI burn (CE6_LOI_H) = 19d 15h 37m, and TEI 7 d 10 h 56 m plus the
-    # ~1.5 min by which its descent and ascent burns bring the work forward = 7d 10h 58m
-    assert {"waits 3d 17h 47m", "waits 19d 15h 37m", "waits 7d 10h 58m"} <= set(texts)
+    # the long waits are drawn and labelled: CE-5 TEI-1 3 d 17 h 46 m; CE-6 separation 19 d 15 h
+    # 54 m 59 s less the 18 min LOI burn (CE6_LOI_H) = 19d 15h 37m, and TEI 7 d 12 h 13 m (the liftoff
+    # at landing + 48 h, 1 h 17 min before the flown one, brings the work forward)
+    assert {"waits 3d 17h 46m", "waits 19d 15h 37m", "waits 7d 12h 13m"} <= set(texts)
     assert "wait for window" in [t.get_text() for t in (ax.get_legend() or ax.figure.legends[0]).get_texts()]
     plt.close(ax.figure)
     # lanes take the scenario's names; a phase filter by kind keeps only the lanes that ran one

@@ -71,5 +71,11 @@ def test_milestones_and_inputs_cover_the_flights() -> None:
     assert kinds["tei2"] == ("burn", "derived")
     assert kinds["landing_light"][1] == "calibrated (geometry)"  # its Sun elevation is the flown one
     assert kinds["tei_window"][1] == kinds["launch_window"][1] == "derived (geometry)"
+    # the surface hold is the 48 h surface-stay rule, calibrated on CE-5's flown 47 h 59 m (issue 14)
+    assert kinds["surface_wait"] == ("until", "calibrated (rule)")
+    assert kinds["or_parking_orbit"] == ("until", "derived (event)")  # ends at the liftoff
+    hold = next(i for i in inputs(s) if i.name == "surface_wait")
+    assert hold.how == "until landing end + 48h"
+    assert next(m for m in rows if m.phase == "surface_wait" and m.which == "end").duration == "until"
     launch = next(m for m in rows if m.phase == "launch" and m.which == "start")
     assert launch.delta_s == 0

@@ -88,10 +88,18 @@ def next_sunset_s(s: Scenario, after_s: float) -> float:
 
 
 def chain_to(s: Scenario, phase_id: str) -> list[str]:
-    """``phase_id`` and its ancestors, back to the launch (every link here has one predecessor)."""
+    """``phase_id`` and its ancestors, back to the launch (every link here has one predecessor).
+
+    A wait that follows an event (``until``, the surface hold: landing + 48 h) ends at that event
+    whatever its ``after`` link did, so the chain goes on through the event: waits before the
+    hold on the sampling lane are absorbed by it and do not move the liftoff.
+    """
     out = [phase_id]
-    while s.phase(out[-1]).dependencies:
-        deps = s.phase(out[-1]).dependencies
+    while (ph := s.phase(out[-1])).dependencies:
+        if ph.until is not None:
+            out.append(ph.until.phase)
+            continue
+        deps = ph.dependencies
         assert len(deps) == 1, f"{out[-1]} joins several chains"
         out.append(deps[0].phase)
     return out

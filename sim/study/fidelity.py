@@ -3,7 +3,9 @@
 ``milestones(scenario)`` lines up every flown (``actual:``) start and end of a scenario with its
 nominal run. ``inputs(scenario)`` says, per phase, whether its duration is derived from physics
 (a burn or an orbit stay, ``sim.scenario.durations``) or calibrated (a typed duration or a
-distribution whose mode is a flown value), and per window what decides it (a computed window
+distribution whose mode is a flown value); a wait that follows an event (``until``) is a rule,
+"calibrated (rule)" when its note starts with "Calibrated" (a lag set from a flown case, e.g. the
+48 h surface stay), else "derived (event)"; and per window what decides it (a computed window
 whose note starts with "Calibrated" has a threshold set to a flown value, e.g. the landing Sun
 elevation: "calibrated (geometry)"). ``cross_mission()``
 predicts Chang'e 6 with the rules calibrated on Chang'e 5 only: change5.yaml with CE-6's launch
@@ -21,8 +23,9 @@ from pathlib import Path
 from sim.engine.des import simulate
 from sim.results.records import Timeline
 from sim.scenario.durations import DurationSource
-from sim.scenario.model import Scenario, read_document, scenario_from_document
+from sim.scenario.model import Phase, Scenario, read_document, scenario_from_document
 from sim.scenario.overrides import apply_overrides
+from sim.timebase import format_duration
 
 # CE-6 facts the cross-mission check uses as INPUTS (reference §2, change6.yaml): launch epoch
 # and landing site (LROC fix). Nothing else of CE-6's record enters the prediction.
@@ -85,7 +88,9 @@ def _utc(s: Scenario, t: Timeline, phase: str, which: str) -> datetime:
 
 
 def duration_kind(scenario: Scenario, phase_id: str) -> str:
-    """``burn``, ``orbit``, ``fixed`` or ``distribution`` (what the phase's duration is)."""
+    """``burn``, ``orbit``, ``until``, ``fixed`` or ``distribution`` (what the phase's duration is)."""
+    if scenario.phase(phase_id).until is not None:
+        return "until"
     d = scenario.phase(phase_id).duration
     if isinstance(d, DurationSource):
         return d.key
@@ -116,12 +121,25 @@ def milestones(scenario: Scenario, timeline: Timeline | None = None) -> list[Mil
     return out
 
 
+def _until_input(ph: Phase) -> Input:
+    """A wait that ends at an event: a rule, calibrated when its note says so (a lag from a flown case)."""
+    u = ph.until
+    assert u is not None
+    hours = abs(u.lag) / 3600.0
+    span = f"{hours:g}h" if hours.is_integer() else format_duration(abs(u.lag))
+    lag = f" {'+' if u.lag >= 0 else '-'} {span}" if u.lag else ""
+    status = "calibrated (rule)" if (ph.note or "").strip().lower().startswith("calibrated") else "derived (event)"
+    return Input(ph.id, "until", status, f"until {u.phase} {u.at}{lag}")
+
+
 def inputs(scenario: Scenario) -> list[Input]:
     """Per phase and per window: derived from physics/geometry, or calibrated (and how)."""
     out = []
     for ph in scenario.phases:
         d = ph.duration
-        if isinstance(d, DurationSource):
+        if ph.until is not None:
+            out.append(_until_input(ph))
+        elif isinstance(d, DurationSource):
             out.append(Input(ph.id, d.key, "derived", d.describe()))
         elif d.is_fixed:
             out.append(Input(ph.id, "fixed", "calibrated", f"typed {d.describe()}"))
