@@ -226,14 +226,16 @@ def histogram(
     if days.size == 0:
         return ax
     ax.hist(days, bins=bins, color="#6baed6", edgecolor="white")
-    for q in (10, 50, 90):
+    # one text line per percentile, stacked: a long tail (a launch scrub that costs a lunar month)
+    # squeezes P10..P90 into a few pixels, and labels on one line would overlap
+    for i, q in enumerate((10, 50, 90)):
         v = float(np.percentile(days, q))
         ax.axvline(v, color="#08306b", ls="--", lw=1)
         ax.annotate(
             f"P{q} {v:.2f} d",
             (v, 1),
             xycoords=("data", "axes fraction"),
-            xytext=(3, -12 - q / 10),
+            xytext=(3, -12 - 11 * i),
             textcoords="offset points",
             fontsize=8,
             color="#08306b",
