@@ -224,9 +224,10 @@ def test_3_phase_holding_a_resource_twice_is_rejected(tmp_path: Path, capsys: py
 def test_3_phases_that_never_ran_are_never_nan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Defect 3: when no replication succeeds the per-phase table says "not run", not "nan"."""
     text = Path(CHANGE5).read_text(encoding="utf-8")
-    text = text.replace(
-        "    duration: 2200s\n", "    duration: 2200s\n    failure: {probability: 1, on_fail: abort}\n", 1
-    )
+    # the launch's scrub contingency (retry) becomes a certain abort
+    scrub = "      probability: 0.1\n      on_fail: retry\n      delay: 2h\n      max_attempts: 5\n"
+    assert scrub in text
+    text = text.replace(scrub, "      probability: 1\n      on_fail: abort\n", 1)
     path = tmp_path / "abort.yaml"
     path.write_text(text, encoding="utf-8")
     code, out, err = cli(capsys, "mc", str(path), "-n", "200")
@@ -268,8 +269,8 @@ def test_6_engine_error_does_not_name_cli_flags() -> None:
 def test_6_huge_max_attempts_is_rejected(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Defect 6: ``failure.max_attempts: 1000000000`` is refused by validation (bounded at 1000)."""
     text = Path(CHANGE5).read_text(encoding="utf-8")
-    spec = "    failure: {probability: 0.5, on_fail: retry, max_attempts: 1000000000}\n"
-    text = text.replace("    duration: 2200s\n", "    duration: 2200s\n" + spec, 1)
+    assert "      max_attempts: 5\n" in text  # the launch's scrub contingency
+    text = text.replace("      max_attempts: 5\n", "      max_attempts: 1000000000\n", 1)
     path = tmp_path / "retry.yaml"
     path.write_text(text, encoding="utf-8")
     code, _, err = cli(capsys, "mc", str(path), "-n", "10", "--engine", "des")
