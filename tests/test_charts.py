@@ -137,11 +137,11 @@ def _charts() -> dict[str, Callable[[dict[str, Any]], Any]]:
 
     def risk_ranking(runs: dict[str, Any]) -> Any:
         from sim.engine.montecarlo import monte_carlo
-        from sim.results.statistics import risk_effects
+        from sim.results.statistics import risk_effect_rows
 
         sc = runs["change7"][0]
         ens = monte_carlo(sc, 300, 1)
-        return risk.risk_ranking(ens, risk_effects(ens), labels={r.id: r.label for r in sc.risks})
+        return risk.risk_ranking(ens, risk_effect_rows(ens), labels={r.id: r.label for r in sc.risks})
 
     def mc_gantt(runs: dict[str, Any]) -> Any:
         t = runs["change6"][1]

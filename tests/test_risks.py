@@ -54,6 +54,14 @@ def test_chain_with_a_risk_event() -> None:
     assert slow["end_delay_h"] is not None and abs(slow["end_delay_h"]) < Z * 4 * np.sqrt(1 / n / 0.21)
     assert abs(slow["occurred_fraction"] - 0.5) < Z * np.sqrt(0.25 / n)
     json.dumps(out)  # plain JSON types
+    # the typed effects behind the JSON (issue 12): unrounded seconds, the JSON a rounded view
+    from sim.results.statistics import RiskEffect, risk_effect_rows
+
+    typed = risk_effect_rows(e)
+    assert [type(r) for r in typed] == [RiskEffect, RiskEffect] and [r.id for r in typed] == ["scrub", "slow"]
+    assert typed[0].end_delay_s == 4 * H and typed[0].occurred_fraction == float(occ.mean())
+    assert typed[0].expected_delay_s == typed[0].occurred_fraction * 4 * H
+    assert [r.to_dict() for r in typed] == out["risks"]
 
 
 def test_risk_adds_one_impact_to_every_listed_phase() -> None:

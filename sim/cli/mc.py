@@ -173,7 +173,7 @@ def run(args: argparse.Namespace) -> int:
         write_parquet(args.parquet, ens.replication_columns(), metadata=origin, categories={"outcome": OUTCOMES})
         announce(args.parquet)
     if plots:
-        _draw(ens, result, scenario, plots, deadline, chart)
+        _draw(ens, scenario, plots, deadline, chart)
     if args.json:
         print_result(result, seed=args.seed)
     elif args.csv != "-":
@@ -250,14 +250,11 @@ def _chart_options(args: argparse.Namespace, scenario: Any, plots: dict[str, str
     )
 
 
-def _draw(
-    ens: Any, result: dict[str, Any], scenario: Any, plots: dict[str, str], deadline: Any, chart: ChartOptions
-) -> None:
-    import numpy as np
+def _draw(ens: Any, scenario: Any, plots: dict[str, str], deadline: Any, chart: ChartOptions) -> None:
 
     from sim.plots import risk
     from sim.plots.figures import save_figure
-    from sim.results.statistics import sensitivities
+    from sim.results.statistics import end_swings_h, sensitivities
 
     labels = [p.label for p in scenario.phases]
     sens = sensitivities(ens) if "tornado" in plots else None  # full precision, not the rounded JSON
@@ -278,13 +275,13 @@ def _draw(
             )
         elif kind == "tornado":
             assert sens is not None
-            swings = np.array([row["end_swing_h"] for row in result["phases"]])
+            swings = end_swings_h(ens)  # full precision, not the rounded JSON
             ax = risk.tornado(ens, sens, labels=labels, swings_h=swings, only=only, size=size)
         elif kind == "criticality":
             ax = risk.criticality(ens, labels=labels, only=only, size=size)
         elif kind == "risks":
             names = {r.id: r.label for r in scenario.risks}
-            ax = risk.risk_ranking(ens, result.get("risks", []), labels=names, size=size)
+            ax = risk.risk_ranking(ens, labels=names, size=size)  # typed effects, not the rounded JSON
         else:
             ax = risk.histogram(ens, size=size)
         save_figure(ax.figure, path)

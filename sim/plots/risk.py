@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.plots import style
 from sim.plots.figures import axes_or_new
 from sim.results.records import Ensemble
-from sim.results.statistics import deadline_probability
+from sim.results.statistics import RiskEffect, deadline_probability, risk_effect_rows
 from sim.timebase import DAY_S, HOUR_S, to_utc
 
 if TYPE_CHECKING:
@@ -248,31 +248,35 @@ def histogram(
 
 def risk_ranking(
     ens: Ensemble,
-    effects: Sequence[Mapping[str, Any]],
+    effects: Sequence[RiskEffect] | None = None,
     *,
     ax: Axes | None = None,
     labels: Mapping[str, str] | None = None,
     size: tuple[float, float] | None = None,
 ) -> Axes:
     """Risk events ranked by their expected delay of the mission end (occurred share times the
-    end delay when it occurs); each bar is the delay when it occurs, annotated with both."""
+    end delay when it occurs); each bar is the delay when it occurs, annotated with both.
+
+    ``effects`` defaults to ``risk_effect_rows(ens)`` (typed, unrounded)."""
     labels = labels or {}
-    rows = [e for e in effects if e["end_delay_h"] is not None]
-    rows.sort(key=lambda e: e["occurred_fraction"] * e["end_delay_h"])
+    if effects is None:
+        effects = risk_effect_rows(ens)
+    rows = [e for e in effects if e.end_delay_s is not None]
+    rows.sort(key=lambda e: e.expected_delay_s or 0.0)
     ax = axes_or_new(ax, size or (10, 1.6 + 0.45 * max(len(rows), 2)))  # two-line labels
     if not rows:
         ax.text(0.5, 0.5, "no risk event both occurred and did not", ha="center", transform=ax.transAxes)
         return ax
-    delays = np.array([e["end_delay_h"] for e in rows], dtype=float)
+    delays = np.array([e.end_delay_s for e in rows], dtype=float) / HOUR_S
     ax.barh(range(len(rows)), delays, color=["#d94801" if v > 0 else "#2171b5" for v in delays])
-    ax.set_yticks(range(len(rows)), [labels.get(e["id"], e["id"]) for e in rows], fontsize=8)
+    ax.set_yticks(range(len(rows)), [labels.get(e.id, e.id) for e in rows], fontsize=8)
     ax.axvline(0, color="black", lw=0.8)
     span = max(float(np.abs(delays).max()), 1e-9)
     ax.set_xlim(min(0.0, float(delays.min())) - 0.05 * span, max(0.0, float(delays.max())) + 1.15 * span)
     for i, e in enumerate(rows):
-        expected = e["occurred_fraction"] * e["end_delay_h"]
+        expected_h = e.occurred_fraction * float(delays[i])
         ax.annotate(
-            f"{e['end_delay_h']:+.1f} h when it occurs ({e['occurred_fraction']:.1%})\nexpected {expected:+.1f} h",
+            f"{delays[i]:+.1f} h when it occurs ({e.occurred_fraction:.1%})\nexpected {expected_h:+.1f} h",
             (max(float(delays[i]), 0.0), i),
             xytext=(4, 0),
             textcoords="offset points",

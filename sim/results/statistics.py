@@ -8,6 +8,7 @@ Pure numpy over ``Ensemble`` arrays; no plotting, no I/O. Percentiles use numpy'
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -109,11 +110,30 @@ def phase_deadline_odds(ens: Ensemble, deadlines_s: Mapping[str, float]) -> list
     return out
 
 
-def risk_effects(ens: Ensemble) -> list[dict[str, Any]]:
-    """Per risk event: the share of replications in which it occurred and ``end_delay_h``, the
-    mean mission end of the successful replications where it occurred minus the mean where it
-    did not (None when either set is empty)."""
-    out: list[dict[str, Any]] = []
+@dataclass(frozen=True)
+class RiskEffect:
+    """One risk event over an ensemble: the share of replications in which it occurred and
+    ``end_delay_s``, the mean mission end of the successful replications where it occurred minus
+    the mean where it did not (None when either set is empty). Unrounded; ``to_dict`` rounds."""
+
+    id: str
+    occurred_fraction: float
+    end_delay_s: float | None
+
+    @property
+    def expected_delay_s(self) -> float | None:
+        """``occurred_fraction`` times ``end_delay_s``: the delay the event adds on average."""
+        return None if self.end_delay_s is None else self.occurred_fraction * self.end_delay_s
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"id", "occurred_fraction", "end_delay_h"}`` as in ``lunarsim mc --json``."""
+        delay = hours(self.end_delay_s) if self.end_delay_s is not None else None
+        return {"id": self.id, "occurred_fraction": round(self.occurred_fraction, 6), "end_delay_h": delay}
+
+
+def risk_effect_rows(ens: Ensemble) -> list[RiskEffect]:
+    """The typed ``RiskEffect`` of every risk event of the scenario, in declaration order."""
+    out: list[RiskEffect] = []
     if ens.risk_occurred is None:
         return out
     ok = ens.success
@@ -121,9 +141,14 @@ def risk_effects(ens: Ensemble) -> list[dict[str, Any]]:
     for k, rid in enumerate(ens.risk_ids):
         occ = ens.risk_occurred[:, k]
         hit, miss = ok & occ, ok & ~occ
-        delay = hours(ends[hit].mean() - ends[miss].mean()) if hit.any() and miss.any() else None
-        out.append({"id": rid, "occurred_fraction": round(float(occ.mean()), 6), "end_delay_h": delay})
+        delay = float(ends[hit].mean() - ends[miss].mean()) if hit.any() and miss.any() else None
+        out.append(RiskEffect(rid, float(occ.mean()), delay))
     return out
+
+
+def risk_effects(ens: Ensemble) -> list[dict[str, Any]]:
+    """The ``risks`` of ``lunarsim mc --json``: ``RiskEffect.to_dict`` of every risk event."""
+    return [e.to_dict() for e in risk_effect_rows(ens)]
 
 
 def percentile_of(samples: np.ndarray, value: float) -> float:
