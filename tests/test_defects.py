@@ -588,3 +588,28 @@ def test_year_one_epoch_is_bad_input_not_an_overflow(capsys: pytest.CaptureFixtu
     code, _, err = cli(capsys, "run", CHANGE5, "--set", "epoch=0001-01-01T00:00:00Z")
     assert code == 2
     assert ": epoch: " in one_line(err)
+
+
+def test_11_program_including_a_device_names_the_include_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by the long fuzz profile (seed 90543): a program whose include names /dev/zero said
+    '/dev/zero: is a device ...' without the program's file:line; now the include entry is named."""
+    prog = tmp_path / "p.yaml"
+    prog.write_text(f"id: p\nname: P\ninclude:\n  - {SCENARIOS / 'change5.yaml'}\n  - /dev/zero\n")
+    assert main(["validate", str(prog)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"{prog}:5: include[1]: is not a regular file: '/dev/zero'"), err
+
+
+def test_10_fast_yaml_path_keeps_the_lines_inside_an_alias() -> None:
+    """Found by the long fuzz profile (seed 90001): an alias of a mapping expanded by the libyaml
+    fast path lost the lines of the values inside it (the slow path kept the anchor's lines), so a
+    problem there would be reported at a different line depending on the reader."""
+    from sim.scenario import yamlsource as ys
+
+    text = "a: &x\n  b: 1\n  c:\n    - 2\n    - 3\nd: *x\ne:\n  - *x\n"
+    fast, slow = ys.parse_fast(text), ys.parse_slow(text)
+    assert fast is not None and fast.data == slow.data
+    assert fast.lines == slow.lines
+    assert fast.lines[("d", "c", 1)] == 5 and fast.lines[("e", 0)] == 1  # the anchor's lines

@@ -219,11 +219,17 @@ def _read(path: Path, including: tuple[str, str] | None) -> YamlDocument:
     A file that does not exist (or is a folder) is reported at the include entry; problems inside
     an existing file are reported in that file.
     """
-    if including is not None and (not path.exists() or path.is_dir()):
+    if including is not None and (not path.exists() or not path.is_file()):
         where, fld = including
-        what = "is a folder, not a file" if path.is_dir() else "no such file"
+        fix = "check the path"
+        if path.is_dir():
+            what = "is a folder, not a file"
+        elif path.exists():  # a device, a FIFO, a socket: never opened (it may never end)
+            what, fix = "is not a regular file", "name a scenario .yaml file"
+        else:
+            what = "no such file"
         raise InputError(
-            f"{where}: {fld}: {what}: {str(path)!r} (include paths are relative to the including file); check the path"
+            f"{where}: {fld}: {what}: {str(path)!r} (include paths are relative to the including file); {fix}"
         )
     return read_document(path)
 

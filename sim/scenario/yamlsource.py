@@ -284,7 +284,9 @@ def _build(loader: Any) -> YamlDocument:
     )
 
     lines: dict[Loc, int] = {}
-    anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, number of values in it)
+    # anchor -> (value, number of values in it, its line, lines inside it relative to it); an
+    # alias records the anchor's lines, as PyYAML's node tree (the slow path) does
+    anchors: dict[str, tuple[Any, int, int, dict[Loc, int]]] = {}
     budget = MAX_NODES
     # a frame: [container, loc, pending key (or _NO_KEY), anchor, values inside]
     stack: list[list[Any]] = []
@@ -350,7 +352,7 @@ def _build(loader: Any) -> YamlDocument:
                 raise _Fallback
             place(value, line, 1, True)
             if event.anchor is not None:
-                anchors[event.anchor] = (value, 1)
+                anchors[event.anchor] = (value, 1, line, {})
         elif cls is MappingStartEvent or cls is SequenceStartEvent:
             if event.tag not in (None, "!", _MAP if cls is MappingStartEvent else _SEQ):
                 raise _Fallback
@@ -363,16 +365,20 @@ def _build(loader: Any) -> YamlDocument:
             container, loc, pending, anchor, size = stack.pop()
             if pending is not _NO_KEY:
                 raise _Fallback
-            if anchor is not None:
-                anchors[anchor] = (container, size)
+            if anchor is not None:  # what an alias of it must record too (as the slow path does)
+                n = len(loc)
+                inside = {k[n:]: v for k, v in lines.items() if len(k) > n and k[:n] == loc}
+                anchors[anchor] = (container, size, lines.get(loc, line), inside)
             place(container, lines.get(loc, line), size, False)
         elif cls is AliasEvent:
-            value, size = anchors[event.anchor]
+            value, size, anchor_line, inside = anchors[event.anchor]
             budget -= size
             if budget < 0:  # said here: the slow path would take seconds to find it
                 raise _alias_bomb(line)
             is_scalar = not isinstance(value, (dict, list))
-            place(value if is_scalar else copy.deepcopy(value), line, size, is_scalar)
+            at = place(value if is_scalar else copy.deepcopy(value), anchor_line, size, is_scalar)
+            for rest, inner in inside.items():  # the expanded values keep their anchor's lines
+                lines.setdefault((*at, *rest), inner)
         elif cls is DocumentStartEvent:
             documents += 1
             if documents > 1:
