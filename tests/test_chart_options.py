@@ -92,7 +92,7 @@ def test_compare_options(tmp_path: Path, saved: list[Figure], capsys: pytest.Cap
     ("args", "message"),
     [
         (["compare", "change5", "--title", "x"], "--title shapes the chart: add --out FILE.png"),
-        (["compare", "change5", "--out", "OUT", "--from", "3d"], "--from: the one-mission chart has a duration axis"),
+        (["compare", "change5", "--out", "OUT", "--from", "3d"], "--from: this chart has no time axis"),
         (
             ["compare", "change5", "change6", "--out", "OUT", "--to", "2020-12-01"],
             "--to 2020-12-01: the missions are aligned",

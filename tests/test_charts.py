@@ -213,6 +213,38 @@ def test_no_text_overlaps_or_leaves_the_figure(name: str, runs: dict[str, Any], 
         plt.close(ax.figure)
 
 
+#: texts drawn inside coloured marks on purpose (bar values, heatmap cells), not on the background
+ON_MARKS = ("sweep heatmap",)
+
+
+@pytest.mark.parametrize("name", [n for n in _charts() if n not in ON_MARKS])
+def test_every_text_reads_on_a_dark_style(name: str, runs: dict[str, Any], studies: dict[str, Any]) -> None:
+    """Every chart type under plt.style.use('dark_background'): each visible text differs clearly from
+    the background (luminance contrast >= 3:1), so a user's dark style sheet never hides a label."""
+    from matplotlib.colors import to_rgba
+
+    def luminance(c: Any) -> float:
+        r, g, b, _ = to_rgba(c)
+        lin = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    with plt.style.context("dark_background"):
+        ax = _charts()[name]({**runs, "studies": studies})
+        try:
+            ax.figure.canvas.draw()
+            bg = luminance(plt.rcParams["axes.facecolor"])
+            dim = []
+            for t in ax.figure.findobj(matplotlib.text.Text):
+                if not t.get_visible() or not t.get_text().strip():
+                    continue
+                fg = luminance(t.get_color())
+                if (max(fg, bg) + 0.05) / (min(fg, bg) + 0.05) < 3.0:
+                    dim.append(t.get_text()[:40])
+            assert dim == [], f"texts that vanish on a dark style: {dim[:8]}"
+        finally:
+            plt.close(ax.figure)
+
+
 def test_overlap_check_can_fail() -> None:
     """The check sees an overlap and a clipped label when there is one."""
     fig = plt.figure(figsize=(4, 3))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.plots import style
 from sim.plots.figures import axes_or_new
 from sim.results.baseline import BaselineComparison
 from sim.timebase import HOUR_S
@@ -27,8 +28,8 @@ def baseline_chart(
     values = [r.end_variance_s / HOUR_S for r in rows if r.end_variance_s is not None][::-1]
     names = [r.name for r in rows][::-1]
     ax.barh(range(len(values)), values, color=["#d94801" if v > 0 else "#2171b5" for v in values])
-    ax.set_yticks(range(len(values)), names, fontsize=8)
-    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(range(len(values)), names, fontsize=style.LABEL_SIZE)
+    ax.axvline(0, color=style.ink(), lw=0.8)
     span = max([abs(v) for v in values] + [1.0])
     ax.set_xlim(-1.3 * span, 1.3 * span)
     for i, v in enumerate(values):
@@ -40,16 +41,16 @@ def baseline_chart(
                 textcoords="offset points",
                 ha="left" if v > 0 else "right",
                 va="center",
-                fontsize=7,
+                fontsize=style.LABEL_SIZE,
             )
     ax.set_xlabel("end variance: revision minus baseline (hours; right = later)")
-    ax.grid(axis="x", color="#dddddd", lw=0.6)
+    ax.grid(axis="x", color=style.grid(), lw=0.6)
     end_h = comparison.end_variance_s / HOUR_S
     ax.set_title(
         title
         or f"{comparison.mission}: {comparison.revision_label} vs {comparison.baseline_label}\n"
         f"mission end {end_h:+.1f} h",
         loc="left",
-        fontsize=11,
+        fontsize=style.TITLE_SIZE,
     )
     return ax

@@ -62,7 +62,7 @@ def s_curve(
             xytext=(6, -12),
             textcoords="offset points",
             color=colour,
-            fontsize=9,
+            fontsize=style.TICK_SIZE,
         )
     if deadline is not None:
         d_s = (deadline - ens.epoch).total_seconds()
@@ -75,7 +75,7 @@ def s_curve(
             xytext=(6, 0),
             textcoords="offset points",
             color="#a50f15",
-            fontsize=9,
+            fontsize=style.TICK_SIZE,
         )
     lo, hi = time_range_s or (None, None)
     if lo is not None or hi is not None:
@@ -87,11 +87,11 @@ def s_curve(
         ax.set_xlabel("mission end, " + ("days since T0" if axis == "met" else "hours since T0"))
     ax.set_ylabel("cumulative probability")
     ax.set_ylim(0, 1.02)
-    ax.grid(color="#dddddd", lw=0.6)
+    ax.grid(color=style.grid(), lw=0.6)
     if share < 1:
-        ax.axhline(share, color="#7f7f7f", lw=1, ls=":", label=f"success probability {share:.1%}")
+        ax.axhline(share, color=style.soft_ink(), lw=1, ls=":", label=f"success probability {share:.1%}")
     ax.legend(loc="upper left", frameon=False)
-    ax.set_title(title or _title(ens, "S-curve of the mission end"), loc="left", fontsize=11)
+    ax.set_title(title or _title(ens, "S-curve of the mission end"), loc="left", fontsize=style.TITLE_SIZE)
     return ax
 
 
@@ -160,8 +160,8 @@ def tornado(
     ax = axes_or_new(ax, size or (10, 1.5 + 0.32 * max(len(vals), 3)))
     colours = ["#d94801" if v > 0 else "#2171b5" for v in vals]
     ax.barh(range(len(vals)), vals, color=colours)
-    ax.set_yticks(range(len(vals)), names, fontsize=8)
-    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(range(len(vals)), names, fontsize=style.LABEL_SIZE)
+    ax.axvline(0, color=style.ink(), lw=0.8)
     ax.set_xlim(-1.3, 1.3)  # room for the "+1.00" labels inside the panel
     for i, v in enumerate(vals):
         text = f"{v:+.2f}" if swing is None else f"{v:+.2f}  (end P50 {swing[i]:+.0f} h)"
@@ -172,15 +172,17 @@ def tornado(
             textcoords="offset points",
             ha="left" if v >= 0 else "right",
             va="center",
-            fontsize=8,
+            fontsize=style.LABEL_SIZE,
         )
     ax.set_xlabel(
         "Spearman rank correlation of phase duration with mission duration"
         + ("" if swing is None else "\n(in brackets: P50 of the end, phase in its top vs bottom decile)")
     )
-    ax.grid(axis="x", color="#dddddd", lw=0.6)
+    ax.grid(axis="x", color=style.grid(), lw=0.6)
     ax.set_title(
-        _title(ens, f"sensitivity of the {len(vals)} most influential uncertain phases"), loc="left", fontsize=11
+        _title(ens, f"sensitivity of the {len(vals)} most influential uncertain phases"),
+        loc="left",
+        fontsize=style.TITLE_SIZE,
     )
     return ax
 
@@ -203,17 +205,19 @@ def criticality(
     vals, names = _top(index, labels, top)
     ax = axes_or_new(ax, size or (10, 1.5 + 0.32 * max(len(vals), 1)))
     ax.barh(range(len(vals)), vals, color="#a50f15")
-    ax.set_yticks(range(len(vals)), names, fontsize=8)
+    ax.set_yticks(range(len(vals)), names, fontsize=style.LABEL_SIZE)
     ax.set_xlim(0, 1.1)
     for i, v in enumerate(vals):
-        ax.annotate(f"{v:.0%}", (v, i), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+        ax.annotate(
+            f"{v:.0%}", (v, i), xytext=(4, 0), textcoords="offset points", va="center", fontsize=style.LABEL_SIZE
+        )
     ax.set_xlabel(
         "criticality index (share of replications on the chain that set the mission end),\n"
         "walked back from the last end; it stops at a window wait or a date\n"
         "(earlier phases did not set the end)"
     )
-    ax.grid(axis="x", color="#dddddd", lw=0.6)
-    ax.set_title(_title(ens, f"criticality (top {len(vals)})"), loc="left", fontsize=11)
+    ax.grid(axis="x", color=style.grid(), lw=0.6)
+    ax.set_title(_title(ens, f"criticality (top {len(vals)})"), loc="left", fontsize=style.TITLE_SIZE)
     return ax
 
 
@@ -225,24 +229,24 @@ def histogram(
     days = ens.end_s[ens.success] / DAY_S
     if days.size == 0:
         return ax
-    ax.hist(days, bins=bins, color="#6baed6", edgecolor="white")
+    ax.hist(days, bins=bins, color="#6baed6", edgecolor=style.background())
     # one text line per percentile, stacked: a long tail (a launch scrub that costs a lunar month)
     # squeezes P10..P90 into a few pixels, and labels on one line would overlap
     for i, q in enumerate((10, 50, 90)):
         v = float(np.percentile(days, q))
-        ax.axvline(v, color="#08306b", ls="--", lw=1)
+        ax.axvline(v, color=style.ink(), ls="--", lw=1)
         ax.annotate(
             f"P{q} {v:.2f} d",
             (v, 1),
             xycoords=("data", "axes fraction"),
             xytext=(3, -12 - 11 * i),
             textcoords="offset points",
-            fontsize=8,
-            color="#08306b",
+            fontsize=style.LABEL_SIZE,
+            color=style.ink(),
         )
     ax.set_xlabel("mission duration (days from T0)")
     ax.set_ylabel("replications")
-    ax.set_title(_title(ens, "mission duration"), loc="left", fontsize=11)
+    ax.set_title(_title(ens, "mission duration"), loc="left", fontsize=style.TITLE_SIZE)
     return ax
 
 
@@ -269,8 +273,8 @@ def risk_ranking(
         return ax
     delays = np.array([e.end_delay_s for e in rows], dtype=float) / HOUR_S
     ax.barh(range(len(rows)), delays, color=["#d94801" if v > 0 else "#2171b5" for v in delays])
-    ax.set_yticks(range(len(rows)), [labels.get(e.id, e.id) for e in rows], fontsize=8)
-    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(range(len(rows)), [labels.get(e.id, e.id) for e in rows], fontsize=style.LABEL_SIZE)
+    ax.axvline(0, color=style.ink(), lw=0.8)
     span = max(float(np.abs(delays).max()), 1e-9)
     ax.set_xlim(min(0.0, float(delays.min())) - 0.05 * span, max(0.0, float(delays.max())) + 1.15 * span)
     for i, e in enumerate(rows):
@@ -281,9 +285,9 @@ def risk_ranking(
             xytext=(4, 0),
             textcoords="offset points",
             va="center",
-            fontsize=8,
+            fontsize=style.LABEL_SIZE,
         )
     ax.set_xlabel("mean mission-end delay when the event occurs vs when it does not (hours)")
-    ax.grid(axis="x", color="#dddddd", lw=0.6)
-    ax.set_title(_title(ens, "risk events ranked by expected delay"), loc="left", fontsize=11)
+    ax.grid(axis="x", color=style.grid(), lw=0.6)
+    ax.set_title(_title(ens, "risk events ranked by expected delay"), loc="left", fontsize=style.TITLE_SIZE)
     return ax

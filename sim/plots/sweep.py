@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.plots import style
 from sim.plots.figures import axes_or_new, date_axis
 from sim.results.sweep_types import Axis, EndSpread, SweepResult, VariantRow
 from sim.timebase import HOUR_S
@@ -110,9 +111,13 @@ def line(study: SweepResult, *, ax: Axes | None = None) -> Axes:
     name = _key_name(axis.key)
     ax.set_xlabel(f"{name} ({unit})" if unit else name)
     ax.set_ylabel(f"{_what(study)} (UTC)")
-    ax.grid(color="#dddddd", lw=0.6)
+    ax.grid(color=style.grid(), lw=0.6)
     ax.legend(loc="upper left", frameon=False)
-    ax.set_title(f"{study.name}: {_what(study)} vs {_key_name(axis.key)}\n{_subtitle(study)}", loc="left", fontsize=11)
+    ax.set_title(
+        f"{study.name}: {_what(study)} vs {_key_name(axis.key)}\n{_subtitle(study)}",
+        loc="left",
+        fontsize=style.TITLE_SIZE,
+    )
     return ax
 
 
@@ -145,9 +150,17 @@ def heatmap(study: SweepResult, *, ax: Axes | None = None) -> Axes:
     annotate = n_x * n_y <= ANNOTATE_MAX_CELLS
     for (i, j), v in np.ndenumerate(z):
         if not np.isfinite(v):
-            ax.text(j, i, "×", ha="center", va="center", color=FAILED_COLOUR, fontsize=10)
+            ax.text(j, i, "×", ha="center", va="center", color=FAILED_COLOUR, fontsize=style.TICK_SIZE)
         elif annotate:
-            ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7, color="white" if v < mid else "black")
+            ax.text(
+                j,
+                i,
+                f"{v:.0f}",
+                ha="center",
+                va="center",
+                fontsize=style.LABEL_SIZE,
+                color="white" if v < mid else "black",
+            )
     for set_ticks, spec, n in ((ax.set_xticks, second, n_x), (ax.set_yticks, first, n_y)):
         labels = _tick_labels(spec)
         step = max(1, -(-n // MAX_TICKS))
@@ -159,7 +172,9 @@ def heatmap(study: SweepResult, *, ax: Axes | None = None) -> Axes:
     failed = int(np.isnan(z).sum())
     note = f"; × = failed ({failed})" if failed else ""
     ax.set_title(
-        f"{study.name}: P50 {_what(study)} (h after the epoch){note}\n{_subtitle(study)}", loc="left", fontsize=11
+        f"{study.name}: P50 {_what(study)} (h after the epoch){note}\n{_subtitle(study)}",
+        loc="left",
+        fontsize=style.TITLE_SIZE,
     )
     return ax
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.plots import style
 from sim.results.windows import WindowListing
 from sim.timebase import DAY_S
 
@@ -50,7 +51,7 @@ def windows_chart(listing: WindowListing, ax: Any = None) -> Any:
                 facecolors=_COLORS.get(w.type, "tab:blue"),
                 edgecolor="none",
             )
-    ax.set_yticks(range(n), [f"{w.name}\n({w.type})" for w in listing.windows], fontsize=8)
+    ax.set_yticks(range(n), [f"{w.name}\n({w.type})" for w in listing.windows], fontsize=style.LABEL_SIZE)
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlim(base, base + listing.span_s / DAY_S)
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
