@@ -394,19 +394,7 @@ def _legend(ax: Axes, d: _Drawn, own: bool) -> None:
     if d.unsplit:
         label = "flown run + wait (split not published)"
         handles.append(Patch(facecolor=flown, alpha=0.55, hatch="////", edgecolor=style.background(), label=label))
-    if own:
-        ax.figure.legend(
-            handles=handles, loc="outside lower center", ncol=min(len(handles), 4), fontsize="small", frameon=False
-        )
-    else:
-        ax.legend(
-            handles=handles,
-            loc="upper left",
-            bbox_to_anchor=(1.01, 1.0),
-            borderaxespad=0,
-            fontsize="small",
-            frameon=False,
-        )
+    style.place_legend(ax, handles, own, ncol=4, fontsize="small")
 
 
 def _group_label(p: PhaseComparison) -> str:

@@ -450,20 +450,4 @@ def _legend(ax: Axes, scale: _Scale, d: _Drawn, status_s: float | None, spread_n
         handles.append(Line2D([], [], color=ink, marker="|", mew=1.6, lw=1.4, label="flown (actual)"))
     if d.band:
         handles.append(Patch(facecolor=ink, alpha=0.35, edgecolor=ink, label="flown time known to the day / hour"))
-    if own:
-        ax.figure.legend(
-            handles=handles,
-            loc="outside lower center",
-            ncol=min(6, len(handles)),
-            fontsize=style.LABEL_SIZE,
-            frameon=False,
-        )
-    else:
-        ax.legend(
-            handles=handles,
-            loc="upper left",
-            bbox_to_anchor=(1.01, 1.0),
-            borderaxespad=0,
-            fontsize=style.LABEL_SIZE,
-            frameon=False,
-        )
+    style.place_legend(ax, handles, own, ncol=6)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.plots import style
+from sim.plots.compare import HOUR_TICKS
 from sim.results.comparison import PRECISION_POINT_S, PRECISION_WINDOW_S, Comparison, PhaseComparison
 from sim.timebase import HOUR_S
 
@@ -28,18 +29,7 @@ START_COLOUR = "#5b9bd5"
 END_COLOUR = "#b5412a"
 ROW_IN = 0.32  # figure height per row, inches
 LINEAR_H = 1.0  # the symlog axis is linear within +-1 h
-_STEPS = (
-    (1, "1 h"),
-    (6, "6 h"),
-    (12, "12 h"),
-    (24, "1 d"),
-    (48, "2 d"),
-    (96, "4 d"),
-    (168, "1 wk"),
-    (336, "2 wk"),
-    (672, "4 wk"),
-    (1344, "8 wk"),
-)
+_STEPS = tuple(t for t in HOUR_TICKS if 1 <= t[0] <= 1344)  # 1 h .. 8 wk, as the comparison bars
 TICKS_H: tuple[tuple[float, str], ...] = (
     *((-h, "−" + label) for h, label in reversed(_STEPS)),
     (0.0, "0"),

@@ -360,20 +360,4 @@ def _legend(ax: Axes, d: _Drawn, own: bool) -> None:
     handles = legend_handles(d.kinds, d.waits, "milestone (0 s)" if d.milestone else None)
     if d.actual:
         handles.append(Line2D([], [], color=style.ink(), marker="|", lw=1.2, label="flown (actual)"))
-    if own:
-        ax.figure.legend(
-            handles=handles,
-            loc="outside lower center",
-            ncol=min(7, len(handles)),
-            fontsize=style.LABEL_SIZE,
-            frameon=False,
-        )
-    else:
-        ax.legend(
-            handles=handles,
-            loc="upper left",
-            bbox_to_anchor=(1.01, 1.0),
-            borderaxespad=0,
-            fontsize=style.LABEL_SIZE,
-            frameon=False,
-        )
+    style.place_legend(ax, handles, own, ncol=7)

@@ -54,6 +54,24 @@ def background() -> Any:
     return rcParams["axes.facecolor"]
 
 
+def place_legend(ax: Any, handles: list[Any], own: bool, *, ncol: int = 6, fontsize: str = LABEL_SIZE) -> None:
+    """The legend under the chart when the figure is ours (``own``: constrained layout keeps it
+    inside), beside the axes in a caller's subplot (never over a neighbouring one)."""
+    if own:
+        ax.figure.legend(
+            handles=handles, loc="outside lower center", ncol=min(ncol, len(handles)), fontsize=fontsize, frameon=False
+        )
+    else:
+        ax.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            borderaxespad=0,
+            fontsize=fontsize,
+            frameon=False,
+        )
+
+
 def zone_label(tz: tzinfo, when: datetime) -> str:
     """``UTC`` or ``Asia/Shanghai (UTC+08:00)``: the axis label of a time zone."""
     if tz is UTC:
