@@ -613,3 +613,25 @@ def test_10_fast_yaml_path_keeps_the_lines_inside_an_alias() -> None:
     assert fast is not None and fast.data == slow.data
     assert fast.lines == slow.lines
     assert fast.lines[("d", "c", 1)] == 5 and fast.lines[("e", 0)] == 1  # the anchor's lines
+
+
+def test_10_alias_bomb_with_a_later_syntax_error_gets_the_slow_paths_answer() -> None:
+    """Found by the second long fuzz pass (seed 200036): a file that is both an alias bomb (line 7)
+    and broken YAML further down got 'alias bomb' from the fast reader and the syntax error from the
+    slow one; both readers now report what the slow path sees first, the syntax error."""
+    from sim.scenario import yamlsource as ys
+
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdef", "bcdefg", strict=True)
+    )
+    broken = bomb + "h: [1, 2\n"
+    with pytest.raises(ys.YamlProblem) as slow:
+        ys.parse_slow(broken)
+    assert "alias bomb" not in slow.value.message
+    assert ys.parse_fast(broken) is None  # the slow path words it
+    with pytest.raises(ys.YamlProblem) as either:
+        ys.parse_yaml(broken)
+    assert (either.value.line, either.value.message) == (slow.value.line, slow.value.message)
+    with pytest.raises(ys.YamlProblem, match="alias bomb"):  # without the syntax error: still at once
+        ys.parse_fast(bomb)

@@ -374,6 +374,7 @@ def _build(loader: Any) -> YamlDocument:
             value, size, anchor_line, inside = anchors[event.anchor]
             budget -= size
             if budget < 0:  # said here: the slow path would take seconds to find it
+                _drain(loader)  # but a syntax error further down comes first, as in the slow path
                 raise _alias_bomb(line)
             is_scalar = not isinstance(value, (dict, list))
             at = place(value if is_scalar else copy.deepcopy(value), anchor_line, size, is_scalar)
@@ -390,6 +391,20 @@ def _build(loader: Any) -> YamlDocument:
     if len(root) != 1:
         raise _Fallback  # empty file, only comments: the slow path words it
     return YamlDocument(root[0], lines)
+
+
+def _drain(loader: Any) -> None:
+    """Read the rest of the file's events without building anything: the slow path composes the
+    whole file before it expands aliases, so its syntax errors (raised here as ``YAMLError``, which
+    sends the file to the slow path) and a second document come before an alias bomb."""
+    from yaml.events import DocumentStartEvent, StreamEndEvent
+
+    while True:
+        event = loader.get_event()
+        if isinstance(event, StreamEndEvent):
+            return
+        if isinstance(event, DocumentStartEvent):
+            raise _Fallback
 
 
 _NO_KEY = object()
