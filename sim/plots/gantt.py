@@ -5,7 +5,7 @@ notebook) chains ``load -> simulate -> plot`` and saves. No ``pyplot`` state is 
 except to create a figure when no ``ax`` is given. Ink, grid and font sizes follow the user's
 rcParams (``sim.plots.style``); only the phase-kind colours are fixed.
 
-``gantt`` draws in named steps: ``_select`` (rows per lane), ``_Scale`` (the time axis: UTC in a
+``gantt`` draws in named steps: ``select_rows`` (rows per lane), ``_Scale`` (the time axis: UTC in a
 time zone, mission elapsed days, or hours), ``_layout`` (the figure), ``_draw_rows`` (bars,
 milestones, waits, flown times, spreads), ``_draw_labels`` (duration labels and lane headers),
 ``_format_axes`` and ``_legend``.
@@ -191,7 +191,7 @@ def gantt(
     if axis not in AXES:
         raise ValueError(f"axis must be one of {AXES}, not {axis!r}")
     scale = _Scale(timeline, axis, tz)
-    lane_rows = _select(timeline, lanes, phases, time_range_s)
+    lane_rows = select_rows(timeline, lanes, phases, time_range_s)
     own = ax is None
     ax = _layout(ax, lane_rows, size)
     drawn = _draw_rows(ax, scale, lane_rows, actuals or {}, precision or {}, end_spread or {}, lane_names or {})
@@ -205,14 +205,15 @@ def gantt(
     return ax
 
 
-def _select(
+def select_rows(
     timeline: Timeline,
     lanes: list[str] | None,
     phases: Collection[str] | None,
     time_range_s: tuple[float | None, float | None] | None = None,
 ) -> list[tuple[str, list[PhaseRecord]]]:
     """The rows to draw, grouped by lane in lane order: phases that ran, filtered by id or kind and
-    to those that overlap the time range (if any)."""
+    to those that overlap the time range (if any; seconds on the timeline's clock). Shared with the
+    launch-aligned comparison (``sim.plots.missions``)."""
     lo, hi = time_range_s or (None, None)
     order = list(lanes or timeline.elements or dict.fromkeys(p.element for p in timeline.phases))
     order += [e for e in dict.fromkeys(p.element for p in timeline.phases) if e not in order]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sim.plots import style
-from sim.plots.gantt import KIND_COLOURS, WAIT_STYLES, Actuals, legend_handles
+from sim.plots.gantt import KIND_COLOURS, WAIT_STYLES, Actuals, legend_handles, select_rows
 from sim.results.records import PhaseRecord, Timeline
 from sim.timebase import DAY_S, format_duration
 
@@ -144,26 +144,12 @@ def _bands(
 ) -> list[_Band]:
     """Per mission: the lanes that ran a chosen phase within the days shown, in element order,
     and the launch time."""
-    wanted = set(phases) if phases else None
     lo, hi = days or (None, None)
     out = []
     for t in timelines:
         off = launch_offset_s(t)
-        order = list(t.elements) or list(dict.fromkeys(p.element for p in t.phases))
-        order += [e for e in dict.fromkeys(p.element for p in t.phases) if e not in order]
-        lanes = []
-        for lane in order:
-            rows = [
-                p
-                for p in t.phases
-                if p.element == lane
-                and p.outcome == "done"
-                and (wanted is None or p.id in wanted or p.kind in wanted or p.colour_kind in wanted)
-                and (lo is None or (p.end_s - off) / DAY_S >= lo)
-                and (hi is None or (p.start_s - off) / DAY_S <= hi)
-            ]
-            if rows:
-                lanes.append((lane, rows))
+        window = (None if lo is None else off + lo * DAY_S, None if hi is None else off + hi * DAY_S)
+        lanes = select_rows(t, None, phases, window)
         out.append(_Band(t, lanes, off))
     return out
 
