@@ -17,6 +17,7 @@ fallback) and the guards both share; tests/test_fuzz.py checks that they give th
 from __future__ import annotations
 
 import hashlib
+import itertools
 import stat
 import sys
 from dataclasses import dataclass, field
@@ -288,7 +289,7 @@ def _build(loader: Any) -> YamlDocument:
     # alias records the anchor's lines, as PyYAML's node tree (the slow path) does
     anchors: dict[str, tuple[Any, int, int, dict[Loc, int]]] = {}
     budget = MAX_NODES
-    # a frame: [container, loc, pending key (or _NO_KEY), anchor, values inside]
+    # a frame: [container, loc, pending key (or _NO_KEY), anchor, values inside, size of lines at open]
     stack: list[list[Any]] = []
     root: list[Any] = []
     documents = 0
@@ -360,14 +361,15 @@ def _build(loader: Any) -> YamlDocument:
                 raise _Fallback
             loc = open_loc()
             lines.setdefault(loc, line)
-            stack.append([{} if cls is MappingStartEvent else [], loc, _NO_KEY, event.anchor, 1])
+            stack.append([{} if cls is MappingStartEvent else [], loc, _NO_KEY, event.anchor, 1, len(lines)])
         elif cls is MappingEndEvent or cls is SequenceEndEvent:
-            container, loc, pending, anchor, size = stack.pop()
+            container, loc, pending, anchor, size, mark = stack.pop()
             if pending is not _NO_KEY:
                 raise _Fallback
             if anchor is not None:  # what an alias of it must record too (as the slow path does)
-                n = len(loc)
-                inside = {k[n:]: v for k, v in lines.items() if len(k) > n and k[:n] == loc}
+                n = len(loc)  # its values' lines are the ones added since it opened (the newest)
+                added = itertools.islice(reversed(lines.items()), len(lines) - mark)
+                inside = {k[n:]: v for k, v in added if len(k) > n and k[:n] == loc}
                 anchors[anchor] = (container, size, lines.get(loc, line), inside)
             place(container, lines.get(loc, line), size, False)
         elif cls is AliasEvent:
