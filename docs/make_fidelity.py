@@ -15,6 +15,9 @@ import sys
 from pathlib import Path
 
 from sim.scenario.model import load_scenario
+from sim.sky.ephemeris import Ephemeris
+from sim.sky.stations import Station, moon_elevations_deg
+from sim.sky.windows.ground_station import GroundStationWindow
 from sim.study.fidelity import (
     CE6_EPOCH,
     CE6_SITE,
@@ -24,7 +27,7 @@ from sim.study.fidelity import (
     inputs,
     milestones,
 )
-from sim.timebase import format_utc
+from sim.timebase import format_utc, parse_utc
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "fidelity.md"
@@ -127,7 +130,50 @@ def render() -> str:
         "`tests/test_fidelity.py` asserts that it is.",
         "",
     ]
+    out += _ground_stations()
     return "\n".join(out)
+
+
+# Flown operations commanded or uploaded from the ground (reference rows CE5#16, CE5#20, CE6#19).
+_GROUND_OPS = (
+    ("change5", "TEI-1 (at the Moon)", "2020-12-12T01:54:00Z", "gated: `tei_slot`"),
+    ("change5", "reentry nav upload (near Earth)", "2020-12-16T17:00:00Z", "not gated"),
+    ("change6", "reentry nav upload (near Earth)", "2024-06-25T05:22:00Z", "not gated"),
+)
+
+
+def _ground_stations() -> list[str]:
+    """Which operations the deep-space stations gate, with the Moon's elevation at the flown times."""
+    eph = Ephemeris.offline()
+    out = [
+        "## Ground-station gates",
+        "",
+        "The `deep_space` window (`type: ground_station`) is open while the MOON is at least 10° (an",
+        "assumed mask) above Kashi, Jiamusi or Neuquen. It gates what the ground commands while the",
+        "spacecraft is at the Moon: both scenarios' TEI (`tei_slot` = return window AND a pass). It",
+        "does not gate the reentry navigation upload, though the sources say it went 'via ground",
+        "stations': by then the returner is 10,000-15,000 km from Earth and, by a two-body estimate",
+        "(a near-parabolic fall to a 120 km perigee, from the Moon's position at TEI), 30-40° away",
+        "from the Moon's direction, so the Moon's elevation says little about the returner's; and a",
+        "capsule on its free-return leg cannot wait for a pass (the trajectory fixes the arrival,",
+        "the TCMs trim it). Gating it would need a window of the returner's approach direction",
+        "(not built). Moon elevation at the flown times (degrees):",
+        "",
+    ]
+    names: list[str] = []
+    for mission_id, op, when, gate in _GROUND_OPS:
+        s = load_scenario(ROOT / "scenarios" / f"{mission_id}.yaml")
+        window = s.windows["deep_space"]
+        assert isinstance(window, GroundStationWindow)
+        stations = [Station(st.name or "", st.lat_deg, st.lon_deg, st.height_m) for st in window.stations]
+        if not names:
+            names = [st.name for st in stations]
+            out += [f"| mission | operation | flown | {' | '.join(names)} | model |", "|---" * (4 + len(names)) + "|"]
+        el = moon_elevations_deg(eph, stations, parse_utc(when), [0.0])[:, 0]
+        cells = [mission_id, op, when.replace("T", " ").removesuffix(":00Z"), *(f"{e:+.1f}" for e in el), gate]
+        out.append("| " + " | ".join(cells) + " |")
+    eph.close()
+    return [*out, ""]
 
 
 def main(argv: list[str]) -> int:
