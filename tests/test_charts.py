@@ -148,12 +148,13 @@ def _charts() -> dict[str, Callable[[dict[str, Any]], Any]]:
         spread = {p.id: (p.end_s - 3600.0, p.end_s + 7200.0) for p in t.phases}
         return _gantt(runs, end_spread=spread, spread_note="Monte Carlo, 400 replications")
 
-    def program(runs: dict[str, Any], detail: bool) -> Any:
+    def program(runs: dict[str, Any], detail: bool, status: bool = False) -> Any:
         from sim.plots.program import program_gantt
 
         ids = ("change5", "change6", "change7")
         names = {s: runs[s][0].lane_names() for s in ids}
-        return program_gantt([runs[s][1] for s in ids], detail=detail, lane_names=names)
+        when = {s: runs[s][1].utc(runs[s][1].end_s / 2) for s in ids} if status else None
+        return program_gantt([runs[s][1] for s in ids], detail=detail, lane_names=names, status=when)
 
     def windows(runs: dict[str, Any]) -> Any:
         from datetime import timedelta
@@ -196,6 +197,7 @@ def _charts() -> dict[str, Callable[[dict[str, Any]], Any]]:
         "risk ranking": risk_ranking,
         "program": lambda r: program(r, False),
         "program detail": lambda r: program(r, True),
+        "program status": lambda r: program(r, True, status=True),
         "windows": windows,
         "baseline": baseline,
         "sweep line": lambda r: sweep_chart(r["studies"], "line"),
@@ -329,6 +331,44 @@ def test_lane_names_come_from_the_scenario(runs: dict[str, Any]) -> None:
     rows = {t.get_text() for t in ax.get_yticklabels()}
     plt.close(ax.figure)
     assert "ICUBE-Q (Pakistan)" in rows and not {"icube q", "lander ascender"} & rows
+
+
+def test_program_chart_draws_each_missions_status_line(runs: dict[str, Any]) -> None:
+    """The program chart stretches short blocks, so a status date must go through each mission's
+    own stretch: a status date at the start of one of CE-5's later blocks lands on the left edge of
+    that drawn block, days right of where the plain date would be; the legend names the date; a
+    status date outside every mission still gets the axis to show it."""
+    import matplotlib.dates as mdates
+    from matplotlib.patches import Rectangle
+
+    from sim.plots.gantt import STATUS_COLOUR
+    from sim.plots.program import mission_blocks, program_gantt
+
+    c5, c7 = runs["change5"][1], runs["change7"][1]
+    blocks = [b for b in mission_blocks(c5) if b[0] is not None]
+    assert len(blocks) >= 4
+    as_of = c5.utc(blocks[-1][1])  # the start of CE-5's last block (after three widened ones)
+    ax = program_gantt([c5, c7], status={"change5": as_of})
+    lines = [ln for ln in ax.get_lines() if matplotlib.colors.same_color(ln.get_color(), STATUS_COLOUR)]
+    assert len(lines) == 1
+    x = float(lines[0].get_xdata()[0])
+    row_y = 0.0  # CE-5 launches first: its row is the top one
+    edges = [
+        r.get_x() for r in ax.patches if isinstance(r, Rectangle) and abs(r.get_y() + r.get_height() / 2 - row_y) < 1e-9
+    ]
+    assert len(edges) == len(blocks)
+    assert min(abs(e - x) for e in edges) < 1e-6
+    assert x - float(mdates.date2num(as_of)) > 1.0  # widened blocks before it: the plain date is days off
+    y0, y1 = lines[0].get_ydata()
+    assert y0 < row_y < y1
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert f"status date {as_of:%Y-%m-%d %H:%M} (forecast after)" in legend
+    plt.close(ax.figure)
+
+    early = c7.utc(-200 * 86400.0)  # long before either mission: the axis still shows it
+    ax = program_gantt([c5, c7], status={"change7": early})
+    assert ax.get_xlim()[0] < float(mdates.date2num(early))
+    plt.close(ax.figure)
 
 
 def _lab(colour: str) -> tuple[float, float, float]:

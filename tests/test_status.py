@@ -133,3 +133,30 @@ def test_program_missions_take_the_status_date(tmp_path: Path, capsys: pytest.Ca
     assert got["s"] > "2020-01-03T00:00:00Z"  # nothing unflown starts before the status date
     assert main(["mc", str(prog), "--as-of", later, "-n", "200", "--json", "--quiet"]) == 0
     assert json.loads(capsys.readouterr().out)["end"]["p10"] > later
+
+
+def test_program_gantt_draws_the_status_line(tmp_path: Path) -> None:
+    """`gantt PROGRAM --as-of` and `gantt A B --as-of` draw the status line (the status colour is
+    in the PNG); without a status date it is not."""
+    import matplotlib.colors as mcolors
+    import matplotlib.image as mimage
+
+    from sim.plots.gantt import STATUS_COLOUR
+
+    (tmp_path / "s.yaml").write_text(TEXT)
+    (tmp_path / "t.yaml").write_text(TEXT.replace("id: s\n", "id: t\n", 1))
+    prog = tmp_path / "p.yaml"
+    prog.write_text("id: p\nname: P\ninclude: [s.yaml, t.yaml]\n")
+    want = np.array(mcolors.to_rgb(STATUS_COLOUR))
+
+    def status_pixels(*args: str) -> int:
+        out = tmp_path / "g.png"
+        assert main(["gantt", *args, "--out", str(out)]) == 0
+        rgb = mimage.imread(out)[..., :3]
+        return int((np.abs(rgb - want).max(axis=-1) < 0.03).sum())
+
+    assert status_pixels(str(prog)) == 0
+    assert status_pixels(str(prog), "--as-of", "2020-01-01T18:00:00Z") > 100
+    pair = (str(tmp_path / "s.yaml"), str(tmp_path / "t.yaml"))
+    assert status_pixels(*pair) == 0
+    assert status_pixels(*pair, "--as-of", "2020-01-01T18:00:00Z") > 100

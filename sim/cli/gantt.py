@@ -26,6 +26,7 @@ from sim.cli.common import (
     check_replications,
     load_file,
     resolve,
+    with_status,
 )
 from sim.errors import InputError
 
@@ -182,11 +183,17 @@ def _program_chart(args: argparse.Namespace, program: Program | None) -> int:
         timelines = simulate_program(program)  # one clock: the missions contend for shared resources
         title = f"{program.name}: nominal timelines"
     else:
-        missions = load_missions([resolve(a) for a in args.scenarios], args.set)
+        loaded = load_missions([resolve(a) for a in args.scenarios], args.set)
+        missions = [with_status(m, args.as_of) for m in loaded]  # as for one file: --as-of or its own status
         timelines = [simulate(m) for m in missions]
     names = {m.id: m.lane_names() for m in missions}
     ax = program_gantt(
-        timelines, detail=args.detail, title=args.title or title, lane_names=names, size=parse_size(args.size)
+        timelines,
+        detail=args.detail,
+        title=args.title or title,
+        lane_names=names,
+        size=parse_size(args.size),
+        status={m.id: m.status.as_of for m in missions if m.status is not None},
     )
     save_figure(ax.figure, args.out, dpi=args.dpi)
     announce(args.out)

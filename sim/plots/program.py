@@ -22,6 +22,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, cast
 
 from sim.plots import style
+from sim.plots.gantt import STATUS_COLOUR
 from sim.results.records import PhaseRecord, Timeline
 from sim.timebase import DAY_S, HOUR_S
 
@@ -201,6 +202,8 @@ class _Drawn:
     right_x: list[float] = field(default_factory=list)
     gap: bool = False
     y_end: float = 0.0
+    status_dates: set[datetime] = field(default_factory=set)
+    status_x: list[float] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,7 @@ def program_gantt(
     title: str | None = None,
     lane_names: Mapping[str, Mapping[str, str]] | None = None,
     size: tuple[float, float] | None = None,
+    status: Mapping[str, datetime] | None = None,
 ) -> Axes:
     """Program chart: one row per mission on a UTC axis, major phases as family blocks.
 
@@ -242,12 +246,17 @@ def program_gantt(
         lane_names: per mission id, the display name of each element lane
             (``Scenario.lane_names``); the id with spaces for underscores when omitted.
         size: figure size in inches when a new figure is made.
+        status: per mission id, its status date (``Scenario.status.as_of``): a dashed line across
+            the mission's rows where that date falls in its span (left of it has flown, right of it
+            is forecast). Drawn through the mission's own stretch, so it sits at the right place
+            among widened blocks.
 
     Returns:
         The Axes drawn on.
 
     Drawn in named steps: ``_layout`` (the figure and its margins), ``_draw_mission`` (the mission
-    row, then its lanes with ``_draw_lanes``), ``_format_axes`` (years or months), ``_place_labels``
+    row, then its lanes with ``_draw_lanes``, then ``_draw_status``), ``_format_axes`` (years or
+    months), ``_place_labels``
     (dates right of each row, or left when they would leave the axes) and ``_header`` (title,
     scale note and legend above the axes).
     """
@@ -274,6 +283,8 @@ def program_gantt(
                 ax.axhspan(band_top - 0.5, y - 0.55, color=style.band(0.05), zorder=0, lw=0)
         else:
             y += 0.1
+        if status and run.scenario_id in status:
+            _draw_status(ax, run, status[run.scenario_id], (band_top - 0.45, y - 0.6), span, d)
     d.y_end = y
     _format_axes(ax, span, d, detail)
     _place_labels(ax, d.labels)
@@ -384,13 +395,25 @@ def _draw_lanes(ax: Axes, run: Timeline, lanes: list[str], names: list[str], y: 
     return y
 
 
+def _draw_status(ax: Axes, run: Timeline, as_of: datetime, rows: tuple[float, float], span: _Span, d: _Drawn) -> None:
+    """The mission's status date as a dashed line over its rows (``rows``: top and bottom y),
+    through the mission's stretch (before the first block and after the last one, the stretch only
+    shifts, so a date outside the mission still lands at its place on the axis, or off it)."""
+    t_s = (as_of - run.epoch).total_seconds()
+    x = _num(run, _Stretch.build(mission_blocks(run), span.min_block_s)(t_s))
+    ax.plot([x, x], rows, color=STATUS_COLOUR, lw=1.6, ls="--", zorder=5, solid_capstyle="butt")
+    d.status_dates.add(as_of)
+    d.status_x.append(x)
+
+
 def _format_axes(ax: Axes, span: _Span, d: _Drawn, detail: bool) -> None:
     """Rows (mission names bold), limits with room for the launch marker and the dates, a year
     axis (quarter ticks) for three years or more, else months with the year(s) in the label."""
     import matplotlib.dates as mdates
 
-    left_num = float(mdates.date2num(span.lo)) - span.seconds * 0.02 / DAY_S
-    right_num = max(d.right_x) + span.seconds * 0.02 / DAY_S
+    pad = span.seconds * 0.02 / DAY_S
+    left_num = min([float(mdates.date2num(span.lo)), *d.status_x]) - pad  # a status line is always in view
+    right_num = max(d.right_x + d.status_x) + pad
     ax.set_xlim(left_num, right_num)
     ax.set_ylim(d.y_end - (0.6 if detail else 0.45), -0.75)
     ax.set_yticks(d.yticks, d.ylabels, fontsize="small")
@@ -448,6 +471,10 @@ def _header(ax: Axes, runs: Sequence[Timeline], span: _Span, d: _Drawn, title: s
     handles.append(Line2D([], [], marker="^", ls="", color=style.ink(), ms=5.5, label="launch"))
     if d.gap:
         handles.append(Line2D([], [], color=style.soft_ink(0.55), lw=0.8, label="no phase running"))
+    if d.status_dates:
+        when = f" {next(iter(d.status_dates)):%Y-%m-%d %H:%M}" if len(d.status_dates) == 1 else "s"
+        label = f"status date{when} (forecast after)"
+        handles.append(Line2D([], [], color=STATUS_COLOUR, ls="--", lw=1.6, label=label))
     offset = ScaledTranslation(0, 3 / 72, ax.figure.dpi_scale_trans)
     ax.legend(
         handles=handles,
