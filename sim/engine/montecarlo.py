@@ -154,13 +154,17 @@ def critical_counts(driver: np.ndarray, end_s: np.ndarray, graph: PhaseGraph, co
     return critical.sum(axis=0)
 
 
-CHUNK_CELLS = 1 << 22  # rows x phases an engine works on at once (32 MB per float64 array)
+# Rows x phases an engine works on at once: 16 MiB per float64 array. Under glibc's 32 MiB ceiling
+# for its dynamic mmap threshold, so a chunk's freed arrays are reused by the next chunk; at 1 << 22
+# (32 MiB + header) every array was a fresh mapping whose pages faulted in again on each chunk,
+# ~19 ns per cell on this machine (benchmarks/RESULTS.md, growth rows).
+CHUNK_CELLS = 1 << 21
 
 
 def _run_job(job: _Job, block: int, size: int) -> BlockResult:
     """Draw one block and run it, in row chunks of about ``CHUNK_CELLS`` cells.
 
-    Up to ~500 phases a block is one chunk. For longer scenarios the chunks keep the engines'
+    Up to 256 phases a block is one chunk. For longer scenarios the chunks keep the engines'
     working arrays (and the SimPy engine's Python lists) a fixed size, so that the cost per
     phase-replication and the memory do not grow with the number of phases. Chunks are reduced
     in row order and their sums added in a fixed order: the result does not depend on the
