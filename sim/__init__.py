@@ -10,7 +10,9 @@ below it (``sim.scenario``, ``sim.engine``, ...) may change. The pipeline::
     ax = gantt(timeline)                   # a matplotlib Axes
 
     ensemble = monte_carlo(scenario, 10_000, seed=1)
-    mc_summary(ensemble)                   # the JSON of `lunarsim mc --json`
+    summary = monte_carlo_summary(ensemble)  # typed: seconds, UTC datetimes (MonteCarloSummary)
+    summary.end.p80_utc, summary.phase("landing").duration_p90_s
+    mc_summary(ensemble)                   # the JSON of `lunarsim mc --json` (summary.to_dict())
 
     comparison = compare(["scenarios/change5.yaml", "scenarios/change6.yaml"])
     comparison.by_kind                     # hours per phase kind per mission
@@ -47,11 +49,14 @@ if TYPE_CHECKING:
     from sim.report.sweep import sweep_table
     from sim.report.tables import mc_tables, timeline_table
     from sim.results.baseline import BaselineComparison, baseline_compare
-    from sim.results.comparison import Comparison, Wait, actual_times, releasing_phase, waits
+    from sim.results.comparison import Comparison, Wait, releasing_phase, waits
+    from sim.results.mc_types import DeadlineOdds, MonteCarloSummary, PhaseDeadlineOdds, PhaseStats, RiskEffect
+    from sim.results.published import actual_precisions, actual_times, flown_durations_s
     from sim.results.records import Ensemble, PhaseRecord, Timeline
-    from sim.results.statistics import sensitivities
+    from sim.results.spread import EndSpread
+    from sim.results.statistics import monte_carlo_summary, phase_end_spread, sensitivities
     from sim.results.statistics import summary as mc_summary
-    from sim.results.sweep_types import EndSpread, MilestoneStats, SweepResult, VariantRow
+    from sim.results.sweep_types import MilestoneStats, SweepResult, VariantRow
     from sim.scenario.model import Scenario, load_scenario
     from sim.scenario.program import Program, load_program
     from sim.sky.ephemeris import default_ephemeris
@@ -83,9 +88,18 @@ _EXPORTS = {
     "PhaseRecord": ("sim.results.records", "PhaseRecord"),
     "Ensemble": ("sim.results.records", "Ensemble"),
     "mc_summary": ("sim.results.statistics", "summary"),
+    "monte_carlo_summary": ("sim.results.statistics", "monte_carlo_summary"),
+    "phase_end_spread": ("sim.results.statistics", "phase_end_spread"),
+    "MonteCarloSummary": ("sim.results.mc_types", "MonteCarloSummary"),
+    "PhaseStats": ("sim.results.mc_types", "PhaseStats"),
+    "DeadlineOdds": ("sim.results.mc_types", "DeadlineOdds"),
+    "PhaseDeadlineOdds": ("sim.results.mc_types", "PhaseDeadlineOdds"),
+    "RiskEffect": ("sim.results.mc_types", "RiskEffect"),
     "sensitivities": ("sim.results.statistics", "sensitivities"),
     "Comparison": ("sim.results.comparison", "Comparison"),
-    "actual_times": ("sim.results.comparison", "actual_times"),
+    "actual_times": ("sim.results.published", "actual_times"),
+    "actual_precisions": ("sim.results.published", "actual_precisions"),
+    "flown_durations_s": ("sim.results.published", "flown_durations_s"),
     "Wait": ("sim.results.comparison", "Wait"),
     "waits": ("sim.results.comparison", "waits"),
     "releasing_phase": ("sim.results.comparison", "releasing_phase"),
@@ -93,7 +107,7 @@ _EXPORTS = {
     "BaselineComparison": ("sim.results.baseline", "BaselineComparison"),
     "SweepResult": ("sim.results.sweep_types", "SweepResult"),
     "VariantRow": ("sim.results.sweep_types", "VariantRow"),
-    "EndSpread": ("sim.results.sweep_types", "EndSpread"),
+    "EndSpread": ("sim.results.spread", "EndSpread"),
     "MilestoneStats": ("sim.results.sweep_types", "MilestoneStats"),
     # studies
     "compare": ("sim.study.compare", "compare_scenarios"),
@@ -165,12 +179,17 @@ __all__ = [
     "HOUR_S",
     "BaselineComparison",
     "Comparison",
+    "DeadlineOdds",
     "EndSpread",
     "Ensemble",
     "InputError",
     "MilestoneStats",
+    "MonteCarloSummary",
+    "PhaseDeadlineOdds",
     "PhaseRecord",
+    "PhaseStats",
     "Program",
+    "RiskEffect",
     "RunError",
     "Scenario",
     "StudyResult",
@@ -180,6 +199,7 @@ __all__ = [
     "Wait",
     "WindowNeverOpens",
     "__version__",
+    "actual_precisions",
     "actual_times",
     "baseline_chart",
     "baseline_compare",
@@ -188,6 +208,7 @@ __all__ = [
     "compare_missions",
     "criticality",
     "default_ephemeris",
+    "flown_durations_s",
     "format_duration",
     "format_met",
     "format_utc",
@@ -203,7 +224,9 @@ __all__ = [
     "mc_summary",
     "mc_tables",
     "monte_carlo",
+    "monte_carlo_summary",
     "parse_utc",
+    "phase_end_spread",
     "phase_table",
     "prepare_study",
     "program_gantt",

@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.engine.model import build_model
     from sim.plots import gantt
     from sim.plots.figures import save_figure
-    from sim.results.comparison import actual_times
+    from sim.results.published import actual_precisions, actual_times
     from sim.timebase import from_utc
 
     model = build_model(scenario)  # window tables (lunar daylight) computed once, for both runs
@@ -139,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
         timeline,
         axis=args.axis or "utc",
         actuals=actual_times(scenario),
-        precision={p.id: p.actual.precision for p in scenario.phases if p.actual is not None},
+        precision=actual_precisions(scenario),
         lanes=list(scenario.element_ids),
         lane_names=scenario.lane_names(),
         end_spread=spread,
@@ -212,12 +212,12 @@ def _html_chart(
     """The interactive Gantt alone, as one self-contained HTML page (plotly.js inlined)."""
     from sim.outputs import write_text
     from sim.plots.interactive import gantt_figure
-    from sim.results.comparison import actual_times
+    from sim.results.published import actual_precisions, actual_times
 
     fig = gantt_figure(
         timeline,
         actuals=actual_times(scenario),
-        precision={p.id: p.actual.precision for p in scenario.phases if p.actual is not None},
+        precision=actual_precisions(scenario),
         lanes=list(scenario.element_ids),
         lane_names=scenario.lane_names(),
         sources={p.id: s for p in scenario.phases if (s := (p.actual.source if p.actual else None) or p.source)},

@@ -138,8 +138,8 @@ def run(args: argparse.Namespace) -> int:
     chart = _chart_options(args, scenario, plots)
 
     from sim.engine.montecarlo import EngineUnsupported, monte_carlo
-    from sim.results.comparison import flown_durations_s
-    from sim.results.statistics import summary
+    from sim.results.published import flown_durations_s, phase_deadlines_s
+    from sim.results.statistics import monte_carlo_summary
 
     with ProgressBar(args, "replications", args.replications) as progress:
         try:
@@ -155,11 +155,11 @@ def run(args: argparse.Namespace) -> int:
             )
         except EngineUnsupported:  # the engine speaks of its argument; the user typed a flag
             raise InputError("--engine vector cannot model shared resources; use --engine des (or auto)") from None
-    from sim.timebase import from_utc
-
-    phase_deadlines = {p.id: from_utc(scenario.epoch, p.deadline) for p in scenario.phases if p.deadline is not None}
-    result = summary(
-        ens, deadline=deadline, actual_durations_s=flown_durations_s(scenario), phase_deadlines_s=phase_deadlines
+    result = monte_carlo_summary(
+        ens,
+        deadline=deadline,
+        actual_durations_s=flown_durations_s(scenario),
+        phase_deadlines_s=phase_deadlines_s(scenario),
     )
     if args.csv:
         emit_csv_rows(args.csv, ens.replication_rows())
@@ -175,7 +175,7 @@ def run(args: argparse.Namespace) -> int:
     if plots:
         _draw(ens, scenario, plots, deadline, chart)
     if args.json:
-        print_result(result, seed=args.seed)
+        print_result(result.to_dict(), seed=args.seed)
     elif args.csv != "-":
         from sim.report.tables import mc_tables
 

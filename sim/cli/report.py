@@ -83,20 +83,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _monte_carlo(mission: MissionReport, model: Model, n: int, seed: int) -> None:
-    """Fill the mission's ensemble, summary, sensitivities and per-phase end spread (P10-P90)."""
+    """Fill the mission's ensemble, typed summary, sensitivities and per-phase end spread (P10-P90)."""
     import numpy as np
 
     from sim.engine.montecarlo import monte_carlo
-    from sim.results.comparison import actual_times
-    from sim.results.statistics import summary
+    from sim.results.published import flown_durations_s
+    from sim.results.statistics import monte_carlo_summary, phase_end_spread
 
     scenario = mission.scenario
     ens = monte_carlo(scenario, n, seed, model=model)
-    actual = {pid: e - s for pid, (s, e) in actual_times(scenario).items() if s is not None and e is not None}
     mission.ensemble = ens
-    mission.mc_summary = summary(ens, actual_durations_s=actual)
-    mission.sensitivity = np.array([row["sensitivity"] for row in mission.mc_summary["phases"]])
-    ends = ens.phase_end_s[ens.success[: ens.rows]].astype(np.float64)
-    if ends.size:
-        lo, hi = np.percentile(ends, [10, 90], axis=0)
-        mission.end_spread = {pid: (float(lo[i]), float(hi[i])) for i, pid in enumerate(ens.phase_ids)}
+    mission.mc_summary = monte_carlo_summary(ens, actual_durations_s=flown_durations_s(scenario))
+    mission.sensitivity = np.array([p.sensitivity for p in mission.mc_summary.phases])
+    mission.end_spread = phase_end_spread(ens)

@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sim.report.tables import flown_percentile_text
 from sim.results.html import escape
 from sim.results.html import table as html_table
+from sim.results.mc_types import MonteCarloSummary
+from sim.results.records import hours
 from sim.timebase import format_duration, format_utc, to_utc
 
 if TYPE_CHECKING:
@@ -49,13 +52,14 @@ td.text { min-width: 30ch; }
 @dataclass
 class MissionReport:
     """What the report shows of one mission: its scenario and nominal run, and optionally a Monte
-    Carlo ensemble with its summary (the object of ``lunarsim mc --json``) and sensitivities."""
+    Carlo ensemble with its typed summary (``lunarsim mc --json`` is its ``to_dict``), the
+    sensitivities the tornado draws and each phase's end spread (P10, P90; seconds)."""
 
     scenario: Scenario
     timeline: Timeline
     windows: Sequence[WindowTable] = ()
     ensemble: Ensemble | None = None
-    mc_summary: dict[str, Any] | None = None
+    mc_summary: MonteCarloSummary | None = None
     sensitivity: Any = None
     end_spread: dict[str, tuple[float, float]] = field(default_factory=dict)
 
@@ -115,14 +119,14 @@ def _fill_figures(page: str, figures: Sequence[Figure]) -> str:
 
 def _gantt(m: MissionReport) -> Figure:
     from sim.plots.interactive import gantt_figure
-    from sim.results.comparison import actual_times
+    from sim.results.published import actual_precisions, actual_times
 
     sc = m.scenario
     sources = {p.id: src for p in sc.phases if (src := (p.actual.source if p.actual else None) or p.source)}
     return gantt_figure(
         m.timeline,
         actuals=actual_times(sc),
-        precision={p.id: p.actual.precision for p in sc.phases if p.actual is not None},
+        precision=actual_precisions(sc),
         lanes=list(sc.element_ids),
         lane_names=sc.lane_names(),
         sources=sources,
@@ -135,14 +139,13 @@ def _risk(m: MissionReport, figures: list[Figure]) -> str:
 
     assert m.ensemble is not None and m.mc_summary is not None
     s = m.mc_summary
-    parts = [f"<h3>Schedule risk: Monte Carlo, {s['replications']:,} replications, seed {s['seed']}</h3>"]
-    d = s.get("duration_h")
-    line = f"Success probability {s['success_probability']:.2%}."
-    if d:
-        e = s["end"]
+    parts = [f"<h3>Schedule risk: Monte Carlo, {s.replications:,} replications, seed {s.seed}</h3>"]
+    line = f"Success probability {round(s.success_probability, 6):.2%}."
+    if s.end is not None:
+        e = s.end.utc_dict()
         line += (
-            f" Mission duration P10 {d['p10']:.1f} h, P50 {d['p50']:.1f} h, P90 {d['p90']:.1f} h; "
-            f"mission end P50 {_e(e['p50'])}, P80 {_e(e['p80'])}."
+            f" Mission duration P10 {hours(s.end.s(10)):.1f} h, P50 {hours(s.end.s(50)):.1f} h, "
+            f"P90 {hours(s.end.s(90)):.1f} h; mission end P50 {_e(e['p50'])}, P80 {_e(e['p80'])}."
         )
     parts.append(f'<p class="note">{line}</p>')
     parts.append(_figure_slot(figures, s_curve_figure(m.ensemble)))
@@ -151,19 +154,18 @@ def _risk(m: MissionReport, figures: list[Figure]) -> str:
         parts.append(_figure_slot(figures, tornado_figure(m.ensemble, m.sensitivity, labels)))
     names = {p.id: p.label for p in m.scenario.phases}
     rows = []
-    for row in s["phases"]:
-        dur = row["duration_h"] or {}
+    for row in s.phases:
         rows.append(
             [
-                names.get(row["id"], row["id"]),
-                _num(dur.get("p10")),
-                _num(dur.get("p50")),
-                _num(dur.get("p90")),
-                _num((row["end_h"] or {}).get("p50"), 1),
-                f"{row['criticality']:.0%}",
-                f"{row['sensitivity']:+.2f}",
-                _num(row.get("actual_h")),
-                f"{row['actual_percentile']:.0f}%" if "actual_percentile" in row else "",
+                names.get(row.id, row.id),
+                _num(_h(row.duration_p10_s)),
+                _num(_h(row.duration_p50_s)),
+                _num(_h(row.duration_p90_s)),
+                _num(_h(row.end_p50_s), 1),
+                f"{round(row.criticality, 4):.0%}",
+                f"{round(row.sensitivity, 4):+.2f}",
+                _num(_h(row.actual_s)),
+                flown_percentile_text(row),
             ]
         )
     head = ["phase", "P10 h", "P50 h", "P90 h", "end P50 h", "critical", "sensitivity", "flown h", "flown pct"]
@@ -280,6 +282,11 @@ def _table(
 
 def _e(text: object) -> str:
     return escape(text)
+
+
+def _h(t_s: float | None) -> float | None:
+    """Seconds to hours rounded as ``lunarsim mc --json`` rounds them; None stays None."""
+    return None if t_s is None else hours(t_s)
 
 
 def _num(value: float | None, decimals: int = 2) -> str:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from sim.errors import printable_lines
 from sim.report.fit import Column, fit_tables
-from sim.results.records import PhaseRecord, Timeline
+from sim.results.mc_types import PERCENTILE_DECIMALS, MonteCarloSummary, PhaseStats
+from sim.results.records import PhaseRecord, Timeline, hours
 from sim.timebase import HOUR_S, format_duration, format_met, format_utc
 
 if TYPE_CHECKING:
@@ -136,37 +137,45 @@ def _number(value: float | None, spec: str) -> str:
     return format(value, spec)
 
 
-def mc_tables(summary: dict[str, Any], names: dict[str, str], console: Console | None = None) -> None:
-    """Print the Monte Carlo summary and the per-phase table of ``lunarsim mc``."""
+def mc_tables(summary: MonteCarloSummary, names: dict[str, str], console: Console | None = None) -> None:
+    """Print the Monte Carlo summary and the per-phase table of ``lunarsim mc``.
+
+    The numbers are those of ``summary.to_dict()`` (``lunarsim mc --json``): hours rounded as the
+    JSON rounds them (``_h``), then formatted, so the table and the JSON never disagree.
+    """
     from rich.table import Table
 
     console = wide_console(console)
     head = Table(
-        title=f"{summary['scenario']}: {summary['replications']:,} replications, seed {summary['seed']}, "
-        f"{summary['engine']} engine",
+        title=f"{summary.scenario_id}: {summary.replications:,} replications, seed {summary.seed}, "
+        f"{summary.engine} engine",
         title_justify="left",
         show_header=False,
     )
     head.add_column("what")
     head.add_column("value")
-    head.add_row("success probability", f"{summary['success_probability']:.2%}")
-    d, e = summary["duration_h"], summary["end"]
-    if d:
+    head.add_row("success probability", f"{round(summary.success_probability, 6):.2%}")
+    e = summary.end
+    if e is not None:
+        d = {q: _h(e.s(q)) for q in (10, 50, 80, 90)}
         head.add_row(
             "mission duration (h)",
-            f"mean {d['mean']:.1f}, std {d['std']:.1f}; P10 {d['p10']:.1f}, "
-            f"P50 {d['p50']:.1f}, P80 {d['p80']:.1f}, P90 {d['p90']:.1f}",
+            f"mean {_h(summary.duration_mean_s):.1f}, std {_h(summary.duration_std_s):.1f}; P10 {d[10]:.1f}, "
+            f"P50 {d[50]:.1f}, P80 {d[80]:.1f}, P90 {d[90]:.1f}",
         )
-        head.add_row("mission end (UTC)", f"P10 {e['p10']}  P50 {e['p50']}  P80 {e['p80']}  P90 {e['p90']}")
-    if "deadline" in summary:
-        dl = summary["deadline"]
-        head.add_row("deadline", f"{dl['at']}: P(on time) = {dl['probability']:.2%}")
-    for dl in summary.get("phase_deadlines", []):
-        m = dl["margin_h"]
-        spread = "" if m is None else f"; margin (h) P10 {m['p10']:+.1f}, P50 {m['p50']:+.1f}, P90 {m['p90']:+.1f}"
+        u = e.utc_dict()
+        head.add_row("mission end (UTC)", f"P10 {u['p10']}  P50 {u['p50']}  P80 {u['p80']}  P90 {u['p90']}")
+    if summary.deadline is not None:
+        dl = summary.deadline
+        head.add_row("deadline", f"{format_utc(dl.at_utc)}: P(on time) = {round(dl.probability, 6):.2%}")
+    for pd in summary.phase_deadlines or ():
+        spread = ""
+        if pd.margin_p10_s is not None:
+            m = [_h(v) for v in (pd.margin_p10_s, pd.margin_p50_s, pd.margin_p90_s)]
+            spread = f"; margin (h) P10 {m[0]:+.1f}, P50 {m[1]:+.1f}, P90 {m[2]:+.1f}"
         head.add_row(
-            f"deadline of {names.get(dl['id'], dl['id'])}",
-            f"{dl['deadline']}: P(on time) = {dl['probability']:.2%}{spread}",
+            f"deadline of {names.get(pd.id, pd.id)}",
+            f"{format_utc(pd.deadline_utc)}: P(on time) = {round(pd.probability, 6):.2%}{spread}",
         )
     console.print(head)
     columns = [
@@ -182,37 +191,52 @@ def mc_tables(summary: dict[str, Any], names: dict[str, str], console: Console |
         Column("flown\npct"),
     ]
     rows = []
-    for row in summary["phases"]:
-        dur = row["duration_h"] or {}
+    for p in summary.phases:
         rows.append(
             [
-                names.get(row["id"], row["id"]),
-                _number(dur.get("p10"), ".2f"),
-                _number(dur.get("p50"), ".2f"),
-                _number(dur.get("p90"), ".2f"),
-                _number((row["end_h"] or {}).get("p50"), ".1f"),
-                f"{row['criticality']:.0%}",
-                f"{row['sensitivity']:+.2f}",
-                f"{row['wait_h']['mean']:.2f}",
-                f"{row['slip_h']['total']:+.2f}",
-                f"{row['actual_h']:.2f}" if "actual_h" in row else "",
-                f"{row['actual_percentile']:.0f}%" if "actual_percentile" in row else "",
+                names.get(p.id, p.id),
+                _number(_h(p.duration_p10_s), ".2f"),
+                _number(_h(p.duration_p50_s), ".2f"),
+                _number(_h(p.duration_p90_s), ".2f"),
+                _number(_h(p.end_p50_s), ".1f"),
+                f"{round(p.criticality, 4):.0%}",
+                f"{round(p.sensitivity, 4):+.2f}",
+                f"{_h(p.wait_s):.2f}",
+                f"{_h(p.slip_total_s):+.2f}",
+                f"{_h(p.actual_s):.2f}" if p.actual_s is not None else "",
+                flown_percentile_text(p),
             ]
         )
     caption = "duration percentiles; end P50 since T0; wait and slip: mean hours; flown: actual and its percentile"
-    if any(not row["duration_h"] for row in summary["phases"]):
+    if any(not p.ran for p in summary.phases):
         caption += "; not run: in no successful replication"
     for table in fit_tables(console, "per phase", Column("phase", "left"), columns, rows, caption):
         console.print(table)
-    if summary.get("risks"):
+    if summary.risks:
         risks = Table(title="risk events", title_justify="left")
         for col in ("risk", "occurred", "end delay when it occurs (h)"):
             risks.add_column(col, justify="left" if col == "risk" else "right")
-        for r in summary["risks"]:
-            delay = r["end_delay_h"]
+        for r in summary.risks:
             risks.add_row(
-                names.get(r["id"], r["id"]),
-                f"{r['occurred_fraction']:.1%}",
-                "n/a" if delay is None else f"{delay:+.2f}",
+                names.get(r.id, r.id),
+                f"{round(r.occurred_fraction, 6):.1%}",
+                "n/a" if r.end_delay_s is None else f"{_h(r.end_delay_s):+.2f}",
             )
         console.print(risks)
+
+
+def flown_percentile_text(p: PhaseStats) -> str:
+    """``37%``: where the flown duration falls among the simulated run times (as rounded in the
+    JSON, then to the whole percent); empty when there is none."""
+    if p.actual_percentile is None:
+        return ""
+    return f"{round(p.actual_percentile, PERCENTILE_DECIMALS):.0f}%"
+
+
+@overload
+def _h(t_s: float) -> float: ...
+@overload
+def _h(t_s: None) -> None: ...
+def _h(t_s: float | None) -> float | None:
+    """Seconds to hours rounded as the JSON rounds them (``sim.results.records.hours``); None stays None."""
+    return None if t_s is None else hours(t_s)

@@ -36,32 +36,12 @@ from sim.results.comparison_types import (
 from sim.results.comparison_types import delta as delta
 from sim.results.comparison_types import percent_delta as percent_delta
 from sim.results.comparison_types import spread_from_samples as spread_from_samples
+from sim.results.published import actual_times as actual_times  # re-exported: the flown times live there
+from sim.results.published import flown_durations_s as flown_durations_s
+from sim.results.published import flown_times
 from sim.results.records import PhaseRecord, Timeline
 from sim.scenario.model import KINDS, Phase, Scenario
-from sim.timebase import HOUR_S, from_utc
-
-
-def actual_times(scenario: Scenario) -> dict[str, tuple[float | None, float | None]]:
-    """Flown ``(start_s, end_s)`` per phase id with an ``actual``, seconds since the epoch."""
-    out: dict[str, tuple[float | None, float | None]] = {}
-    for p in scenario.phases:
-        a = p.actual
-        if a is None or (a.start is None and a.end is None):
-            continue
-        start = from_utc(scenario.epoch, a.start) if a.start is not None else None
-        end = from_utc(scenario.epoch, a.end) if a.end is not None else None
-        out[p.id] = (start, end)
-    return out
-
-
-def flown_durations_s(scenario: Scenario) -> dict[str, float]:
-    """Flown duration (end - start) of each phase whose ``actual`` gives both, seconds.
-
-    The Monte Carlo summary places these in the simulated spread; the comparison's ``actual_h``
-    (below) also derives a start from the predecessors' flown ends.
-    """
-    return {pid: e - s for pid, (s, e) in actual_times(scenario).items() if s is not None and e is not None}
-
+from sim.timebase import HOUR_S
 
 # --------------------------------------------------------------------------- plan vs actual vs simulated
 #
@@ -252,16 +232,7 @@ def compare_phases(
     when omitted.
     """
     spreads = spreads or {}
-    epoch = scenario.epoch
-    flown: dict[str, tuple[float | None, float | None, str]] = {}
-    for p in scenario.phases:
-        if p.actual is not None:
-            a = p.actual
-            flown[p.id] = (
-                from_utc(epoch, a.start) if a.start is not None else None,
-                from_utc(epoch, a.end) if a.end is not None else None,
-                a.precision,
-            )
+    flown = {pid: (f.start_s, f.end_s, f.precision) for pid, f in flown_times(scenario).items()}
     sim: dict[str, tuple[float, float]] = {}
     if timeline is None:
         run_waits = []

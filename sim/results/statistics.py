@@ -2,22 +2,30 @@
 sensitivity, slip attribution, and where a flown actual falls in the simulated distribution.
 
 Pure numpy over ``Ensemble`` arrays; no plotting, no I/O. Percentiles use numpy's default
-(linear interpolation between order statistics).
+(linear interpolation between order statistics). ``monte_carlo_summary`` gathers them into the
+typed ``MonteCarloSummary`` (``sim.results.mc_types``); ``summary`` is its JSON.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 
-from sim.results.records import Ensemble, hours, phase_rows
-from sim.timebase import HOUR_S, format_utc, to_utc
+from sim.results.mc_types import (
+    DeadlineOdds,
+    MonteCarloSummary,
+    PhaseDeadlineOdds,
+    PhaseStats,
+    RiskEffect,
+)
+from sim.results.records import Ensemble, phase_rows
+from sim.results.spread import PERCENTILES as PERCENTILES  # re-exported: the levels of the summary
+from sim.results.spread import EndSpread
+from sim.timebase import HOUR_S, to_utc
 
-PERCENTILES = (10, 50, 80, 90)
 SENSITIVITY_SAMPLE = 100_000  # Spearman on the first replications: standard error ~ 1/sqrt(n) ~ 0.003
 
 
@@ -59,8 +67,8 @@ def sensitivities(ens: Ensemble) -> np.ndarray:
     return np.array([spearman(ens.duration_s[:m, i][ok], total, total_ranks) for i in range(len(ens.phase_ids))])
 
 
-def end_swings_h(ens: Ensemble) -> np.ndarray:
-    """Per phase: the sensitivity in hours, the P50 of the mission end in replications where the
+def end_swings_s(ens: Ensemble) -> np.ndarray:
+    """Per phase: the sensitivity in seconds, the P50 of the mission end in replications where the
     phase's run time is in its highest decile minus the P50 where it is in its lowest decile.
 
     Same replications as ``sensitivities`` (the first ``SENSITIVITY_SAMPLE``, successful ones);
@@ -77,8 +85,13 @@ def end_swings_h(ens: Ensemble) -> np.ndarray:
         lo, hi = np.percentile(d, (10, 90))
         if lo == hi:
             continue
-        out[i] = (np.median(total[d >= hi]) - np.median(total[d <= lo])) / HOUR_S
+        out[i] = np.median(total[d >= hi]) - np.median(total[d <= lo])
     return out
+
+
+def end_swings_h(ens: Ensemble) -> np.ndarray:
+    """``end_swings_s`` in hours (the tornado's bar lengths)."""
+    return end_swings_s(ens) / HOUR_S
 
 
 def deadline_probability(ens: Ensemble, deadline_s: float) -> float:
@@ -86,7 +99,7 @@ def deadline_probability(ens: Ensemble, deadline_s: float) -> float:
     return float(np.mean(ens.success & (ens.end_s <= deadline_s)))
 
 
-def phase_deadline_odds(ens: Ensemble, deadlines_s: Mapping[str, float]) -> list[dict[str, Any]]:
+def phase_deadline_odds(ens: Ensemble, deadlines_s: Mapping[str, float]) -> list[PhaseDeadlineOdds]:
     """Per phase with a deadline: P(it ends by it) and margin percentiles, over the replications
     whose phase ends are kept (the first ``phase_rows(P)`` or all; an abort counts as a miss)."""
     out = []
@@ -98,37 +111,22 @@ def phase_deadline_odds(ens: Ensemble, deadlines_s: Mapping[str, float]) -> list
         end = ens.phase_end_s[:, i].astype(np.float64)
         ok = ens.success[:rows] & ~np.isnan(end)
         margin = d - end[ok]
+        m10 = m50 = m90 = None
+        if margin.size:
+            m10, m50, m90 = (float(np.percentile(margin, q)) for q in (10, 50, 90))
         out.append(
-            {
-                "id": pid,
-                "deadline": format_utc(to_utc(ens.epoch, d)),
-                "probability": round(float(np.mean(ok & (end <= d))) if rows else 0.0, 6),
-                "margin_h": {f"p{q}": hours(np.percentile(margin, q)) for q in (10, 50, 90)} if margin.size else None,
-                "replications": rows,
-            }
+            PhaseDeadlineOdds(
+                id=pid,
+                deadline_utc=to_utc(ens.epoch, d),
+                deadline_s=float(d),
+                probability=float(np.mean(ok & (end <= d))) if rows else 0.0,
+                margin_p10_s=m10,
+                margin_p50_s=m50,
+                margin_p90_s=m90,
+                replications=rows,
+            )
         )
     return out
-
-
-@dataclass(frozen=True)
-class RiskEffect:
-    """One risk event over an ensemble: the share of replications in which it occurred and
-    ``end_delay_s``, the mean mission end of the successful replications where it occurred minus
-    the mean where it did not (None when either set is empty). Unrounded; ``to_dict`` rounds."""
-
-    id: str
-    occurred_fraction: float
-    end_delay_s: float | None
-
-    @property
-    def expected_delay_s(self) -> float | None:
-        """``occurred_fraction`` times ``end_delay_s``: the delay the event adds on average."""
-        return None if self.end_delay_s is None else self.occurred_fraction * self.end_delay_s
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"id", "occurred_fraction", "end_delay_h"}`` as in ``lunarsim mc --json``."""
-        delay = hours(self.end_delay_s) if self.end_delay_s is not None else None
-        return {"id": self.id, "occurred_fraction": round(self.occurred_fraction, 6), "end_delay_h": delay}
 
 
 def risk_effect_rows(ens: Ensemble) -> list[RiskEffect]:
@@ -144,11 +142,6 @@ def risk_effect_rows(ens: Ensemble) -> list[RiskEffect]:
         delay = float(ends[hit].mean() - ends[miss].mean()) if hit.any() and miss.any() else None
         out.append(RiskEffect(rid, float(occ.mean()), delay))
     return out
-
-
-def risk_effects(ens: Ensemble) -> list[dict[str, Any]]:
-    """The ``risks`` of ``lunarsim mc --json``: ``RiskEffect.to_dict`` of every risk event."""
-    return [e.to_dict() for e in risk_effect_rows(ens)]
 
 
 def percentile_of(samples: np.ndarray, value: float) -> float:
@@ -176,9 +169,49 @@ def phase_end_spread(ens: Ensemble) -> dict[str, tuple[float, float]]:
     return {pid: (float(lo[i]), float(hi[i])) for i, pid in enumerate(ens.phase_ids)}
 
 
-def actual_percentile(simulated_s: np.ndarray, actual_s: float) -> float:
-    """``percentile_of`` the actual among the simulated values, rounded to 0.01."""
-    return round(percentile_of(simulated_s, actual_s), 2)
+def monte_carlo_summary(
+    ens: Ensemble,
+    *,
+    deadline: datetime | None = None,
+    actual_durations_s: Mapping[str, float] | None = None,
+    phase_deadlines_s: Mapping[str, float] | None = None,
+) -> MonteCarloSummary:
+    """The typed summary of ``lunarsim mc`` (its ``to_dict`` is the ``--json`` object).
+
+    ``deadline`` (UTC) adds P(success and the mission ends by it). ``actual_durations_s`` maps
+    phase ids to their flown durations (``flown_durations_s`` of ``sim.results.comparison``): each
+    phase then carries it and its percentile among the simulated run times. ``phase_deadlines_s``
+    maps phase ids to their ``deadline`` (seconds after the epoch): per such phase, the probability
+    that it ends by its deadline (an aborted replication misses it) and percentiles of the margin.
+    """
+    n = ens.replications
+    ok = ens.success
+    ends = ens.end_s[ok]
+    odds = None
+    if deadline is not None:
+        deadline_s = (deadline - ens.epoch).total_seconds()
+        odds = DeadlineOdds(deadline, deadline_s, deadline_probability(ens, deadline_s))
+    # Per-phase percentiles come from a fixed prefix of the replications (worker-independent):
+    # exact for N <= phase_rows(P) (100,000 up to 30 phases, 1,000 at 3,000); above it their
+    # Monte Carlo error is already far below the hours shown, and a million partitions per
+    # phase would dominate the run time.
+    m = min(n, phase_rows(len(ens.phase_ids)))
+    return MonteCarloSummary(
+        scenario_id=ens.scenario_id,
+        replications=n,
+        seed=ens.seed,
+        engine=ens.engine,
+        epoch=ens.epoch,
+        success_probability=float(ok.mean()),
+        end=EndSpread.of(ens.epoch, ends) if ends.size else None,
+        duration_mean_s=float(ends.mean()) if ends.size else None,
+        duration_std_s=float(ends.std()) if ends.size else None,
+        phases=tuple(_phase_stats(ens, m, actual_durations_s or {})),
+        deadline=odds,
+        risks=tuple(risk_effect_rows(ens)) if ens.risk_ids else None,
+        phase_deadlines=tuple(phase_deadline_odds(ens, phase_deadlines_s)) if phase_deadlines_s else None,
+        phase_sample=int(ok[:m].sum()) if m < n else None,
+    )
 
 
 def summary(
@@ -188,89 +221,57 @@ def summary(
     actual_durations_s: Mapping[str, float] | None = None,
     phase_deadlines_s: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
-    """The JSON object of ``lunarsim mc --json`` (DESIGN.md "Outputs", extended).
+    """The JSON object of ``lunarsim mc --json``: ``monte_carlo_summary(...).to_dict()``."""
+    typed = monte_carlo_summary(
+        ens, deadline=deadline, actual_durations_s=actual_durations_s, phase_deadlines_s=phase_deadlines_s
+    )
+    return typed.to_dict()
 
-    ``phase_deadlines_s`` maps phase ids to their ``deadline`` (seconds after the epoch): the
-    summary then gives, per such phase, the probability that it ends by its deadline (an
-    aborted replication misses it) and percentiles of the margin (deadline minus end, hours).
-    """
-    n = ens.replications
-    ok = ens.success
-    ends = ens.end_s[ok]
-    out: dict[str, Any] = {
-        "scenario": ens.scenario_id,
-        "replications": n,
-        "seed": ens.seed,
-        "engine": ens.engine,
-        "success_probability": round(float(ok.mean()), 6),
-    }
-    if ends.size:
-        pct = np.percentile(ends, PERCENTILES)
-        out["duration_h"] = {
-            "mean": hours(ends.mean()),
-            "std": hours(ends.std()),
-            **{f"p{q}": hours(v) for q, v in zip(PERCENTILES, pct, strict=True)},
-        }
-        out["end"] = {f"p{q}": format_utc(to_utc(ens.epoch, v)) for q, v in zip(PERCENTILES, pct, strict=True)}
-    else:
-        out["duration_h"] = None
-        out["end"] = None
-    if deadline is not None:
-        deadline_s = (deadline - ens.epoch).total_seconds()
-        out["deadline"] = {
-            "at": format_utc(deadline),
-            "hours_after_epoch": hours(deadline_s),
-            "probability": round(deadline_probability(ens, deadline_s), 6),
-        }
-    if ens.risk_ids:
-        out["risks"] = risk_effects(ens)
-    if phase_deadlines_s:
-        out["phase_deadlines"] = phase_deadline_odds(ens, phase_deadlines_s)
-    sens = sensitivities(ens)
-    swings = end_swings_h(ens)
-    actual_durations_s = actual_durations_s or {}
-    # Per-phase percentiles come from a fixed prefix of the replications (worker-independent):
-    # exact for N <= phase_rows(P) (100,000 up to 30 phases, 1,000 at 3,000); above it their
-    # Monte Carlo error is already far below the hours shown, and a million partitions per
-    # phase would dominate the run time.
-    m = min(n, phase_rows(len(ens.phase_ids)))
-    prefix_ok = ok[:m]
+
+def _phase_stats(ens: Ensemble, m: int, actual_durations_s: Mapping[str, float]) -> list[PhaseStats]:
+    """``PhaseStats`` of every phase; percentiles over the successful ones of the first ``m`` replications."""
+    prefix_ok = ens.success[:m]
     rows = slice(0, m) if bool(prefix_ok.all()) else np.flatnonzero(prefix_ok)
-    if m < n:
-        out["phase_statistics"] = {
-            "replications": int(prefix_ok.sum()),
-            "note": "first successful replications; mission-level figures use all of them",
-        }
+    sens = sensitivities(ens)
+    swings = end_swings_s(ens)
     successes = ens.successes
     ok_n = max(successes, 1)
-    phases = []
+    out = []
     for i, pid in enumerate(ens.phase_ids):
         dur = ens.duration_s[:, i][rows]  # float32 columns, contiguous
         end = ens.phase_end_s[:, i][rows]
-        row: dict[str, Any] = {"id": pid}
+        d10 = d50 = d90 = e10 = e50 = e90 = mean_s = None
         if dur.size:
-            dq = np.percentile(dur, (10, 50, 90))
-            eq = np.percentile(end, (10, 50, 90))
-            mean_s = ens.sums["duration_s"][i] / successes  # over all successful replications
-            row["duration_h"] = {"mean": hours(mean_s), "p10": hours(dq[0]), "p50": hours(dq[1]), "p90": hours(dq[2])}
-            row["end_h"] = {"p10": hours(eq[0]), "p50": hours(eq[1]), "p90": hours(eq[2])}
-        else:
-            row["duration_h"] = row["end_h"] = None
-        row["criticality"] = round(float(ens.critical_count[i]) / ok_n, 4)
-        row["sensitivity"] = round(float(sens[i]), 4)
-        row["end_swing_h"] = round(float(swings[i]), 3)
+            d10, d50, d90 = (float(v) for v in np.percentile(dur, (10, 50, 90)))
+            e10, e50, e90 = (float(v) for v in np.percentile(end, (10, 50, 90)))
+            mean_s = float(ens.sums["duration_s"][i] / successes)  # over all successful replications
         mean = {k: float(v[i]) / ok_n for k, v in ens.sums.items()}
-        row["wait_h"] = {
-            "mean": hours(mean["wait_window_s"] + mean["wait_resource_s"]),
-            "window": hours(mean["wait_window_s"]),
-            "resource": hours(mean["wait_resource_s"]),
-        }
-        parts = {k: mean[f"slip_{k}_s"] for k in ("overrun", "failure", "window", "resource", "upstream")}
-        row["slip_h"] = {**{k: hours(v) for k, v in parts.items()}, "total": hours(sum(parts.values()))}
-        if pid in actual_durations_s and dur.size:
-            row["actual_h"] = hours(actual_durations_s[pid])
-            if dur.min() < dur.max():  # a percentile of a fixed duration says nothing
-                row["actual_percentile"] = actual_percentile(dur, actual_durations_s[pid])
-        phases.append(row)
-    out["phases"] = phases
+        actual = actual_durations_s.get(pid) if dur.size else None
+        pct = None
+        if actual is not None and dur.min() < dur.max():  # a percentile of a fixed duration says nothing
+            pct = percentile_of(dur, actual)
+        out.append(
+            PhaseStats(
+                id=pid,
+                duration_mean_s=mean_s,
+                duration_p10_s=d10,
+                duration_p50_s=d50,
+                duration_p90_s=d90,
+                end_p10_s=e10,
+                end_p50_s=e50,
+                end_p90_s=e90,
+                criticality=float(ens.critical_count[i]) / ok_n,
+                sensitivity=float(sens[i]),
+                end_swing_s=float(swings[i]),
+                wait_window_s=mean["wait_window_s"],
+                wait_resource_s=mean["wait_resource_s"],
+                slip_overrun_s=mean["slip_overrun_s"],
+                slip_failure_s=mean["slip_failure_s"],
+                slip_window_s=mean["slip_window_s"],
+                slip_resource_s=mean["slip_resource_s"],
+                slip_upstream_s=mean["slip_upstream_s"],
+                actual_s=None if actual is None else float(actual),
+                actual_percentile=pct,
+            )
+        )
     return out

@@ -15,7 +15,7 @@ A study (``sim.study.sweep``) fills a ``SweepResult``; the JSON of ``lunarsim sw
 The JSON rounds at the edge only: hours to 3 decimals, probabilities to 6, UTC to the second
 (the shapes and rounding ``lunarsim sweep --json`` has always printed). ``SweepResult.from_dict``
 reads such a JSON back (a saved ``--json`` file) into the same types, with that precision.
-Pure data: imports the kernel and the percentile levels of ``sim.results.statistics`` only.
+Pure data: imports the kernel and ``sim.results.spread`` (``EndSpread``, the percentile levels) only.
 """
 
 from __future__ import annotations
@@ -25,10 +25,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-import numpy as np
-
-from sim.results.statistics import PERCENTILES
-from sim.timebase import HOUR_S, format_utc, parse_duration, parse_utc, to_utc
+from sim.results.spread import PERCENTILES
+from sim.results.spread import EndSpread as EndSpread  # re-exported: the sweep rows use it
+from sim.timebase import HOUR_S, format_utc, parse_duration, parse_utc
 
 Kind = Literal["date", "duration", "number", "text"]
 
@@ -79,74 +78,6 @@ def _hours(t_s: float) -> float:
 
 def _p6(p: float | None) -> float | None:
     return None if p is None else round(p, 6)
-
-
-@dataclass(frozen=True)
-class EndSpread:
-    """P10/P50/P80/P90 of an end time over the successful replications of one variant.
-
-    ``pQ_s`` is seconds after the variant's epoch, ``pQ_utc`` the same instant in UTC (aware).
-    """
-
-    p10_s: float
-    p50_s: float
-    p80_s: float
-    p90_s: float
-    p10_utc: datetime
-    p50_utc: datetime
-    p80_utc: datetime
-    p90_utc: datetime
-
-    @classmethod
-    def of(cls, epoch: datetime, t_s: np.ndarray) -> EndSpread | None:
-        """The spread of the finite values of ``t_s`` (seconds after ``epoch``); None when there are none."""
-        t_s = t_s[np.isfinite(t_s)]
-        if t_s.size == 0:
-            return None
-        p10, p50, p80, p90 = (float(v) for v in np.percentile(t_s, PERCENTILES))
-        return cls(
-            p10_s=p10,
-            p50_s=p50,
-            p80_s=p80,
-            p90_s=p90,
-            p10_utc=to_utc(epoch, p10),
-            p50_utc=to_utc(epoch, p50),
-            p80_utc=to_utc(epoch, p80),
-            p90_utc=to_utc(epoch, p90),
-        )
-
-    def s(self, q: int) -> float:
-        """Percentile ``q`` (10, 50, 80 or 90) in seconds after the epoch."""
-        return float(getattr(self, f"p{q}_s"))
-
-    def utc(self, q: int) -> datetime:
-        """Percentile ``q`` as an aware UTC datetime."""
-        value: datetime = getattr(self, f"p{q}_utc")
-        return value
-
-    def hours_dict(self) -> dict[str, float]:
-        """``{"p10": hours, ...}`` rounded to 3 decimals, as in the JSON."""
-        return {f"p{q}": _hours(self.s(q)) for q in PERCENTILES}
-
-    def utc_dict(self) -> dict[str, str]:
-        """``{"p10": "2026-10-04T12:00:31Z", ...}``, as in the JSON."""
-        return {f"p{q}": format_utc(self.utc(q)) for q in PERCENTILES}
-
-    @classmethod
-    def from_dict(cls, hours: Mapping[str, float] | None, utc: Mapping[str, str] | None) -> EndSpread | None:
-        """Read the JSON blocks back (hours to 3 decimals, UTC to the second)."""
-        if not hours or not utc:
-            return None
-        return cls(
-            p10_s=float(hours["p10"]) * HOUR_S,
-            p50_s=float(hours["p50"]) * HOUR_S,
-            p80_s=float(hours["p80"]) * HOUR_S,
-            p90_s=float(hours["p90"]) * HOUR_S,
-            p10_utc=parse_utc(utc["p10"]),
-            p50_utc=parse_utc(utc["p50"]),
-            p80_utc=parse_utc(utc["p80"]),
-            p90_utc=parse_utc(utc["p90"]),
-        )
 
 
 @dataclass(frozen=True)
