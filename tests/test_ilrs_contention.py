@@ -61,8 +61,8 @@ def test_overlapping_missions_queue_for_the_one_relay() -> None:
     Relay passes are computed from Queqiao-2's planned 12 h orbit (change7/8.yaml). CE-8 lands on
     2026-10-19 17:22:41 (the Leibnitz-Beta morning and a relay pass); its rover unload holds the
     relay 17:22:41 -> 10-20 05:22:41. CE-7's first hopper flight (4 h, must fit inside one pass)
-    is ready at 10-19 21:32:25, inside a pass, but the relay is busy: it gets it at 05:22:41
-    (7 h 50 m 16 s for the resource), when 4 h still fit in the pass, and flies 05:22:41 ->
+    is ready at 10-19 21:31:01, inside a pass, but the relay is busy: it gets it at 05:22:41
+    (7 h 51 m 40 s for the resource), when 4 h still fit in the pass, and flies 05:22:41 ->
     09:22:41; CE-8's robot unload, ready at 05:22:41, waits the 4 h for it and runs 09:22:41 ->
     21:22:41. No two relay-holding phases overlap.
 
@@ -82,7 +82,7 @@ def test_overlapping_missions_queue_for_the_one_relay() -> None:
     assert {(m, p.id) for m, p in waited} <= holders
     hop = c7.phase("hop_sortie_1")
     assert hop.wait_cause == "resource"
-    assert hop.wait_resource_s == pytest.approx(7 * 3600 + 50 * 60 + 16, abs=60)
+    assert hop.wait_resource_s == pytest.approx(7 * 3600 + 51 * 60 + 40, abs=60)
     assert format_utc(c7.utc(hop.start_s)) == "2026-10-20T05:22:41Z"
     assert format_utc(c7.utc(hop.end_s)) == "2026-10-20T09:22:41Z"
     robot = c8.phase("robot_deploy")
@@ -99,14 +99,15 @@ def test_overlapping_missions_queue_for_the_one_relay() -> None:
 def test_later_ce7_launch_misses_the_morning_and_lands_a_lunar_day_later() -> None:
     """(c) Two weeks later at launch, four weeks later on the surface.
 
-    Nominal (2026-08-15): the 45 d survey ends 2026-10-03 16:17, the stack waits 2 d 5 h for
-    the morning that starts 2026-10-05 21:18 (0.5 deg sunrise at 88.8 S, 123.4 E), separates, and
-    the lander comes down 2 d later inside a computed relay pass: landing 2026-10-07 21:32.
-    One week later (2026-08-22): the survey ends 10-10 16:17, still inside that morning (it ends
-    10-15 22:05): no wait, landing 10-12 16:31, 4 d 16 h after the nominal (less than the 7 d
+    Nominal (2026-08-15): the 45 d survey (after LOI-1, the capture ellipse and LOI-2) ends
+    2026-10-04 16:33, the stack waits 1 d 4 h 45 m for the morning that starts 2026-10-05 21:18
+    (0.5 deg sunrise at 88.8 S, 123.4 E), separates, and the lander comes down 2 d later inside a
+    computed relay pass: landing 2026-10-07 21:31.
+    One week later (2026-08-22): the survey ends 10-11 16:33, still inside that morning (it ends
+    10-15 22:05): no wait, landing 10-13 16:46, 5 d 19 h after the nominal (less than the 7 d
     slip, because the nominal had waited for the light).
-    Two weeks later (2026-08-29): the survey ends 10-17 16:17, after that morning. The stack
-    waits 15 d 19 h for the next sunrise, 2026-11-02 10:59, and lands 11-04 11:14 (the next
+    Two weeks later (2026-08-29): the survey ends 10-18 16:33, after that morning. The stack
+    waits 14 d 18 h for the next sunrise, 2026-11-02 10:59, and lands 11-04 11:12 (the next
     relay pass): 27 d 14 h after the nominal, a whole lighting period (lunar days begin 27-32 d
     apart at this site, a synodic month on average) for a 14 d slip.
     """
@@ -119,18 +120,18 @@ def test_later_ce7_launch_misses_the_morning_and_lands_a_lunar_day_later() -> No
     nominal, t0 = landing("2026-08-15T00:00:00Z")
     week, t1 = landing("2026-08-22T00:00:00Z")
     fortnight, t2 = landing("2026-08-29T00:00:00Z")
-    assert abs(nominal - datetime(2026, 10, 7, 21, 32, 25, tzinfo=UTC)) < MINUTE
-    assert abs(week - datetime(2026, 10, 12, 16, 31, tzinfo=UTC)) < MINUTE
-    assert abs(fortnight - datetime(2026, 11, 4, 11, 13, 47, tzinfo=UTC)) < MINUTE
+    assert abs(nominal - datetime(2026, 10, 7, 21, 31, 1, tzinfo=UTC)) < MINUTE
+    assert abs(week - datetime(2026, 10, 13, 16, 45, 38, tzinfo=UTC)) < MINUTE
+    assert abs(fortnight - datetime(2026, 11, 4, 11, 12, 23, tzinfo=UTC)) < MINUTE
     # a later launch never lands earlier; a small slip is absorbed, a larger one costs a lunar day
     assert nominal < week < fortnight
     assert week - nominal < timedelta(days=7)
     assert timedelta(days=25) < fortnight - nominal < timedelta(days=32)
     # the waits are recorded on the separation, with their cause
     sep0, sep1, sep2 = (t.phase("stack_separation") for t in (t0, t1, t2))
-    assert sep0.wait_cause == "window" and sep0.wait_window_s == pytest.approx(2 * 86400 + 5 * 3600, abs=120)
+    assert sep0.wait_cause == "window" and sep0.wait_window_s == pytest.approx(86400 + 4 * 3600 + 45 * 60, abs=120)
     assert sep1.wait_cause is None and sep1.wait_window_s == 0
-    assert sep2.wait_cause == "window" and sep2.wait_window_s == pytest.approx(15 * 86400 + 19 * 3600, abs=3600)
+    assert sep2.wait_cause == "window" and sep2.wait_window_s == pytest.approx(14 * 86400 + 18 * 3600, abs=3600)
     assert abs(t2.utc(sep2.start_s) - datetime(2026, 11, 2, 10, 59, tzinfo=UTC)) < MINUTE
 
 

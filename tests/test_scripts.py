@@ -44,16 +44,17 @@ def slip_target() -> Path:
 
 
 def test_launch_slip_moves_landing_by_the_slip_less_the_waits(tmp_path: Path) -> None:
-    """CE-7 slipped 30 d lands 27 d 18 h 59 m later: it no longer waits for the morning light.
+    """CE-7 slipped 30 d lands 28 d 19 h 15 m later: it no longer waits for the morning light.
 
-    change7.yaml, nominal epoch 2026-08-15: the site survey ends 2026-10-03 16:17 and the stack
-    waits 2 d 5 h 1 m for the morning of the lunar day that starts 2026-10-05 21:18 (landing_light);
+    change7.yaml, nominal epoch 2026-08-15: the site survey (after LOI-1, the 24 h capture
+    ellipse and LOI-2, all from physics) ends 2026-10-04 16:33 and the stack waits 1 d 4 h 45 m
+    for the morning of the lunar day that starts 2026-10-05 21:18 (landing_light);
     lander_phasing (mode 2 d) ends 10-07 21:18, inside a computed Queqiao-2 pass (12 h orbit,
-    ~80 % coverage at the site), so the descent does not wait and lands at 21:32.
-    Slipped 30 d, the survey ends 2026-11-02 16:17, inside the morning of the lunar day that
-    starts 2026-11-02 10:59: no wait; phasing ends 11-04 16:17, inside a pass: no wait; landing
-    11-04 16:31. Shift = 11-04 16:31 - 10-07 21:32 = 27 d 18 h 59 m = 666.976 h = 30 d - the
-    2 d 5 h 1 m waited for the light in the baseline.
+    ~80 % coverage at the site), so the descent (a 12 min 36 s burn) does not wait and lands at
+    21:31. Slipped 30 d, the survey ends 2026-11-03 16:33, inside the morning of the lunar day
+    that starts 2026-11-02 10:59: no wait; phasing ends 11-05 16:33, inside a pass: no wait;
+    landing 11-05 16:46. Shift = 28 d 19 h 15 m = 691.244 h = 30 d - the 1 d 4 h 45 m waited for
+    the light in the baseline.
     The mission end moves much more: rover_traverse_3 starts with the lunar day of 2027-01-03
     03:20 and runs 12 d (mode) to 01-15 03:20; rover_traverse_4 (12 d, must fit in daylight) fits
     neither the rest of that day (to 01-20 04:52) nor the 10.7 d day of 02-05, and the polar night
@@ -64,11 +65,11 @@ def test_launch_slip_moves_landing_by_the_slip_less_the_waits(tmp_path: Path) ->
     out = res.stdout
     assert "launch slipped by 30 days" in out
     landings = re.findall(r"landing:\s+(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC", out)
-    assert landings == ["2026-10-07 21:32", "2026-11-04 16:31"]
-    assert re.search(r"landing moved by:\s+27d 18h 59m \(666\.976 h\)", out), out
-    assert "= launch slip 30d - 2d 5h 1m of waits on the way to the landing (2d 5h 1m in the baseline, 0s" in out
+    assert landings == ["2026-10-07 21:31", "2026-11-05 16:46"]
+    assert re.search(r"landing moved by:\s+28d 19h 15m \(691\.244 h\)", out), out
+    assert "= launch slip 30d - 1d 4h 45m of waits on the way to the landing (1d 4h 45m in the baseline, 0s" in out
     baseline, slipped = out.split("+30 d (launch")
-    assert "stack_separation waited 2d 5h 1m for window landing_light (after site_survey)" in baseline
+    assert "stack_separation waited 1d 4h 45m for window landing_light (after site_survey)" in baseline
     assert "powered_descent waited" not in baseline  # the computed relay is in view at 10-07 21:18
     assert "stack_separation waited" not in slipped and "powered_descent waited" not in slipped
     wait = re.search(r"rover_traverse_4 waited (\d+)d .* for window daylight \(after rover_traverse_3\)", slipped)

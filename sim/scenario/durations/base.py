@@ -79,3 +79,11 @@ class DurationSource(ABC):
     @abstractmethod
     def describe(self) -> str:
         """Short text for tables and messages."""
+
+    @property
+    def is_fixed(self) -> bool:
+        """True if the phase lasts the same in every replication (as ``Distribution.is_fixed``).
+
+        False by default: a source that reads the element's mass varies with whatever earlier
+        draws did to that mass, even when its own inputs are numbers."""
+        return False

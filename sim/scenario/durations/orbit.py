@@ -119,3 +119,8 @@ class OrbitDuration(DurationSource):
             f"orbit({describe_quantity(self.revolutions, 'rev')} of "
             f"{describe_quantity(self.periapsis_km, 'km')} x {describe_quantity(self.apoapsis_km, 'km')})"
         )
+
+    @property
+    def is_fixed(self) -> bool:
+        """Fixed when every input is (an orbit stay does not read the mass)."""
+        return all(getattr(self, k).is_fixed for k in _KEYS)
