@@ -130,9 +130,13 @@ def run(args: argparse.Namespace) -> int:
     from sim.results.published import actual_precisions, actual_times
     from sim.timebase import from_utc
 
-    model = build_model(scenario)  # window tables (lunar daylight) computed once, for both runs
-    timeline = simulate(scenario, model=model)
-    spread = _end_spread(scenario, model, args.mc, args.seed) if args.mc is not None else None
+    if args.mc is None:
+        timeline = simulate(scenario)  # window tables only as far as the run reaches
+        spread = None
+    else:
+        model = build_model(scenario)  # window tables over the horizon, computed once for both runs
+        timeline = simulate(scenario, model=model)
+        spread = _end_spread(scenario, model, args.mc, args.seed)
     if html:
         return _html_chart(args.out, scenario, timeline, spread)
     ax = gantt(

@@ -98,9 +98,8 @@ def late_dates(model: Model, start_s: np.ndarray, end_s: np.ndarray) -> Floats:
 def _latest_in_opening(model: Model, i: int, start: float, d: float) -> float:
     """The latest start of windowed phase ``i`` in the opening it started in."""
     g = model.graph
-    table = model.windows[g.window[i]]
-    k = int(np.searchsorted(table.starts, start, side="right")) - 1
-    if k < 0 or start > table.ends[k]:
+    end = model.windows[g.window[i]].opening_end(start)
+    if end is None:
         return start  # not inside a listed opening (cannot happen in a run): no float
-    latest = float(table.ends[k]) - (d if g.must_fit[i] else 0.0)
+    latest = end - (d if g.must_fit[i] else 0.0)
     return max(latest, start)

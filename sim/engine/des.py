@@ -50,7 +50,7 @@ from sim.engine.model import (
     UNTIL_END,
     Model,
     PhaseGraph,
-    build_model,
+    run_lazily,
 )
 from sim.results.records import PhaseRecord, Timeline
 from sim.scenario.model import Scenario
@@ -564,7 +564,8 @@ def simulate(
         durations_s: one duration per phase in file order, seconds; the nominal durations
             when omitted.
         fails: failures drawn per phase (0 = none); no failures when omitted (a nominal run).
-        model: the compiled model, if the caller already has it.
+        model: the compiled model, if the caller already has it; without it the window tables
+            are computed only as far as the run needs them (``run_lazily``: same result).
 
     Returns:
         The run's ``Timeline``.
@@ -572,7 +573,9 @@ def simulate(
     Raises:
         WindowNeverOpens: a phase's window has no suitable opening within the horizon.
     """
-    m = model or build_model(scenario)
+    if model is None:
+        return run_lazily(scenario, lambda m: simulate(scenario, durations_s, fails=fails, model=m))
+    m = model
     g = m.graph
     d = g.nominal_s if durations_s is None else np.asarray(durations_s, dtype=float)
     if d.shape != (g.size,):

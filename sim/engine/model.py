@@ -8,10 +8,12 @@ lunar ephemeris).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -20,7 +22,7 @@ from sim.scenario.durations import DurationPlan
 from sim.scenario.model import Scenario, topological_order
 from sim.sky.intervals import WindowTable
 from sim.sky.windows import WindowContext
-from sim.timebase import from_utc
+from sim.timebase import DAY_S, HOUR_S, from_utc
 
 if TYPE_CHECKING:
     from sim.sky.ephemeris import Ephemeris
@@ -160,6 +162,11 @@ class Model:
     windows: tuple[WindowTable, ...]
     durations: DurationPlan | None = None
 
+    @property
+    def tail_reached(self) -> bool:
+        """True if a window query depended on a table past where it is exact (``run_lazily``)."""
+        return any(t.tail_reached for t in self.windows)
+
 
 def build_graph(scenario: Scenario, plan: DurationPlan | None = None) -> PhaseGraph:
     """Compile a validated scenario's phases into a ``PhaseGraph`` (nominal durations from ``plan``)."""
@@ -213,34 +220,95 @@ def build_graph(scenario: Scenario, plan: DurationPlan | None = None) -> PhaseGr
     )
 
 
-def build_model(scenario: Scenario, ephemeris: Ephemeris | None = None) -> Model:
-    """Compile the phase graph and the tables of the windows its phases use."""
+def build_model(scenario: Scenario, ephemeris: Ephemeris | None = None, span_s: float | None = None) -> Model:
+    """Compile the phase graph and the tables of the windows its phases use, over the horizon
+    (or only over ``[0, span_s]``: see ``run_lazily``)."""
     plan = DurationPlan.from_scenario(scenario, topological_order(scenario))
     graph = build_graph(scenario, plan)
     cache: dict[str, WindowTable] = {}
-    tables = tuple(window_table(scenario, name, cache, ephemeris) for name in graph.window_names)
+    tables = tuple(window_table(scenario, name, cache, ephemeris, span_s) for name in graph.window_names)
     return Model(graph=graph, windows=tables, durations=plan)
 
 
 def window_table(
-    scenario: Scenario, name: str, cache: dict[str, WindowTable], ephemeris: Ephemeris | None = None
+    scenario: Scenario,
+    name: str,
+    cache: dict[str, WindowTable],
+    ephemeris: Ephemeris | None = None,
+    span_s: float | None = None,
 ) -> WindowTable:
-    """The openings of window ``name`` over [0, horizon], seconds since the scenario epoch."""
+    """The openings of window ``name`` over [0, horizon] (or [0, ``span_s``] if shorter), seconds
+    since the scenario epoch. Over a shorter span the table is exact only before its ``exact_s``:
+    the span less the window type's ``tail_s``, and no later than that of the windows it combines."""
     if name in cache:
         return cache[name]
+    horizon_s = scenario.horizon
+    span = horizon_s if span_s is None or span_s >= horizon_s else span_s
     spec = scenario.windows[name]
-    tables = {ref: window_table(scenario, ref, cache, ephemeris) for ref in spec.refs()}
+    tables = {ref: window_table(scenario, ref, cache, ephemeris, span_s) for ref in spec.refs()}
     ctx = WindowContext(
         name=name,
         epoch=scenario.epoch,
-        horizon_s=scenario.horizon,
+        horizon_s=span,
         site=scenario.site,
         ephemeris=lambda: ephemeris if ephemeris is not None else _default_ephemeris(),
         tables=tables,
     )
-    table = WindowTable.from_intervals(name, spec.openings(ctx), scenario.horizon)
+    exact_s = math.inf if span >= horizon_s else min([span - spec.tail_s, *(t.exact_s for t in tables.values())])
+    table = WindowTable.from_intervals(name, spec.openings(ctx), horizon_s, span_s=span, exact_s=exact_s)
     cache[name] = table
     return table
+
+
+T = TypeVar("T")
+
+FIRST_SPAN_FACTOR = 1.5
+FIRST_SPAN_MARGIN_S = 20.0 * DAY_S
+"""A single run's first span is ``FIRST_SPAN_FACTOR`` x its nominal path length (windows left
+out) plus this: room for window waits. Only speed depends on these two numbers (they are a
+judgement, not derived: change6's waits add 27 d to its 23 d path); when they are too short
+the run is repeated over twice the span, with the same result."""
+
+
+def run_lazily(scenario: Scenario, run: Callable[[Model], T], ephemeris: Ephemeris | None = None) -> T:
+    """``run(model)`` with window tables computed only as far as the run needs them.
+
+    The tables are first computed over a span a little longer than the nominal mission (whole
+    hours: the daylight scan's grid is then that of the whole horizon); if any answer of a
+    window query depended on the span's end (``WindowTable.tail_reached``, including a window
+    that seemed never to open), the model is rebuilt over twice the span and the run repeated,
+    up to the whole horizon. So the result is the one of ``run(build_model(scenario))``, bit for
+    bit, at a fraction of the window work when the horizon is generous (change5: 200 days of
+    horizon, 23 days of mission). Geometric windows keep their cached blocks between attempts.
+    """
+    horizon_s = scenario.horizon
+    span = _first_span_s(scenario)
+    while True:
+        if span >= horizon_s or horizon_s % HOUR_S:
+            return run(build_model(scenario, ephemeris))
+        model = build_model(scenario, ephemeris, span)
+        try:
+            result = run(model)
+        except Exception:
+            if not model.tail_reached:
+                raise
+        else:
+            if not model.tail_reached:
+                return result
+        span *= 2.0
+
+
+def _first_span_s(scenario: Scenario) -> float:
+    """``FIRST_SPAN_FACTOR`` x the longest chain of nominal durations and lags (windows, dates and
+    link types left out), plus ``FIRST_SPAN_MARGIN_S``, rounded up to a whole day."""
+    plan = DurationPlan.from_scenario(scenario, topological_order(scenario))
+    graph = build_graph(scenario, plan)
+    end = [0.0] * graph.size
+    for i in graph.order:
+        start = max((end[j] + lag for j, lag in graph.pred_lags[i]), default=0.0)
+        end[i] = max(start, 0.0) + float(graph.nominal_s[i])
+    longest = max(end, default=0.0)
+    return math.ceil((FIRST_SPAN_FACTOR * longest + FIRST_SPAN_MARGIN_S) / DAY_S) * DAY_S
 
 
 def _default_ephemeris() -> Ephemeris:

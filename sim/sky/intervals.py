@@ -14,13 +14,20 @@ scenario epoch, computed once per scenario over ``[0, horizon_s]`` by the window
 A phase arriving at ``t`` inside an opening starts at once; one arriving in a gap starts at the
 next opening; with ``must_fit`` it starts at the first instant from which its whole duration
 fits inside one opening. At run time this is a ``searchsorted``, scalar or vectorized.
+
+A table may be computed over a shorter span than the horizon (a single run computes its windows
+only as far as it needs, ``sim.engine.model.run_lazily``): it is then exact only before
+``exact_s`` (it equals there the table computed over the whole horizon; its last opening may be
+cut short, and a daylight scan's last hours depend on where its span ends). Every query notes in
+``tail_reached`` whether its answer depended on anything at or after ``exact_s``; the caller then
+recomputes over a longer span. Read such a table through its queries only.
 """
 
 from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -45,18 +52,34 @@ class WindowNeverOpens(RunError):
 
 @dataclass(frozen=True, eq=False)
 class WindowTable:
-    """Sorted, non-overlapping openings ``[starts[k], ends[k])`` of one window, seconds since T0."""
+    """Sorted, non-overlapping openings ``[starts[k], ends[k])`` of one window, seconds since T0.
+
+    ``exact_s``: the table is the whole-horizon one before this time (inf: computed over the
+    whole horizon). ``tail_reached``: a query's answer depended on the table at or after it.
+    """
 
     name: str
     starts: np.ndarray
     ends: np.ndarray
     horizon_s: float
+    exact_s: float = math.inf
+    tail_reached: bool = field(default=False, init=False)
 
     @classmethod
-    def from_intervals(cls, name: str, intervals: np.ndarray, horizon_s: float) -> WindowTable:
-        """Normalise ``(k, 2)`` intervals: clip to [0, horizon], drop empty, merge overlaps."""
+    def from_intervals(
+        cls,
+        name: str,
+        intervals: np.ndarray,
+        horizon_s: float,
+        *,
+        span_s: float | None = None,
+        exact_s: float = math.inf,
+    ) -> WindowTable:
+        """Normalise ``(k, 2)`` intervals: clip to [0, horizon] (or to the ``span_s`` they were
+        computed over), drop empty, merge overlaps."""
+        end_s = horizon_s if span_s is None else span_s
         iv = np.asarray(intervals, dtype=float).reshape(-1, 2)
-        iv = np.column_stack([np.maximum(iv[:, 0], 0.0), np.minimum(iv[:, 1], horizon_s)])
+        iv = np.column_stack([np.maximum(iv[:, 0], 0.0), np.minimum(iv[:, 1], end_s)])
         iv = iv[iv[:, 1] > iv[:, 0]]
         iv = iv[np.argsort(iv[:, 0], kind="stable")]
         merged: list[list[float]] = []
@@ -66,7 +89,12 @@ class WindowTable:
             else:
                 merged.append([s, e])
         arr = np.array(merged, dtype=float).reshape(-1, 2)
-        return cls(name=name, starts=arr[:, 0].copy(), ends=arr[:, 1].copy(), horizon_s=horizon_s)
+        return cls(name=name, starts=arr[:, 0].copy(), ends=arr[:, 1].copy(), horizon_s=horizon_s, exact_s=exact_s)
+
+    def _reach(self, t_s: float) -> None:
+        """Note that an answer depended on the table up to ``t_s`` (inf: past its end)."""
+        if t_s >= self.exact_s and self.exact_s < math.inf:
+            object.__setattr__(self, "tail_reached", True)  # frozen: a flag, not part of the value
 
     @property
     def intervals(self) -> np.ndarray:
@@ -85,8 +113,11 @@ class WindowTable:
         while k < len(starts):
             s = starts[k] if starts[k] > t_s else t_s
             if not must_fit or ends[k] - s >= duration_s:
+                if (s + duration_s if must_fit else s) >= self.exact_s:
+                    self._reach(math.inf)
                 return float(s)
             k += 1
+        self._reach(math.inf)
         return math.inf
 
     def next_start_many(self, t_s: np.ndarray, duration_s: np.ndarray, must_fit: bool = False) -> np.ndarray:
@@ -105,12 +136,24 @@ class WindowTable:
             todo[idx[ok]] = False
             k[idx[~ok]] += 1
             todo &= k < n_open
+        if self.exact_s < math.inf and out.size:
+            self._reach(float(np.max(out + duration_s if must_fit else out)))
         return out
 
     def contains(self, t_s: float, duration_s: float = 0.0) -> bool:
         """True if ``[t_s, t_s + duration_s]`` lies inside one opening (a start inside it for 0 s)."""
+        self._reach(t_s + duration_s)
         k = int(np.searchsorted(self.ends, t_s, side="right"))
         return k < len(self.starts) and self.starts[k] <= t_s and t_s + duration_s <= self.ends[k]
+
+    def opening_end(self, t_s: float) -> float | None:
+        """End of the opening ``[start, end]`` holding ``t_s`` (None if no opening holds it)."""
+        k = int(np.searchsorted(self.starts, t_s, side="right")) - 1
+        if k < 0 or t_s > self.ends[k]:
+            return None
+        end = float(self.ends[k])
+        self._reach(end)
+        return end
 
 
 def periodic_intervals(period_s: float, open_s: float, first_open_s: float, horizon_s: float) -> np.ndarray:

@@ -55,7 +55,8 @@ class CheckContext:
 class WindowContext:
     """What a window's ``openings`` may consult.
 
-    ``epoch`` is T0 (aware UTC); openings are wanted over ``[0, horizon_s]`` seconds after it.
+    ``epoch`` is T0 (aware UTC); openings are wanted over ``[0, horizon_s]`` seconds after it
+    (the scenario's horizon, or a shorter span when a run computes its windows lazily).
     ``site`` is the scenario's default site (None if it has none). ``ephemeris()`` returns the
     lunar ephemeris (loaded on first use). ``tables`` holds the computed tables of the windows
     named by ``refs()``.
@@ -76,6 +77,9 @@ class WindowType(StrictModel):
     """Base of the window types (not itself a window type: it is never registered)."""
 
     docs: ClassVar[str]  # the type's section of docs/scenario-format.md, verbatim
+    tail_s: ClassVar[float] = 0.0
+    """Openings computed over ``[0, span]`` equal those of any longer span before ``span - tail_s``
+    (0 for the block-cached geometric windows, whose blocks do not depend on the span)."""
 
     @classmethod
     def type_names(cls) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ import numpy as np
 from pydantic import Field
 
 from sim.sky.windows.base import CheckContext, Problem, Site, WindowContext, WindowType
+from sim.timebase import DAY_S
 
 
 class DaylightWindow(WindowType):
@@ -23,6 +24,10 @@ class DaylightWindow(WindowType):
     )
     site: Site | None = Field(default=None, description="defaults to the scenario's site")
     note: str | None = None
+
+    # The scan's grid (hourly from the epoch, then the span's end) and its extrema are the same
+    # for any span a whole number of hours long except within ~2 steps of its end; a day is ample.
+    tail_s: ClassVar[float] = DAY_S
 
     docs: ClassVar[str] = """\
 ### `type: lunar_daylight`

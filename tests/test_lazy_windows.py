@@ -1,0 +1,162 @@
+"""A single run computes its window tables only as far as it needs them (issue 16).
+
+``sim.engine.model.run_lazily`` builds the tables over a span a little longer than the nominal
+mission and repeats the run over twice the span whenever a query's answer depended on the end of
+what was computed (``WindowTable.tail_reached``). The promise is bit-identical results: these
+tests compare the tables before their ``exact_s`` and the runs against the whole-horizon ones.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from sim.engine.des import simulate
+from sim.engine.model import Model, build_model, run_lazily
+from sim.scenario.bundled import bundled_dir
+from sim.scenario.model import Scenario, load_scenario, load_scenario_text
+from sim.sky.intervals import WindowNeverOpens, WindowTable
+from sim.timebase import DAY_S, HOUR_S
+
+
+def _head(table: WindowTable, until_s: float) -> np.ndarray:
+    """The openings before ``until_s``, cut there."""
+    iv = table.intervals
+    iv = iv[iv[:, 0] < until_s]
+    return np.column_stack([iv[:, 0], np.minimum(iv[:, 1], until_s)])
+
+
+def _bundled(name: str, sets: list[str] | None = None) -> Scenario:
+    return load_scenario(bundled_dir() / f"{name}.yaml", sets)
+
+
+@pytest.mark.parametrize(("name", "span_d"), [("change5", 30), ("change6", 61), ("change7", 100), ("change8", 45)])
+def test_short_tables_equal_the_whole_horizon_ones_before_exact_s(name: str, span_d: int) -> None:
+    """Geometric windows (cached blocks), daylight scans and their combinations: bit for bit."""
+    scenario = _bundled(name)
+    full = build_model(scenario)
+    short = build_model(scenario, span_s=span_d * DAY_S)
+    assert full.windows and all(t.exact_s == math.inf for t in full.windows)
+    for a, b in zip(short.windows, full.windows, strict=True):
+        assert a.name == b.name
+        assert a.horizon_s == b.horizon_s == scenario.horizon  # messages name the real horizon
+        assert span_d * DAY_S - DAY_S <= a.exact_s <= span_d * DAY_S
+        head = _head(b, a.exact_s)
+        assert len(head) > 0, a.name
+        np.testing.assert_array_equal(_head(a, a.exact_s), head, err_msg=a.name)
+
+
+@pytest.mark.parametrize(
+    ("name", "sets"),
+    [
+        ("change5", []),
+        ("change6", []),
+        ("change7", []),
+        ("change8", []),
+        ("change5", ["epoch=2020-11-10T00:00:00Z"]),
+        ("change6", ["epoch=2024-04-20T00:00:00Z"]),
+        ("change6", ["horizon=60d"]),
+    ],
+)
+def test_lazy_run_is_the_whole_horizon_run(name: str, sets: list[str]) -> None:
+    scenario = _bundled(name, sets)
+    assert simulate(scenario).to_dict() == simulate(scenario, model=build_model(scenario)).to_dict()
+
+
+def _models(scenario: Scenario) -> tuple[list[Model], dict[str, object]]:
+    models: list[Model] = []
+
+    def run(m: Model) -> dict[str, object]:
+        models.append(m)
+        return simulate(scenario, model=m).to_dict()
+
+    return models, run_lazily(scenario, run)
+
+
+DAYLIGHT = """\
+id: lz
+name: Lazy
+epoch: 2024-01-01T00:00:00Z
+elements: [x]
+horizon: 200d
+site: {lat_deg: 43.1, lon_deg: -51.8}
+windows:
+  daylight: {type: lunar_daylight, min_sun_elevation_deg: 5, part: morning}
+phases:
+  - {id: a, kind: launch, duration: 2d, element: x}
+  - id: b
+    kind: surface_ops
+    duration: 3d
+    element: x
+    after: [a]
+    window: {name: daylight, must_fit: true}
+    not_before: NB
+"""
+
+
+def test_a_run_past_the_first_span_is_repeated_over_a_longer_one() -> None:
+    """Phase b may not start before day 100: the first span (~26 d) cannot answer; the run is
+    repeated over 52 d, 104 d, 200 d (the horizon) and equals the whole-horizon run."""
+    scenario = load_scenario_text(DAYLIGHT.replace("NB", "2024-04-10T00:00:00Z"))
+    models, result = _models(scenario)
+    assert len(models) >= 3
+    assert all(m.tail_reached for m in models[:-1])
+    assert not models[-1].tail_reached
+    assert result == simulate(scenario, model=build_model(scenario)).to_dict()
+    start = simulate(scenario).phases[1].start_s
+    assert start >= 100 * DAY_S - 1
+
+
+def test_change5_is_run_once_over_seven_weeks_not_its_200_day_horizon() -> None:
+    """1.5 x its 19-day nominal path + 20 d: 49 days of windows for a 23-day mission."""
+    scenario = _bundled("change5")
+    models, result = _models(scenario)
+    assert len(models) == 1
+    assert [t.exact_s / DAY_S for t in models[0].windows] == [49, 48, 48, 48, 49]
+    assert result == simulate(scenario, model=build_model(scenario)).to_dict()
+
+
+def test_a_window_that_never_opens_names_the_scenario_horizon() -> None:
+    """Found only once the tables cover the whole horizon; the message names it, not a span."""
+    text = DAYLIGHT.replace("duration: 3d", "duration: 20d").replace("NB", "2024-01-02T00:00:00Z")
+    scenario = load_scenario_text(text)
+    with pytest.raises(WindowNeverOpens, match=r"the horizon \(T\+200 d\)"):
+        simulate(scenario)
+
+
+def test_a_horizon_not_in_whole_hours_is_computed_whole() -> None:
+    """The daylight scan's grid is the whole horizon's only for spans of whole hours."""
+    scenario = load_scenario_text(
+        DAYLIGHT.replace("horizon: 200d", "horizon: 4799.5h").replace("NB", "2024-01-02T00:00:00Z")
+    )
+    assert scenario.horizon % HOUR_S
+    models, _ = _models(scenario)
+    assert [t.exact_s for m in models for t in m.windows] == [math.inf]
+
+
+def test_queries_note_when_they_read_past_exact_s() -> None:
+    iv = np.array([[0.0, 10.0], [20.0, 30.0], [40.0, 50.0]])
+
+    def table() -> WindowTable:
+        return WindowTable.from_intervals("w", iv, 100.0, span_s=50.0, exact_s=45.0)
+
+    t = table()
+    assert t.next_start(5.0) == 5.0 and t.next_start(12.0, 5.0, must_fit=True) == 20.0
+    assert t.contains(21.0, 5.0) and t.opening_end(25.0) == 30.0
+    assert t.next_start_many(np.array([1.0, 15.0]), np.array([1.0, 1.0]), must_fit=True).tolist() == [1.0, 20.0]
+    assert not t.tail_reached
+    for query in (
+        lambda t: t.next_start(46.0),  # an answer at or past exact_s
+        lambda t: t.next_start(21.0, 15.0, must_fit=True),  # fits nowhere in the table: inf
+        lambda t: t.next_start(35.0, 8.0, must_fit=True),  # fits only by reaching exact_s
+        lambda t: t.contains(44.0, 2.0),
+        lambda t: t.opening_end(41.0),  # the last opening may be longer
+        lambda t: t.next_start_many(np.array([1.0, 60.0]), np.array([1.0, 1.0])),
+    ):
+        t = table()
+        query(t)
+        assert t.tail_reached
+    whole = WindowTable.from_intervals("w", iv, 100.0)
+    assert whole.next_start(60.0) == math.inf and not whole.tail_reached
