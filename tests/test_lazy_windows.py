@@ -1,4 +1,5 @@
-"""A single run computes its window tables only as far as it needs them (issue 16).
+"""A single run computes its window tables only as far as it needs them, and daylight levels are
+bisected together (issue 16).
 
 ``sim.engine.model.run_lazily`` builds the tables over a span a little longer than the nominal
 mission and repeats the run over twice the span whenever a query's answer depended on the end of
@@ -9,6 +10,7 @@ tests compare the tables before their ``exact_s`` and the runs against the whole
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -17,6 +19,7 @@ from sim.engine.des import simulate
 from sim.engine.model import Model, build_model, run_lazily
 from sim.scenario.bundled import bundled_dir
 from sim.scenario.model import Scenario, load_scenario, load_scenario_text
+from sim.sky.ephemeris import TIME_TOL_S, _Scan, default_ephemeris
 from sim.sky.intervals import WindowNeverOpens, WindowTable
 from sim.timebase import DAY_S, HOUR_S
 
@@ -160,3 +163,46 @@ def test_queries_note_when_they_read_past_exact_s() -> None:
         assert t.tail_reached
     whole = WindowTable.from_intervals("w", iv, 100.0)
     assert whole.next_start(60.0) == math.inf and not whole.tail_reached
+
+
+def _crossings_alone(scan: _Scan, f: Callable[[np.ndarray], np.ndarray], level: float) -> tuple[np.ndarray, ...]:
+    """The bisection of one level as ``_Scan.crossings`` did it before levels were batched."""
+    above = scan.e >= level
+    k = np.flatnonzero(above[:-1] != above[1:])
+    rising = above[k + 1]
+    lo, hi = scan.t[k].copy(), scan.t[k + 1].copy()
+    while lo.size and np.max(hi - lo) > TIME_TOL_S:
+        mid = 0.5 * (lo + hi)
+        go_right = (f(mid) >= level) != rising
+        lo = np.where(go_right, mid, lo)
+        hi = np.where(go_right, hi, mid)
+    times_s = 0.5 * (lo + hi)
+    inside = (times_s >= scan.start_s) & (times_s <= scan.end_s)
+    return times_s[inside], rising[inside]
+
+
+def test_levels_bisected_together_equal_each_level_alone() -> None:
+    """change5's five daylight levels at its site over 49 d: same bits, a fifth of the calls."""
+    eph = default_ephemeris()
+    site = _bundled("change5").site
+    assert site is not None
+    calls = [0]
+    elevation = eph._elevation_fn(site.lat_deg, site.lon_deg, _bundled("change5").epoch)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        calls[0] += 1
+        return elevation(t)
+
+    levels = [37.43, 45.0, 20.0, 33.0, 0.0]
+    scan = _Scan.run(f, 0.0, 49 * DAY_S, HOUR_S)
+    calls[0] = 0
+    scan.cross(f, levels)
+    together = calls[0]
+    calls[0] = 0
+    for level in levels:
+        times_s, rising = scan.crossings(f, level)  # kept: no new call
+        alone = _crossings_alone(scan, f, level)
+        assert times_s.size >= 2
+        np.testing.assert_array_equal(times_s, alone[0])
+        np.testing.assert_array_equal(rising, alone[1])
+    assert together * 4 <= calls[0]

@@ -21,7 +21,8 @@ from sim.results.windows import ListedWindow, WindowListing
 from sim.scenario.durations import DurationPlan
 from sim.scenario.model import Scenario, topological_order
 from sim.sky.intervals import WindowTable
-from sim.sky.windows import WindowContext
+from sim.sky.windows import DaylightWindow, WindowContext
+from sim.sky.windows.daylight import prepare as prepare_daylight
 from sim.timebase import DAY_S, HOUR_S, from_utc
 
 if TYPE_CHECKING:
@@ -225,9 +226,36 @@ def build_model(scenario: Scenario, ephemeris: Ephemeris | None = None, span_s: 
     (or only over ``[0, span_s]``: see ``run_lazily``)."""
     plan = DurationPlan.from_scenario(scenario, topological_order(scenario))
     graph = build_graph(scenario, plan)
+    _prepare_daylight(scenario, graph.window_names, ephemeris, span_s)
     cache: dict[str, WindowTable] = {}
     tables = tuple(window_table(scenario, name, cache, ephemeris, span_s) for name in graph.window_names)
     return Model(graph=graph, windows=tables, durations=plan)
+
+
+def _prepare_daylight(
+    scenario: Scenario, names: tuple[str, ...], ephemeris: Ephemeris | None, span_s: float | None
+) -> None:
+    """Find the Sun's crossings of every level the daylight windows among ``names`` (and the
+    windows they combine) need, per site, in one go (``sim.sky.windows.daylight.prepare``)."""
+    seen: dict[str, None] = {}
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen[name] = None
+            todo.extend(scenario.windows[name].refs())
+    daylight = [w for n in seen if isinstance(w := scenario.windows[n], DaylightWindow)]
+    if daylight:
+        horizon_s = scenario.horizon
+        ctx = WindowContext(
+            name="",
+            epoch=scenario.epoch,
+            horizon_s=horizon_s if span_s is None else min(span_s, horizon_s),
+            site=scenario.site,
+            ephemeris=lambda: ephemeris if ephemeris is not None else _default_ephemeris(),
+            tables={},
+        )
+        prepare_daylight(daylight, ctx)
 
 
 def window_table(

@@ -31,9 +31,10 @@ Example:
     >>> float(eph.sun_elevation_deg(43.0576, -51.9161, epoch, np.array([0.0]))[0]) > 0
     True
 
-Length (~690 lines): one concept, the Sun as seen from a lunar site, in three tightly coupled
+Length (~750 lines): one concept, the Sun as seen from a lunar site, in three tightly coupled
 parts that share the cached ephemeris and time scale: the IAU 2009 Moon frame, the ``Ephemeris``
-class (elevation, sunrise/sunset search, daylight intervals) and its vectorized scan. The window
+class (elevation, sunrise/sunset search, daylight intervals) and its vectorized scan (with the
+crossings of several elevation levels bisected together: one ephemeris call per step). The window
 types built on it (relay, Earth return, launch, ground stations) have modules of their own.
 """
 
@@ -46,6 +47,7 @@ import threading
 import warnings
 import weakref
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -467,6 +469,7 @@ class Ephemeris:
         start_s, end_s = float(start_s), float(end_s)
         f = self._elevation_fn(lat_deg, lon_deg, epoch)
         scan = self._scan(f, lat_deg, lon_deg, epoch, start_s, end_s, step_s)
+        scan.cross(f, [min_elevation_deg] if max_elevation_deg is None else [min_elevation_deg, max_elevation_deg])
         cuts = [np.array([start_s, end_s]), scan.crossings(f, min_elevation_deg)[0]]
         if max_elevation_deg is not None:
             cuts.append(scan.crossings(f, max_elevation_deg)[0])
@@ -484,6 +487,22 @@ class Ephemeris:
             rising = scan.rising_at(mid)
             keep &= rising if part == "morning" else ~rising
         return _merge(lo[keep], hi[keep])
+
+    def prepare_daylight(
+        self,
+        lat_deg: float,
+        lon_deg: float,
+        epoch: datetime,
+        start_s: float,
+        end_s: float,
+        levels_deg: Sequence[float],
+        step_s: float = SCAN_STEP_S,
+    ) -> None:
+        """Scan the site over the span and find the crossings of every level in ``levels_deg`` in
+        one bisection (``_Scan.cross``), so that the ``daylight_intervals`` calls of several
+        windows at one site that follow reuse them. Same results, fewer ephemeris calls."""
+        f = self._elevation_fn(lat_deg, lon_deg, epoch)
+        self._scan(f, lat_deg, lon_deg, epoch, float(start_s), float(end_s), step_s).cross(f, levels_deg)
 
     # -- reports -------------------------------------------------------------------------------
 
@@ -605,7 +624,7 @@ class _Scan:
     and shares scans.
     """
 
-    __slots__ = ("e", "end_s", "ext_t", "start_s", "t")
+    __slots__ = ("_crossed", "e", "end_s", "ext_t", "start_s", "t")
 
     def __init__(self, start_s: float, end_s: float, t: FloatArray, e: FloatArray, ext_t: FloatArray) -> None:
         self.start_s = start_s
@@ -615,6 +634,7 @@ class _Scan:
         self.ext_t = ext_t
         for a in (t, e, ext_t):
             a.flags.writeable = False
+        self._crossed: dict[float, tuple[FloatArray, NDArray[np.bool_]]] = {}
 
     @classmethod
     def run(cls, f: Callable[[FloatArray], FloatArray], start_s: float, end_s: float, step_s: float) -> _Scan:
@@ -644,26 +664,61 @@ class _Scan:
     def crossings(
         self, f: Callable[[FloatArray], FloatArray], level_deg: float
     ) -> tuple[FloatArray, NDArray[np.bool_]]:
-        """Times of the crossings of ``level_deg`` inside the unpadded span, and whether rising."""
-        above = self.e >= level_deg
-        k = np.flatnonzero(above[:-1] != above[1:])
-        rising = above[k + 1]
-        lo, hi = self.t[k].copy(), self.t[k + 1].copy()
-        while lo.size and np.max(hi - lo) > TIME_TOL_S:
-            mid = 0.5 * (lo + hi)
-            mid_above = f(mid) >= level_deg
-            go_right = mid_above != rising  # still on the pre-crossing side at mid
-            lo = np.where(go_right, mid, lo)
-            hi = np.where(go_right, hi, mid)
-        times_s = 0.5 * (lo + hi)
-        inside = (times_s >= self.start_s) & (times_s <= self.end_s)
-        return times_s[inside], rising[inside]
+        """Times of the crossings of ``level_deg`` inside the unpadded span, and whether rising
+        (read-only arrays, computed once per level: ``cross``)."""
+        level = float(level_deg)
+        if level not in self._crossed:
+            self.cross(f, (level,))
+        return self._crossed[level]
+
+    def cross(self, f: Callable[[FloatArray], FloatArray], levels_deg: Sequence[float]) -> None:
+        """Find the crossings of several levels at once and keep them for ``crossings``.
+
+        Each level's brackets are bisected exactly as alone (its own stopping test, the same
+        midpoints), but every step evaluates ``f`` once for all the levels still going: the cost
+        of a scan is mostly per call of ``f`` (the ephemeris), not per time, so the five levels
+        of change5's three daylight windows take ~19 calls instead of ~95.
+        """
+        groups: list[_Brackets] = []
+        for level in dict.fromkeys(float(v) for v in levels_deg):
+            if level in self._crossed:
+                continue
+            above = self.e >= level
+            k = np.flatnonzero(above[:-1] != above[1:])
+            groups.append(_Brackets(level, above[k + 1], self.t[k].copy(), self.t[k + 1].copy()))
+        while live := [g for g in groups if g.lo.size and np.max(g.hi - g.lo) > TIME_TOL_S]:
+            mids = [0.5 * (g.lo + g.hi) for g in live]
+            values = f(np.concatenate(mids))
+            at = 0
+            for g, mid in zip(live, mids, strict=True):
+                mid_above = values[at : at + mid.size] >= g.level
+                at += mid.size
+                go_right = mid_above != g.rising  # still on the pre-crossing side at mid
+                g.lo = np.where(go_right, mid, g.lo)
+                g.hi = np.where(go_right, g.hi, mid)
+        for g in groups:
+            times_s = 0.5 * (g.lo + g.hi)
+            inside = (times_s >= self.start_s) & (times_s <= self.end_s)
+            found = (times_s[inside], g.rising[inside])
+            for a in found:
+                a.flags.writeable = False
+            self._crossed[g.level] = found
 
     def rising_at(self, t_s: FloatArray) -> NDArray[np.bool_]:
         """Whether the elevation is increasing at each ``t_s`` (which must not be an extremum)."""
         i = np.searchsorted(self.t, t_s)
         i = np.clip(i, 1, self.t.size - 1)
         return self.e[i] > self.e[i - 1]
+
+
+@dataclass(slots=True)
+class _Brackets:
+    """One level's crossings being bisected: ``[lo, hi]`` per crossing, rising or setting."""
+
+    level: float
+    rising: NDArray[np.bool_]
+    lo: FloatArray
+    hi: FloatArray
 
 
 def _golden_extremum(
