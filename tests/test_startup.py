@@ -34,3 +34,46 @@ def test_help_and_version_import_nothing_heavy(argv: list[str]) -> None:
     )
     loaded = res.stdout.strip().splitlines()[-1].removeprefix("loaded:")
     assert loaded == "", f"lunarsim {' '.join(argv)} imported {loaded}"
+
+
+RUN_PROBE = """
+import contextlib, io, sys
+from sim.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        main({argv!r})
+    except SystemExit:
+        pass
+print("loaded:" + ",".join(sorted(m for m in ("matplotlib", "rich", "skyfield") if m in sys.modules)))
+"""
+
+WINDOWLESS = """\
+id: plain
+name: Plain
+epoch: 2024-01-01T00:00:00Z
+elements: [x]
+phases:
+  - {id: a, kind: launch, duration: 2h, element: x}
+  - {id: b, kind: transfer, duration: 5d, element: x, after: [a]}
+"""
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["run", "change5"], "rich,skyfield"),  # windows need the ephemeris; the table needs rich
+        (["run", "change5", "--json"], "skyfield"),
+        (["run", "PLAIN"], "rich"),  # no window: no ephemeris
+        (["run", "PLAIN", "--json"], ""),
+    ],
+)
+def test_run_imports_only_what_it_uses(argv: list[str], expected: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16: `run` never imports matplotlib; skyfield only when a window is computed, rich
+    only when a table is printed."""
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(WINDOWLESS)
+    argv = [str(plain) if a == "PLAIN" else a for a in argv]
+    res = subprocess.run(
+        [sys.executable, "-c", RUN_PROBE.format(argv=argv)], capture_output=True, text=True, check=True
+    )
+    assert res.stdout.strip().splitlines()[-1].removeprefix("loaded:") == expected

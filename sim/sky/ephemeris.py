@@ -50,18 +50,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from skyfield.api import Loader
-from skyfield.errors import EphemerisRangeError
-from skyfield.timelib import Time, Timescale
 
 from sim.errors import RunError
 from sim.sky import span
 from sim.sky.search import golden_section
 from sim.timebase import DAY_S, HOUR_S, format_utc, to_utc
+
+if TYPE_CHECKING:  # skyfield is imported when an ephemeris is opened (~0.06 s): not to load a scenario
+    from skyfield.timelib import Time, Timescale
 
 __all__ = [
     "DE421_FILENAME",
@@ -243,6 +243,8 @@ class Ephemeris:
                 f"{folder / DE421_FILENAME} not found; install the 'skyfield-data' package "
                 "(nothing is downloaded at run time)"
             )
+        from skyfield.api import Loader
+
         load = Loader(str(folder), verbose=False, expire=False)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=_EXPIRED_WARNING, category=RuntimeWarning)
@@ -282,6 +284,8 @@ class Ephemeris:
 
     def _moon_fixed_km(self, target: Literal["sun", "earth"], epoch: datetime, t_s: FloatArray) -> FloatArray:
         """Apparent position of ``target`` from the Moon's centre, Moon body-fixed frame, ``(n, 3)`` km."""
+        from skyfield.errors import EphemerisRangeError
+
         t = self._times(epoch, t_s)
         body = self._sun if target == "sun" else self._kernel["earth"]
         # The Sun does not deflect its own light (skyfield zeroes it); Jupiter/Saturn add < 1e-8 deg.
