@@ -13,7 +13,7 @@ from sim.engine import des
 from sim.engine.model import build_model
 from sim.engine.montecarlo import draw_block, monte_carlo
 from sim.errors import InputError
-from sim.scenario.distributions import Fixed, Triangular
+from sim.scenario.distributions import Fixed, Triangular, Uniform
 from sim.scenario.durations import (
     G0_M_S2,
     SOURCES,
@@ -23,7 +23,7 @@ from sim.scenario.durations import (
     burn_time_s,
     orbit_period_s,
 )
-from sim.scenario.model import load_scenario_text, scenario_json_schema
+from sim.scenario.model import load_scenario, load_scenario_text, scenario_json_schema, topological_order
 from tests.conftest import run_cli
 
 STACK = """\
@@ -217,3 +217,132 @@ def test_old_element_lists_stay_valid(minimal_text: str) -> None:
 def test_bundled_scenarios_path_exists() -> None:
     """Sanity: the tests run from the repository (scenarios are read below)."""
     assert Path("scenarios/change5.yaml").exists()
+
+
+DOCKED = """\
+id: docked
+name: Docking joins masses
+epoch: 2030-01-01T00:00:00Z
+elements:
+  - {id: chaser, mass_kg: 2300}
+  - {id: target, mass_kg: 400}
+phases:
+  - id: dock
+    kind: docking
+    element: target
+    duration: 0s
+    mass: {join: chaser}
+  - id: docked_burn
+    kind: lunar_orbit
+    element: chaser
+    after: [dock]
+    duration: {burn: {delta_v_m_s: 100, thrust_n: 3000, isp_s: 310}}
+  - id: transfer
+    kind: sample_transfer
+    element: chaser
+    after: [docked_burn]
+    duration: 30min
+    mass: {take_kg: 2, from: target}
+  - id: undock
+    kind: separation
+    element: chaser
+    after: [transfer]
+    duration: 0s
+    mass: {release: target}
+  - id: alone_burn
+    kind: tei
+    element: chaser
+    after: [undock]
+    duration: {burn: {delta_v_m_s: 400, thrust_n: 600, isp_s: 310}}
+  - id: target_burn
+    kind: descent
+    element: target
+    after: [undock]
+    duration: {burn: {delta_v_m_s: 50, thrust_n: 3000, isp_s: 310}}
+"""
+
+
+def test_docking_joins_masses_until_the_release(write_scenario) -> None:  # type: ignore[no-untyped-def]
+    """Docked, a burn starts at the SUM of both masses and the burner pays the propellant; after the
+    release each element goes on with its own mass (the chaser with the 2 kg it took)."""
+    path = write_scenario(DOCKED)
+    res = run_cli("run", str(path), "--json")
+    assert res.returncode == 0, res.stderr
+    phases = {p["id"]: p for p in json.loads(res.stdout)["phases"]}
+    t_docked, m_docked = rocket(2300 + 400, 100, 3000, 310)  # the joined stack: 2,700 kg
+    burn = phases["docked_burn"]["burn"]
+    assert burn["mass_start_kg"] == 2700 and burn["mass_end_kg"] == pytest.approx(m_docked, abs=1e-3)
+    assert phases["docked_burn"]["duration_h"] == pytest.approx(t_docked / 3600, abs=5e-4)
+    used = 2700 - m_docked  # ~32.9 kg of the chaser's propellant
+    chaser = 2300 - used + 2  # plus the 2 kg taken from the target
+    t_alone, _ = rocket(chaser, 400, 600, 310)
+    assert phases["alone_burn"]["burn"]["mass_start_kg"] == pytest.approx(chaser, abs=1e-3)
+    assert phases["target_burn"]["burn"]["mass_start_kg"] == pytest.approx(398, abs=1e-9)
+    tl = des.simulate(load_scenario_text(DOCKED))
+    assert tl.phase("docked_burn").duration_s == pytest.approx(t_docked, rel=1e-12)
+    assert tl.phase("alone_burn").duration_s == pytest.approx(t_alone, rel=1e-12)
+    # control: without the join the same burn is the chaser's alone, 2,700/2,300 times shorter
+    alone = des.simulate(
+        load_scenario_text(
+            DOCKED.replace("    mass: {join: chaser}\n", "", 1).replace("    mass: {release: target}\n", "", 1)
+        )
+    )
+    assert alone.phase("docked_burn").duration_s == pytest.approx(rocket(2300, 100, 3000, 310)[0], rel=1e-12)
+    assert tl.phase("docked_burn").duration_s / alone.phase("docked_burn").duration_s == pytest.approx(2700 / 2300)
+
+
+def test_docked_masses_in_monte_carlo_match_the_nominal_rule() -> None:
+    """Every replication resolves the joined mass the same way (Isp drawn, closed form per row)."""
+    text = DOCKED.replace(
+        "isp_s: 310}}\n  - id: transfer", "isp_s: {dist: uniform, low: 300, high: 315}}}\n  - id: transfer"
+    )
+    s = load_scenario_text(text)
+    model = build_model(s)
+    assert model.durations is not None
+    d = draw_block(model.durations, 11, 0, 300)
+    rng = np.random.default_rng(np.random.SeedSequence(11, spawn_key=(0,)))
+    isp = Uniform(300.0, 315.0).sample(rng, 8192)[:300]
+    np.testing.assert_allclose(d[:, 1], burn_time_s(2700.0, 100.0, 3000.0, isp), rtol=1e-12)
+    chaser = 2300.0 - 2700.0 * -np.expm1(-100.0 / (G0_M_S2 * isp)) + 2.0
+    np.testing.assert_allclose(d[:, 4], burn_time_s(chaser, 400.0, 600.0, 310.0), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("mass: {join: chaser}", "mass: {join: chasr}"), "s.yaml:12: phases[0].mass.join: unknown element 'chasr'"),
+        (("mass: {join: chaser}", "mass: {join: target}"), "phases[0].mass.join: names the phase's own element"),
+        (("mass: {join: chaser}", "mass: {}"), "phases[0].mass: give 'join', 'release', or 'take_kg' with 'from'"),
+        (("{take_kg: 2, from: target}", "{take_kg: 2}"), "phases[2].mass: 'take_kg' and 'from' go together"),
+        (("{take_kg: 2, from: target}", "{take_kg: 500, from: target}"), "phases[2].mass: element 'target' has"),
+        (("    mass: {join: chaser}\n", ""), "phases[3].mass: element 'target' is not docked with 'chaser' here"),
+    ],
+)
+def test_bad_mass_event_is_one_readable_line(change: tuple[str, str], expected: str) -> None:
+    """Mass-event mistakes name file, line, field and the fix."""
+    text = DOCKED.replace(*change)
+    assert text != DOCKED
+    with pytest.raises(InputError) as info:
+        load_scenario_text(text, "s.yaml")
+    assert any(expected in p for p in info.value.problems), info.value.problems
+
+
+def test_change5_tei_burns_use_the_undocked_returner_with_the_sample() -> None:
+    """CE-5: docked 21:42 -> separated 04:35 (no burn while docked); TEI-1 starts at the O/R's own
+    mass plus the 2 kg sample, and both TEI burns obey the rocket equation on the carried mass."""
+    s = load_scenario(Path(__file__).resolve().parent.parent / "scenarios" / "change5.yaml")
+    plan = DurationPlan.from_scenario(s, topological_order(s))
+    _, details = plan.nominal()
+    det = {p.id: d for p, d in zip(s.phases, details, strict=True) if d is not None}
+    ascent = det["ascent"]["burn"]
+    loi2 = det["loi2"]["burn"]
+    returner = loi2["mass_end_kg"] - 3937  # the O/R carries on with the rest of the stack
+    tei1, tei2 = det["tei1"]["burn"], det["tei2"]["burn"]
+    assert tei1["mass_start_kg"] == pytest.approx(returner + 2, abs=1e-3)
+    assert ascent["mass_end_kg"] == pytest.approx(401, abs=1)  # ~400 kg at docking (CCTV)
+    t1, m1 = rocket(tei1["mass_start_kg"], 413, 3000, 310)
+    assert tei1["mass_end_kg"] == pytest.approx(m1, abs=1e-3) and tei2["mass_start_kg"] == pytest.approx(m1, abs=1e-3)
+    tl = des.simulate(s)
+    assert tl.phase("tei1").duration_s == pytest.approx(t1, rel=1e-6)  # details round masses to 1 g
+    assert tl.phase("tei2").duration_s == pytest.approx(rocket(m1, 419, 600, 310)[0], rel=1e-6)
+    assert 290 < t1 < 300 and 1300 < tl.phase("tei2").duration_s < 1320  # ~4.9 min and ~21.8 min

@@ -16,6 +16,7 @@ from sim.fields import did_you_mean
 from sim.scenario.durations import DurationPlan
 from sim.scenario.graph import find_cycle, topological_order
 from sim.scenario.kinds import KINDS
+from sim.scenario.masses import MassEvent
 from sim.scenario.model import Scenario
 from sim.scenario.yamlsource import Loc, short_repr
 from sim.sky import span
@@ -153,6 +154,8 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
                 )
             elif dep.phase == ph.id and not duplicated:
                 problems.append((loc, f"phase {ph.id!r} depends on itself; remove it from its own 'after'"))
+        if ph.mass is not None:
+            problems += _mass_event_problems(i, ph.element, ph.mass, elements)
         if ph.until is not None:
             loc = ("phases", i, "until")
             if ph.until.phase not in ids:
@@ -191,7 +194,23 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
         plan = DurationPlan.from_scenario(scenario, topological_order(scenario))
         for at, msg in plan.problems():
             problems.append((("phases", at, "duration") if at is not None else ("elements",), msg))
+        for at, msg in plan.mass_problems():
+            problems.append((("phases", at, "mass"), msg))
     return problems
+
+
+def _mass_event_problems(i: int, element: str, ev: MassEvent, elements: set[str]) -> list[tuple[Loc, str]]:
+    """A phase's ``mass:`` names declared elements other than the phase's own."""
+    out: list[tuple[Loc, str]] = []
+    for key, other in (("join", ev.join), ("release", ev.release), ("from", ev.from_)):
+        if other is None:
+            continue
+        if other not in elements:
+            hint = did_you_mean(other, elements)
+            out.append((("phases", i, "mass", key), f"unknown element {other!r}{hint}; declare it in 'elements'"))
+        elif other == element:
+            out.append((("phases", i, "mass", key), f"names the phase's own element {other!r}; name the other one"))
+    return out
 
 
 def _element_problems(scenario: Scenario) -> list[tuple[Loc, str]]:

@@ -48,6 +48,7 @@ from sim.scenario.graph import find_cycle as find_cycle  # re-exported for calle
 from sim.scenario.graph import topological_order as topological_order
 from sim.scenario.kinds import KINDS as KINDS  # re-exported: the phase-kind vocabulary
 from sim.scenario.kinds import Kind as Kind
+from sim.scenario.masses import MassEvent
 from sim.scenario.messages import format_loc as format_loc  # re-exported for callers
 from sim.scenario.messages import problem_line, pydantic_problems, type_name
 from sim.scenario.yamlsource import YamlDocument, YamlProblem, parse_yaml, read_text
@@ -287,6 +288,9 @@ class Phase(StrictModel):
     window: WindowEntry | None = None
     resources: list[Ident] = Field(default_factory=list, description="shared resources held while running")
     failure: Failure | None = None
+    mass: MassEvent | None = Field(
+        default=None, description="when the phase has run: dock ('join'), undock ('release'), move mass ('take_kg')"
+    )
     source: str | None = None
     note: str | None = None
 

@@ -10,7 +10,11 @@ timeline in the topological order of the phases (file order on ties):
   (the parent's own mass is then spent: a later burn of the parent is an error); with no such
   child the parent keeps the rest and may burn on;
 * every phase's source turns the element's mass at the phase's start into the mass at its end
-  (a burn uses propellant; other sources leave it unchanged).
+  (a burn uses propellant; other sources leave it unchanged);
+* a phase's mass event (``mass:``) applies when the phase has run: ``join`` docks its element
+  with another, and until a ``release`` of that element the two form one stack: a burn of
+  either starts at the SUM of their masses and takes its propellant from the burning element;
+  ``take_kg``/``from`` moves mass from another element to the phase's (a sample container).
 
 Mass does not depend on timing, so the durations of N replications are resolved once, when the
 duration matrix is drawn, and both engines play the same matrix. Draws happen in file order (a
@@ -20,7 +24,7 @@ exactly the numbers it drew before duration sources existed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,12 +45,26 @@ class ElementMass:
 
 
 @dataclass(frozen=True)
+class MassChange:
+    """A phase's mass event, applied once the phase has run: dock with ``join``, undock
+    ``release``, move ``take_kg`` from element ``take_from`` to the phase's element."""
+
+    join: str | None = None
+    release: str | None = None
+    take_kg: float | None = None
+    take_from: str | None = None
+
+
+@dataclass(frozen=True)
 class Flow:
-    """Resolved durations ``(n, P)`` and per-phase start and end masses ``(n, P)`` (NaN: untracked)."""
+    """Resolved durations ``(n, P)`` and per-phase start and end masses ``(n, P)`` (NaN: untracked;
+    a phase of a docked stack starts at the stack's summed mass), and the mass events that do not
+    make sense (``(phase index, message)``: a release of an element that is not docked, ...)."""
 
     duration_s: np.ndarray
     mass_start_kg: np.ndarray
     mass_end_kg: np.ndarray
+    issues: tuple[tuple[int, str], ...] = ()
 
 
 def as_source(value: Distribution | DurationSource) -> DurationSource:
@@ -62,6 +80,7 @@ class DurationPlan:
     element: tuple[str, ...] = ()
     order: tuple[int, ...] = ()
     elements: tuple[ElementMass, ...] = ()
+    changes: tuple[MassChange | None, ...] = ()
 
     @classmethod
     def of(cls, durations: Sequence[Distribution | DurationSource]) -> DurationPlan:
@@ -77,6 +96,7 @@ class DurationPlan:
             element=tuple(p.element for p in scenario.phases),
             order=tuple(order),
             elements=tuple(ElementMass(e.id, e.mass_kg, e.from_) for e in scenario.elements),
+            changes=tuple(_mass_change(p) for p in scenario.phases),
         )
 
     @property
@@ -122,25 +142,35 @@ class DurationPlan:
                 else:
                     mass[el.parent] = rest
 
+        docked: dict[str, frozenset[str]] = {}  # element -> its stack (itself included) while docked
+        issues: list[tuple[int, str]] = []
         for i in self.order:
             eid = self.element[i]
             activate(eid)
-            m0 = mass[eid]
+            partners = sorted(docked.get(eid, frozenset()) - {eid})
+            own = mass[eid]
+            m0 = own + sum(mass[p] for p in partners) if partners else own
             res = self.sources[i].resolve(drawn[i], m0)
+            end = np.asarray(res.mass_end_kg, dtype=float)
             out[:, i] = res.duration_s
             m_start[:, i] = m0
-            m_end[:, i] = res.mass_end_kg
-            mass[eid] = np.asarray(res.mass_end_kg, dtype=float)
-        return Flow(out, m_start, m_end)
+            m_end[:, i] = end
+            # docked: the burning element pays the propellant; the others keep their masses
+            mass[eid] = own - (m0 - end) if partners else end
+            change = self.changes[i] if self.changes else None
+            if change is not None:
+                issues += _apply(change, i, eid, mass, docked, activate)
+        return Flow(out, m_start, m_end, tuple(issues))
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """The ``(n, P)`` duration matrix of ``n`` replications, seconds."""
+        drawn = [s.draw(rng, n) for s in self.sources]
         if not any(s.uses_mass for s in self.sources):  # no burn: nothing depends on mass
             out = np.empty((self.size, n))  # phase-major: each column contiguous (see the engine)
-            for i, s in enumerate(self.sources):  # written as drawn: one column alive at a time
-                out[i] = s.draw(rng, n)
+            for i, d in enumerate(drawn):
+                out[i] = d
             return out.T
-        return self.flow([s.draw(rng, n) for s in self.sources], n).duration_s
+        return self.flow(drawn, n).duration_s
 
     def nominal(self) -> tuple[np.ndarray, tuple[dict[str, Any] | None, ...]]:
         """Nominal durations (seconds, file order) and each phase's details for ``run --json``."""
@@ -151,6 +181,12 @@ class DurationPlan:
             res = Resolved(flow.duration_s[:, i], flow.mass_end_kg[:, i])
             details.append(s.details(inputs[i], res, float(flow.mass_start_kg[0, i])))
         return flow.duration_s[0].copy(), tuple(details)
+
+    def mass_problems(self) -> list[tuple[int, str]]:
+        """Mass events that do not make sense in a nominal run: ``(phase index, message)``."""
+        if not any(self.changes):
+            return []
+        return list(self.flow([s.nominal_inputs() for s in self.sources], 1).issues)
 
     def problems(self) -> list[tuple[int | None, str]]:
         """Mass problems of a nominal run: ``(phase index or None for elements, message)``."""
@@ -175,3 +211,47 @@ class DurationPlan:
                     )
                 )
         return out
+
+
+def _mass_change(phase: Any) -> MassChange | None:
+    """A validated phase's ``mass:`` event as the plan's ``MassChange`` (None without one)."""
+    ev = getattr(phase, "mass", None)
+    if ev is None:
+        return None
+    return MassChange(ev.join, ev.release, ev.take_kg, ev.from_)
+
+
+def _apply(
+    change: MassChange,
+    i: int,
+    eid: str,
+    mass: dict[str, np.ndarray],
+    docked: dict[str, frozenset[str]],
+    activate: Callable[[str], None],
+) -> list[tuple[int, str]]:
+    """Apply phase ``i``'s mass event (its element ``eid``); return what does not make sense."""
+    issues: list[tuple[int, str]] = []
+    if change.take_kg is not None and change.take_from is not None:
+        src = change.take_from
+        activate(src)
+        if float(np.nanmin(mass[src], initial=np.inf)) < change.take_kg:
+            issues.append((i, f"element {src!r} has less than the {change.take_kg:g} kg to take from it here"))
+        mass[src] = mass[src] - change.take_kg
+        mass[eid] = mass[eid] + change.take_kg
+    if change.join is not None:
+        other = change.join
+        activate(other)
+        stack = docked.get(eid, frozenset({eid})) | docked.get(other, frozenset({other}))
+        for member in stack:
+            docked[member] = stack
+    if change.release is not None:
+        other = change.release
+        stack = docked.get(eid, frozenset({eid}))
+        if other not in stack or other == eid:
+            issues.append((i, f"element {other!r} is not docked with {eid!r} here: 'release' needs an earlier 'join'"))
+        else:
+            rest = stack - {other}
+            for member in rest:
+                docked[member] = rest
+            docked[other] = frozenset({other})
+    return issues
