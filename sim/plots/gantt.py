@@ -19,6 +19,7 @@ from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING, Literal
 
 from sim.plots import style
+from sim.results.published import PRECISION_WINDOW_S
 from sim.results.records import PhaseRecord, Timeline
 from sim.timebase import DAY_S, HOUR_S, format_duration, format_utc
 
@@ -63,15 +64,10 @@ STATUS_COLOUR = "#6a3d9a"  # the status-date line
 WAIT_STYLES = {"window": ("////", "#6a51a3"), "resource": ("xxxx", "#b15928")}  # hatch, edge colour
 ROW_HEIGHT_IN = 0.3
 MIN_BAR_FRACTION = 0.002  # bars shorter than this share of the span are drawn this wide
-#: Where the true time lies relative to a published one, by its precision (seconds: lo, hi): the
-#: reading of sim.results.comparison.PRECISION_WINDOW_S. A window of an hour or more is drawn as a
+#: Where the true time lies relative to a published one, by its precision (seconds: lo, hi): its one
+#: definition is sim.results.published.PRECISION_WINDOW_S. A window of an hour or more is drawn as a
 #: band (a date-only time covers its whole day); a finer one as a tick.
-FLOWN_WINDOW_S: dict[str, tuple[float, float]] = {
-    "s": (0.0, 1.0),
-    "min": (0.0, 60.0),
-    "h": (-1800.0, 1800.0),
-    "date": (0.0, 86400.0),
-}
+FLOWN_WINDOW_S = PRECISION_WINDOW_S
 BAND_MIN_S = 3600.0
 
 Axis = Literal["utc", "met", "hours"]

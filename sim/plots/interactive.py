@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.plots.gantt import KIND_COLOURS, WAIT_STYLES, Actuals
+from sim.results.published import PRECISION_WINDOW_S
 from sim.results.records import Ensemble, Timeline
 from sim.timebase import HOUR_S, format_duration, format_utc, to_utc
 
@@ -28,13 +29,8 @@ ROW_PX = 22
 #: Bar thickness in rows (set on every bar trace: plotly would size a lone bar to the axis).
 BAR_WIDTH = 0.7
 #: Where the true time lies relative to a published one, by its precision (seconds: lo, hi);
-#: the same reading as sim.results.comparison.PRECISION_WINDOW_S.
-FLOWN_WINDOW_S: dict[str, tuple[float, float]] = {
-    "s": (0.0, 1.0),
-    "min": (0.0, 60.0),
-    "h": (-1800.0, 1800.0),
-    "date": (0.0, 86400.0),
-}
+#: its one definition is sim.results.published.PRECISION_WINDOW_S.
+FLOWN_WINDOW_S = PRECISION_WINDOW_S
 _PRECISION_TEXT = {"s": "to the second", "min": "to the minute", "h": "approximate hour", "date": "date only"}
 
 

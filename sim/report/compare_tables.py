@@ -13,6 +13,7 @@ from sim.report.fit import SECTION, Column, fit_tables
 from sim.report.tables import wide_console
 from sim.results.baseline import BaselineComparison
 from sim.results.comparison import Comparison, PhaseComparison, Wait, percent_delta
+from sim.timebase import HOUR_S
 
 if TYPE_CHECKING:
     from rich.console import Console, Group
@@ -328,7 +329,7 @@ def print_baseline(comparison: BaselineComparison, console: Console | None = Non
     ]
 
     def cell(v: float | None) -> str:
-        return "" if v is None else f"{v / 3600.0:+.2f}"
+        return "" if v is None else f"{v / HOUR_S:+.2f}"
 
     def utc(side: dict[str, Any] | None, key: str) -> str:
         return "" if side is None else str(side[key])[:16].replace("T", " ")

@@ -21,7 +21,7 @@ from sim.results.html import escape
 from sim.results.html import table as html_table
 from sim.results.mc_types import MonteCarloSummary
 from sim.results.records import hours
-from sim.timebase import format_duration, format_utc, to_utc
+from sim.timebase import HOUR_S, format_duration, format_utc, to_utc
 
 if TYPE_CHECKING:
     from plotly.graph_objects import Figure
@@ -182,7 +182,7 @@ def _mission_meta(m: MissionReport) -> str:
     end = format_utc(t.utc(t.end_s)).replace("T", " ").replace("Z", " UTC")
     return (
         f'<p class="meta">Launch epoch T0 {epoch}; nominal end {end} '
-        f"({format_duration(t.duration_s)}, {t.duration_s / 3600:.1f} h); outcome {t.outcome}; "
+        f"({format_duration(t.duration_s)}, {t.duration_s / HOUR_S:.1f} h); outcome {t.outcome}; "
         f"{len(t.phases)} phases on {len(t.elements) or len({p.element for p in t.phases})} element lanes.</p>"
     )
 

@@ -36,6 +36,8 @@ from sim.results.comparison_types import (
 from sim.results.comparison_types import delta as delta
 from sim.results.comparison_types import percent_delta as percent_delta
 from sim.results.comparison_types import spread_from_samples as spread_from_samples
+from sim.results.published import PRECISION_POINT_S as PRECISION_POINT_S  # re-exported
+from sim.results.published import PRECISION_WINDOW_S as PRECISION_WINDOW_S
 from sim.results.published import actual_times as actual_times  # re-exported: the flown times live there
 from sim.results.published import flown_durations_s as flown_durations_s
 from sim.results.published import flown_times
@@ -113,22 +115,6 @@ from sim.timebase import HOUR_S
 # runs plus the waits that count to the kind (``run_hours`` + ``wait_hours``); ``actual_hours``
 # = the sum of actual_elapsed_h (null if any is unknown; ``actual_run_hours`` sums actual_h).
 # ``planned_hours`` sums the phases' plans as before.
-
-PRECISION_POINT_S: dict[str, float] = {
-    # where the point estimate sits relative to the published time: a date-only time is read as
-    # noon of that day (the middle of its window); the others as published
-    "s": 0.0,
-    "min": 0.0,
-    "h": 0.0,
-    "date": 43200.0,
-}
-PRECISION_WINDOW_S: dict[str, tuple[float, float]] = {
-    # offset of the true time from the published one: [lo, hi]
-    "s": (0.0, 1.0),
-    "min": (0.0, 60.0),
-    "h": (-1800.0, 1800.0),
-    "date": (0.0, 86400.0),
-}
 
 
 def compare(

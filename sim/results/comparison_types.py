@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from sim.results.records import HOURS_DECIMALS as HOURS_DECIMALS  # one definition (records.hours)
 from sim.results.statistics import percentile_of
 from sim.timebase import HOUR_S, format_utc
 
-HOURS_DECIMALS = 3
 PERCENT_DECIMALS = 2
 
 

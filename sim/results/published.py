@@ -12,14 +12,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.scenario.model import Scenario
-from sim.timebase import from_utc
+from sim.timebase import DAY_S, from_utc
+
+#: What a published time of each ``precision`` means (the comparison's rules, and the charts'
+#: flown marks and bands, read these):
+PRECISION_POINT_S: dict[str, float] = {
+    # where the point estimate sits relative to the published time: a date-only time is read as
+    # noon of that day (the middle of its window); the others as published
+    "s": 0.0,
+    "min": 0.0,
+    "h": 0.0,
+    "date": DAY_S / 2,
+}
+PRECISION_WINDOW_S: dict[str, tuple[float, float]] = {
+    # offset of the true time from the published one: [lo, hi]
+    "s": (0.0, 1.0),
+    "min": (0.0, 60.0),
+    "h": (-1800.0, 1800.0),
+    "date": (0.0, DAY_S),
+}
 
 
 @dataclass(frozen=True)
 class FlownTime:
     """A phase's published (flown) start and end, seconds since the epoch (either may be None),
-    and their ``precision`` (``s``, ``min``, ``h`` or ``date``; see ``PRECISION_WINDOW_S`` in
-    ``sim.results.comparison`` for what each means)."""
+    and their ``precision`` (``s``, ``min``, ``h`` or ``date``; ``PRECISION_WINDOW_S`` says what
+    each means)."""
 
     start_s: float | None
     end_s: float | None

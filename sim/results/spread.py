@@ -2,7 +2,7 @@
 reports and ``EndSpread``, P10/P50/P80/P90 as seconds after the epoch and as aware UTC datetimes.
 
 Shared by the Monte Carlo summary (``sim.results.mc_types``) and the sweep rows
-(``sim.results.sweep_types``). Pure data over numpy; imports the kernel only.
+(``sim.results.sweep_types``). Pure data over numpy; imports the kernel and ``records.hours`` only.
 """
 
 from __future__ import annotations
@@ -13,14 +13,11 @@ from datetime import datetime
 
 import numpy as np
 
+from sim.results.records import hours
 from sim.timebase import HOUR_S, format_utc, parse_utc, to_utc
 
 #: The percentile levels of the mission end in ``lunarsim mc`` and ``lunarsim sweep``.
 PERCENTILES = (10, 50, 80, 90)
-
-
-def _hours(t_s: float) -> float:
-    return round(float(t_s) / HOUR_S, 3)
 
 
 @dataclass(frozen=True)
@@ -68,7 +65,7 @@ class EndSpread:
 
     def hours_dict(self) -> dict[str, float]:
         """``{"p10": hours, ...}`` rounded to 3 decimals, as in the JSON."""
-        return {f"p{q}": _hours(self.s(q)) for q in PERCENTILES}
+        return {f"p{q}": hours(self.s(q)) for q in PERCENTILES}
 
     def utc_dict(self) -> dict[str, str]:
         """``{"p10": "2026-10-04T12:00:31Z", ...}``, as in the JSON."""

@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from sim.results.spread import PERCENTILES
 from sim.results.spread import EndSpread as EndSpread  # re-exported: the sweep rows use it
-from sim.timebase import HOUR_S, format_utc, parse_duration, parse_utc
+from sim.timebase import format_utc, parse_duration, parse_utc
 
 Kind = Literal["date", "duration", "number", "text"]
 
@@ -70,10 +70,6 @@ class Axis:
     def _need(self, kind: Kind) -> None:
         if self.kind != kind:
             raise ValueError(f"axis {self.key!r} holds {self.kind} values, not {kind} values")
-
-
-def _hours(t_s: float) -> float:
-    return round(float(t_s) / HOUR_S, 3)
 
 
 def _p6(p: float | None) -> float | None:

@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.timebase import HOUR_S, format_utc, format_utc_many
+from sim.results.records import hours
+from sim.timebase import format_utc, format_utc_many
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class WindowListing:
             out[w.name] = {
                 "type": w.type,
                 "intervals": [{"open": a, "close": b} for a, b in zip(opens, closes, strict=True)],
-                "open_h": round(w.open_s / HOUR_S, 3),
+                "open_h": hours(w.open_s),
                 "note": w.note,
             }
         return {
