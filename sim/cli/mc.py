@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sim.cli.chart_options import (
     add_axis_arg,
@@ -33,6 +33,9 @@ from sim.cli.common import (
     provenance,
 )
 from sim.errors import InputError
+
+if TYPE_CHECKING:
+    from sim.results.mc_types import MonteCarloSummary
 
 HELP = "Monte Carlo schedule risk: percentiles, S-curve, criticality, sensitivity, deadline odds"
 EPILOG = """\
@@ -173,7 +176,7 @@ def run(args: argparse.Namespace) -> int:
         write_parquet(args.parquet, ens.replication_columns(), metadata=origin, categories={"outcome": OUTCOMES})
         announce(args.parquet)
     if plots:
-        _draw(ens, scenario, plots, deadline, chart)
+        _draw(ens, result, scenario, plots, deadline, chart)
     if args.json:
         print_result(result.to_dict(), seed=args.seed)
     elif args.csv != "-":
@@ -250,14 +253,18 @@ def _chart_options(args: argparse.Namespace, scenario: Any, plots: dict[str, str
     )
 
 
-def _draw(ens: Any, scenario: Any, plots: dict[str, str], deadline: Any, chart: ChartOptions) -> None:
+def _draw(
+    ens: Any, result: MonteCarloSummary, scenario: Any, plots: dict[str, str], deadline: Any, chart: ChartOptions
+) -> None:
+    """Draw the charts asked for; the tornado and the risk ranking take their numbers from the
+    typed summary (full precision, not the rounded JSON, and not computed a second time)."""
+    import numpy as np
 
     from sim.plots import risk
     from sim.plots.figures import save_figure
-    from sim.results.statistics import end_swings_h, sensitivities
+    from sim.timebase import HOUR_S
 
     labels = [p.label for p in scenario.phases]
-    sens = sensitivities(ens) if "tornado" in plots else None  # full precision, not the rounded JSON
     only = None
     if chart.phases is not None:
         only = risk.select_phases(ens, chart.phases, {p.id: p.kind for p in scenario.phases})
@@ -274,14 +281,14 @@ def _draw(ens: Any, scenario: Any, plots: dict[str, str], deadline: Any, chart: 
                 size=size,
             )
         elif kind == "tornado":
-            assert sens is not None
-            swings = end_swings_h(ens)  # full precision, not the rounded JSON
-            ax = risk.tornado(ens, sens, labels=labels, swings_h=swings, only=only, size=size)
+            sens = np.array([p.sensitivity for p in result.phases])
+            swings_h = np.array([p.end_swing_s for p in result.phases]) / HOUR_S
+            ax = risk.tornado(ens, sens, labels=labels, swings_h=swings_h, only=only, size=size)
         elif kind == "criticality":
             ax = risk.criticality(ens, labels=labels, only=only, size=size)
         elif kind == "risks":
             names = {r.id: r.label for r in scenario.risks}
-            ax = risk.risk_ranking(ens, labels=names, size=size)  # typed effects, not the rounded JSON
+            ax = risk.risk_ranking(ens, list(result.risks or ()), labels=names, size=size)
         else:
             ax = risk.histogram(ens, size=size)
         save_figure(ax.figure, path)
