@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from sim.engine import des
+from sim.engine.draws import compile_draws, draw_durations
 from sim.engine.model import build_model
 from sim.engine.montecarlo import draw_block, monte_carlo
 from sim.errors import InputError
@@ -160,6 +161,10 @@ def test_plain_distributions_draw_what_they_drew_before() -> None:
             "phases[0].duration.burn.isp_s.low: must be <= mode (got 320 > 310)",
         ),
         (("revolutions: 3", "revolutions: 0"), "phases[1].duration.orbit.revolutions: must be > 0"),
+        (
+            ("phases:\n", "correlations: [{phases: [ell, loi], rho: 0.5}]\nphases:\n"),
+            "correlations[0].phases[1]: phase 'loi' is a burn: its length follows from its element's mass",
+        ),
         (("apoapsis_km: 5700", "apoapsis_km: 100"), "phases[1].duration.orbit.apoapsis_km: must be >= periapsis_km"),
     ],
 )
@@ -346,3 +351,22 @@ def test_change5_tei_burns_use_the_undocked_returner_with_the_sample() -> None:
     assert tl.phase("tei1").duration_s == pytest.approx(t1, rel=1e-6)  # details round masses to 1 g
     assert tl.phase("tei2").duration_s == pytest.approx(rocket(m1, 419, 600, 310)[0], rel=1e-6)
     assert 290 < t1 < 300 and 1300 < tl.phase("tei2").duration_s < 1320  # ~4.9 min and ~21.8 min
+
+
+def test_an_orbit_stay_may_be_correlated_and_the_burns_keep_their_rows() -> None:
+    """An orbit stay reads no mass: correlating it keeps the burns consistent (the mass chain)."""
+    text = STACK.replace("phases:\n", "correlations: [{phases: [ell, launch_hold], rho: 0.9}]\nphases:\n", 1)
+    text += """  - id: launch_hold
+    kind: lunar_orbit
+    element: orbiter
+    after: [tei]
+    duration: {dist: triangular, low: 1h, mode: 2h, high: 4h}
+"""
+    text = text.replace("revolutions: 3}}", "revolutions: {dist: uniform, low: 2, high: 4}}}", 1)
+    s = load_scenario_text(text)
+    d, _ = draw_durations(compile_draws(s), 3, 0, 2000)
+    ranks = [np.argsort(np.argsort(d[:, c])) for c in (1, 4)]  # ell, launch_hold
+    assert np.corrcoef(*ranks)[0, 1] > 0.85
+    # the burns are not reordered: each row keeps the LOI -> TEI mass chain of its own draws
+    independent = draw_block(compile_draws(s).dists, 3, 0, 2000)
+    np.testing.assert_array_equal(d[:, [0, 2, 3]], independent[:, [0, 2, 3]])

@@ -50,8 +50,9 @@ class RiskSpec:
 class Draws:
     """Everything a block draws: the duration plan (per-phase sources and element masses, so burns
     are resolved with each replication's mass), correlation groups (phase columns and the normal
-    scores' Pearson correlation) and risk events. Correlation reorders resolved columns: a
-    correlated burn keeps its marginal but no longer matches the mass its element carries."""
+    scores' Pearson correlation) and risk events. Correlation reorders resolved columns, so
+    validation keeps burns out of correlation groups (a reordered burn would no longer match the
+    mass its element carries; ``sim.scenario.checks``)."""
 
     dists: DurationPlan
     groups: tuple[tuple[tuple[int, ...], float], ...] = ()

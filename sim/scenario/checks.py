@@ -13,7 +13,7 @@ import difflib
 from datetime import UTC, datetime, timedelta
 
 from sim.fields import did_you_mean
-from sim.scenario.durations import DurationPlan
+from sim.scenario.durations import DurationPlan, DurationSource
 from sim.scenario.graph import find_cycle, topological_order
 from sim.scenario.kinds import KINDS
 from sim.scenario.masses import MassEvent
@@ -273,12 +273,21 @@ def check_risks_and_correlations(scenario: Scenario, ids: dict[str, int]) -> lis
         return True
 
     grouped: dict[str, int] = {}
+    burns = {p.id for p in scenario.phases if isinstance(p.duration, DurationSource) and p.duration.uses_mass}
     for g, corr in enumerate(scenario.correlations):
         seen: set[str] = set()
         for k, pid in enumerate(corr.phases):
             loc: Loc = ("correlations", g, "phases", k)
             if not check_phase(loc, pid, "correlations"):
                 continue
+            if pid in burns:
+                problems.append(
+                    (
+                        loc,
+                        f"phase {pid!r} is a burn: its length follows from its element's mass, which a reordering "
+                        "would break; remove it from the group (correlating a burn's inputs is not supported)",
+                    )
+                )
             if pid in seen:
                 problems.append((loc, f"phase {pid!r} is listed twice; keep one"))
             elif pid in grouped:
