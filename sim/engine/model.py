@@ -358,6 +358,17 @@ def list_windows(
         name: spec.standalone(scenario.epoch, scenario.site, lambda n: n) for name, spec in scenario.windows.items()
     }
     horizon_s = (end - start).total_seconds()
+    ctx = WindowContext(
+        name="",
+        epoch=start,
+        horizon_s=horizon_s,
+        site=scenario.site,
+        ephemeris=lambda: ephemeris if ephemeris is not None else _default_ephemeris(),
+        tables={},
+    )
+    daylight = [spec for spec in specs.values() if isinstance(spec, DaylightWindow)]
+    if daylight:
+        prepare_daylight(daylight, ctx)  # all their Sun-elevation levels bisected together
     done: dict[str, WindowTable] = {}
 
     def table(name: str) -> WindowTable:
