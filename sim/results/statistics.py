@@ -80,11 +80,13 @@ def end_swings_s(ens: Ensemble) -> np.ndarray:
     out = np.zeros(len(ens.phase_ids))
     if total.size == 0:
         return out
+    runs = ens.duration_s[:m][ok]
+    deciles = np.percentile(runs, (10, 90), axis=0)  # every column at once: the same numbers, one call
     for i in range(len(ens.phase_ids)):
-        d = ens.duration_s[:m, i][ok]
-        lo, hi = np.percentile(d, (10, 90))
+        lo, hi = deciles[:, i]
         if lo == hi:
             continue
+        d = runs[:, i]
         out[i] = np.median(total[d >= hi]) - np.median(total[d <= lo])
     return out
 
@@ -236,14 +238,17 @@ def _phase_stats(ens: Ensemble, m: int, actual_durations_s: Mapping[str, float])
     swings = end_swings_s(ens)
     successes = ens.successes
     ok_n = max(successes, 1)
+    durations, ends = ens.duration_s[rows], ens.phase_end_s[rows]  # float32, (rows, P)
+    if len(durations):  # every phase's percentiles in one call each (per column: the same numbers)
+        dq = np.percentile(durations, (10, 50, 90), axis=0).T.tolist()
+        eq = np.percentile(ends, (10, 50, 90), axis=0).T.tolist()
     out = []
     for i, pid in enumerate(ens.phase_ids):
-        dur = ens.duration_s[:, i][rows]  # float32 columns, contiguous
-        end = ens.phase_end_s[:, i][rows]
+        dur = durations[:, i]
         d10 = d50 = d90 = e10 = e50 = e90 = mean_s = None
         if dur.size:
-            d10, d50, d90 = (float(v) for v in np.percentile(dur, (10, 50, 90)))
-            e10, e50, e90 = (float(v) for v in np.percentile(end, (10, 50, 90)))
+            d10, d50, d90 = dq[i]
+            e10, e50, e90 = eq[i]
             mean_s = float(ens.sums["duration_s"][i] / successes)  # over all successful replications
         mean = {k: float(v[i]) / ok_n for k, v in ens.sums.items()}
         actual = actual_durations_s.get(pid) if dur.size else None
