@@ -100,11 +100,21 @@ def add_as_of_arg(parser: argparse.ArgumentParser) -> None:
 
 def load_any(arg: str, sets: Sequence[str] = (), as_of: str | None = None) -> Scenario:
     """A scenario, or a program file merged into one composite scenario (missions on one clock)."""
-    from sim.engine.program import merge_program
+    return load_merged(arg, sets, as_of)[0]
+
+
+def load_merged(
+    arg: str, sets: Sequence[str] = (), as_of: str | None = None
+) -> tuple[Scenario, dict[str, tuple[str, str]] | None]:
+    """``load_any``, and for a program the map of its merged ids to ``(mission id, own id)``
+    (``sim.engine.program.program_ids``; None for a scenario)."""
+    from sim.engine.program import merge_program, program_ids
     from sim.scenario.model import Scenario
 
     loaded = load_file(arg, sets, as_of)
-    return loaded if isinstance(loaded, Scenario) else merge_program(loaded)
+    if isinstance(loaded, Scenario):
+        return loaded, None
+    return merge_program(loaded), program_ids(loaded)
 
 
 def _scenario(path: Path, doc: YamlDocument, sets: Sequence[str]) -> Scenario:

@@ -28,7 +28,7 @@ from sim.cli.common import (
     check_table_path,
     emit_csv_rows,
     executor_args,
-    load_any,
+    load_merged,
     print_result,
     provenance,
 )
@@ -136,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
         check_table_path("--csv", args.csv)
     if args.parquet:
         check_table_path("--parquet", args.parquet)
-    scenario = load_any(args.scenario, args.set, args.as_of)
+    scenario, owners = load_merged(args.scenario, args.set, args.as_of)
     deadline = _deadline(args, scenario.epoch)
     chart = _chart_options(args, scenario, plots)
 
@@ -163,6 +163,7 @@ def run(args: argparse.Namespace) -> int:
         deadline=deadline,
         actual_durations_s=flown_durations_s(scenario),
         phase_deadlines_s=phase_deadlines_s(scenario),
+        owners=owners,  # a program: each row keeps its mission and own id
     )
     if args.csv:
         emit_csv_rows(args.csv, ens.replication_rows())
@@ -264,7 +265,8 @@ def _draw(
     from sim.plots.figures import save_figure
     from sim.timebase import HOUR_S
 
-    labels = [p.label for p in scenario.phases]
+    names = _chart_names(result, scenario)
+    labels = [names[p.id] for p in scenario.phases]
     only = None
     if chart.phases is not None:
         only = risk.select_phases(ens, chart.phases, {p.id: p.kind for p in scenario.phases})
@@ -287,9 +289,19 @@ def _draw(
         elif kind == "criticality":
             ax = risk.criticality(ens, labels=labels, only=only, size=size)
         elif kind == "risks":
-            names = {r.id: r.label for r in scenario.risks}
             ax = risk.risk_ranking(ens, list(result.risks or ()), labels=names, size=size)
         else:
             ax = risk.histogram(ens, size=size)
         save_figure(ax.figure, path)
         announce(path)
+
+
+def _chart_names(result: MonteCarloSummary, scenario: Any) -> dict[str, str]:
+    """The chart label of every phase and risk by id: its name, and in a program its mission
+    (``change7: Landing near the south pole``), since two missions may name a phase alike."""
+    names = {p.id: p.label for p in scenario.phases} | {r.id: r.label for r in scenario.risks}
+    owned = [(p.id, p.mission) for p in result.phases] + [(r.id, r.mission) for r in result.risks or ()]
+    for row_id, mission in owned:
+        if mission is not None:
+            names[row_id] = f"{mission}: {names[row_id]}"
+    return names

@@ -8,6 +8,12 @@ after a lag equal to its epoch's offset from the composite epoch, and its window
 on its own epoch, so a mission run inside the program has exactly the times it has alone, except
 for waits on the shared resources. Results are split back per mission on each mission's own
 time base.
+
+``merged_id`` (a mission id and an own id to the merged id) and ``program_ids`` (every merged id
+to its mission id and own id) are the one place that joins or splits on ``SEP``: the merge, the
+split of a run's timeline and the per-mission keys of a program's Monte Carlo summary
+(``sim.results.statistics.monte_carlo_summary(owners=...)``) all use them. The map is built by
+joining, never by cutting a string at ``__``, so an own id that holds ``__`` maps back exactly.
 """
 
 from __future__ import annotations
@@ -26,8 +32,28 @@ SEP = "__"
 START = "program_start"
 
 
-def _name(mission: str, name: str) -> str:
-    return f"{mission}{SEP}{name}"
+def merged_id(mission: str, own: str) -> str:
+    """The id in the merged scenario of the phase, element, window, risk or local resource ``own``
+    of mission ``mission``: ``merged_id("change7", "landing") == "change7__landing"``."""
+    return f"{mission}{SEP}{own}"
+
+
+def program_ids(program: Program) -> dict[str, tuple[str, str]]:
+    """Every merged id of ``program`` mapped to ``(mission id, own id)``: phases, elements, windows,
+    risks and the resources a mission keeps to itself (the program's shared resources and the
+    ``program_start`` phase keep their names and are not in the map), in mission order."""
+    shared = set(program.resources)
+    out: dict[str, tuple[str, str]] = {}
+    for m in program.missions:
+        own = [
+            *(p.id for p in m.phases),
+            *(e.id for e in m.elements),
+            *m.windows,
+            *(r.id for r in m.risks),
+            *(r for r in m.resources if r not in shared),
+        ]
+        out.update({merged_id(m.id, i): (m.id, i) for i in own})
+    return out
 
 
 def merge_program(program: Program) -> Scenario:
@@ -60,42 +86,45 @@ def merge_program(program: Program) -> Scenario:
     risks: list[Any] = []
     for m in program.missions:
         for c in m.correlations:
-            correlations.append(c.model_copy(update={"phases": [_name(m.id, pid) for pid in c.phases]}))
+            correlations.append(c.model_copy(update={"phases": [merged_id(m.id, pid) for pid in c.phases]}))
         for risk in m.risks:
-            update = {"id": _name(m.id, risk.id), "phases": [_name(m.id, pid) for pid in risk.phases]}
+            update = {"id": merged_id(m.id, risk.id), "phases": [merged_id(m.id, pid) for pid in risk.phases]}
             risks.append(risk.model_copy(update=update))
         offset = from_utc(epoch, m.epoch)
         horizon = max(horizon, offset + m.horizon)
         elements += [
-            e.model_copy(update={"id": _name(m.id, e.id), "from_": None if e.from_ is None else _name(m.id, e.from_)})
+            e.model_copy(
+                update={"id": merged_id(m.id, e.id), "from_": None if e.from_ is None else merged_id(m.id, e.from_)}
+            )
             for e in m.elements
         ]
-        element_names.update({_name(m.id, e): f"{m.name}: {n}" for e, n in m.lane_names().items()})
+        element_names.update({merged_id(m.id, e): f"{m.name}: {n}" for e, n in m.lane_names().items()})
         for r, res in m.resources.items():
             if r not in shared:
-                resources[_name(m.id, r)] = res
+                resources[merged_id(m.id, r)] = res
         for w, spec in m.windows.items():
             # anchored on the mission's own epoch, at its site, its references prefixed
-            windows[_name(m.id, w)] = spec.standalone(m.epoch, m.site, partial(_name, m.id))
+            windows[merged_id(m.id, w)] = spec.standalone(m.epoch, m.site, partial(merged_id, m.id))
         for p in m.phases:
             after = [
-                Dependency.model_construct(phase=_name(m.id, d.phase), type=d.type, lag=d.lag) for d in p.dependencies
+                Dependency.model_construct(phase=merged_id(m.id, d.phase), type=d.type, lag=d.lag)
+                for d in p.dependencies
             ]
             if not after:
                 after = [Dependency.model_construct(phase=START, lag=offset)]
             phases.append(
                 p.model_copy(
                     update={
-                        "id": _name(m.id, p.id),
-                        "element": _name(m.id, p.element),
+                        "id": merged_id(m.id, p.id),
+                        "element": merged_id(m.id, p.element),
                         "after": after,
                         "window": None
                         if p.window is None
-                        else WindowRef.model_construct(name=_name(m.id, p.window.name), must_fit=p.window.must_fit),
-                        "resources": [r if r in shared else _name(m.id, r) for r in p.resources],
+                        else WindowRef.model_construct(name=merged_id(m.id, p.window.name), must_fit=p.window.must_fit),
+                        "resources": [r if r in shared else merged_id(m.id, r) for r in p.resources],
                         "until": None
                         if p.until is None
-                        else p.until.model_copy(update={"phase": _name(m.id, p.until.phase)}),
+                        else p.until.model_copy(update={"phase": merged_id(m.id, p.until.phase)}),
                         "not_before": p.not_before,
                     }
                 )
@@ -128,19 +157,20 @@ def _shifted(t_s: float | None, shift_s: float) -> float | None:
 
 def split_timeline(program: Program, merged: Timeline) -> list[Timeline]:
     """Per-mission timelines from a run of the merged scenario, on each mission's own epoch."""
+    owners = program_ids(program)
     out = []
     for m in program.missions:
         shift = from_utc(merged.epoch, m.epoch)
-        prefix = m.id + SEP
         records = []
         for p in merged.phases:
-            if not p.id.startswith(prefix):
+            owner = owners.get(p.id)
+            if owner is None or owner[0] != m.id:  # another mission's phase, or program_start
                 continue
             records.append(
                 replace(
                     p,
-                    id=p.id[len(prefix) :],
-                    element=p.element[len(prefix) :],
+                    id=owner[1],
+                    element=owners[p.element][1],
                     ready_s=p.ready_s - shift,
                     start_s=p.start_s - shift,
                     end_s=p.end_s - shift,

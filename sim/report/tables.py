@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, overload
 
 from sim.errors import printable_lines
-from sim.report.fit import Column, fit_tables
+from sim.report.fit import SECTION, Column, fit_tables
 from sim.results.mc_types import PERCENTILE_DECIMALS, MonteCarloSummary, PhaseStats
 from sim.results.records import PhaseRecord, Timeline, hours
 from sim.timebase import HOUR_S, format_duration, format_met, format_utc
@@ -141,7 +141,10 @@ def mc_tables(summary: MonteCarloSummary, names: dict[str, str], console: Consol
     """Print the Monte Carlo summary and the per-phase table of ``lunarsim mc``.
 
     The numbers are those of ``summary.to_dict()`` (``lunarsim mc --json``): hours rounded as the
-    JSON rounds them (``_h``), then formatted, so the table and the JSON never disagree.
+    JSON rounds them (``_h``), then formatted, so the table and the JSON never disagree. ``names``
+    maps ids to the names shown. A program's table (``summary.missions``) shows each mission as a
+    section headed by its id, and under it the phases by their own ids; its risk table has a
+    mission column.
     """
     from rich.table import Table
 
@@ -173,8 +176,9 @@ def mc_tables(summary: MonteCarloSummary, names: dict[str, str], console: Consol
         if pd.margin_p10_s is not None:
             m = [_h(v) for v in (pd.margin_p10_s, pd.margin_p50_s, pd.margin_p90_s)]
             spread = f"; margin (h) P10 {m[0]:+.1f}, P50 {m[1]:+.1f}, P90 {m[2]:+.1f}"
+        what = names.get(pd.id, pd.id) if pd.mission is None else f"{pd.mission} {pd.phase_id}"
         head.add_row(
-            f"deadline of {names.get(pd.id, pd.id)}",
+            f"deadline of {what}",
             f"{format_utc(pd.deadline_utc)}: P(on time) = {round(pd.probability, 6):.2%}{spread}",
         )
     console.print(head)
@@ -190,39 +194,62 @@ def mc_tables(summary: MonteCarloSummary, names: dict[str, str], console: Consol
         Column("flown\nhours"),
         Column("flown\npct"),
     ]
-    rows = []
-    for p in summary.phases:
-        rows.append(
-            [
-                names.get(p.id, p.id),
-                _number(_h(p.duration_p10_s), ".2f"),
-                _number(_h(p.duration_p50_s), ".2f"),
-                _number(_h(p.duration_p90_s), ".2f"),
-                _number(_h(p.end_p50_s), ".1f"),
-                f"{round(p.criticality, 4):.0%}",
-                f"{round(p.sensitivity, 4):+.2f}",
-                f"{_h(p.wait_s):.2f}",
-                f"{_h(p.slip_total_s):+.2f}",
-                f"{_h(p.actual_s):.2f}" if p.actual_s is not None else "",
-                flown_percentile_text(p),
-            ]
-        )
+    rows: list[list[str]] = []
+    for heading, phases in _sections(summary):
+        if heading is not None:
+            rows += [SECTION, [f"[bold]{heading}[/bold]", *[""] * len(columns)]]
+        rows += [_phase_row(p, names.get(p.id, p.id) if summary.missions is None else _own(p)) for p in phases]
     caption = "duration percentiles; end P50 since T0; wait and slip: mean hours; flown: actual and its percentile"
+    if summary.missions is not None:
+        caption += "; a program's phases by their own ids, under their mission"
     if any(not p.ran for p in summary.phases):
         caption += "; not run: in no successful replication"
     for table in fit_tables(console, "per phase", Column("phase", "left"), columns, rows, caption):
         console.print(table)
     if summary.risks:
+        keyed = summary.missions is not None
         risks = Table(title="risk events", title_justify="left")
-        for col in ("risk", "occurred", "end delay when it occurs (h)"):
-            risks.add_column(col, justify="left" if col == "risk" else "right")
+        for col in ("mission",) * keyed + ("risk", "occurred", "end delay when it occurs (h)"):
+            risks.add_column(col, justify="left" if col in ("mission", "risk") else "right")
         for r in summary.risks:
             risks.add_row(
+                *(r.mission or "",) * keyed,
                 names.get(r.id, r.id),
                 f"{round(r.occurred_fraction, 6):.1%}",
                 "n/a" if r.end_delay_s is None else f"{_h(r.end_delay_s):+.2f}",
             )
         console.print(risks)
+
+
+def _phase_row(p: PhaseStats, name: str) -> list[str]:
+    """One phase's row of the per-phase table of ``lunarsim mc``."""
+    return [
+        name,
+        _number(_h(p.duration_p10_s), ".2f"),
+        _number(_h(p.duration_p50_s), ".2f"),
+        _number(_h(p.duration_p90_s), ".2f"),
+        _number(_h(p.end_p50_s), ".1f"),
+        f"{round(p.criticality, 4):.0%}",
+        f"{round(p.sensitivity, 4):+.2f}",
+        f"{_h(p.wait_s):.2f}",
+        f"{_h(p.slip_total_s):+.2f}",
+        f"{_h(p.actual_s):.2f}" if p.actual_s is not None else "",
+        flown_percentile_text(p),
+    ]
+
+
+def _sections(summary: MonteCarloSummary) -> list[tuple[str | None, list[PhaseStats]]]:
+    """The phases in table order under their headings: a single scenario's all under none; a
+    program's ``program_start`` under none, then each mission's phases under its id."""
+    if summary.missions is None:
+        return [(None, list(summary.phases))]
+    out: list[tuple[str | None, list[PhaseStats]]] = [(None, [p for p in summary.phases if p.mission is None])]
+    return out + [(m, [p for p in summary.phases if p.mission == m]) for m in summary.missions]
+
+
+def _own(p: PhaseStats) -> str:
+    """A program's phase under its mission's heading: its own id, indented."""
+    return p.phase_id if p.mission is None else f"  {p.phase_id}"
 
 
 def flown_percentile_text(p: PhaseStats) -> str:

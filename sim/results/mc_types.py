@@ -16,6 +16,15 @@ HTML report's risk section (``sim.report.html``) and the charts are views of it:
   ``deadline``): P(on time) and, for a phase, margin percentiles;
 - ``RiskEffect``: how often a risk event occurred and the mission-end delay it caused.
 
+A program (``scenarios/ilrs.yaml``) is summarised as its merged scenario, whose ids carry the
+mission id (``change7__landing``, ``sim.engine.program``). Its summary also keeps each mission's
+own ids: ``MonteCarloSummary.missions`` lists the missions, and every ``PhaseStats``,
+``RiskEffect`` and ``PhaseDeadlineOdds`` carries ``mission`` and its own ``phase_id`` (or
+``risk_id``); ``id`` stays the merged id. For a single scenario ``missions`` and ``mission`` are
+None and the own id is ``id``. The JSON of a program adds ``"missions"`` to the summary and
+``"mission"`` and ``"phase"`` (a risk: ``"risk"``) to each row, after ``"id"``; a single
+scenario's JSON has none of them.
+
 The JSON rounds at the edge only, as ``lunarsim mc --json`` always has: hours to 3 decimals
 (``sim.results.records.hours``), probabilities to 6, criticality and sensitivity to 4, the flown
 percentile to 2, UTC to the second. Pure data: imports the kernel, ``records.hours`` and
@@ -49,16 +58,29 @@ class RiskEffect:
     id: str
     occurred_fraction: float
     end_delay_s: float | None
+    #: The mission of a program the risk belongs to (None for a single scenario) and its own id there.
+    mission: str | None = None
+    risk_id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.risk_id:
+            object.__setattr__(self, "risk_id", self.id)  # frozen: filled once, at construction
 
     @property
     def expected_delay_s(self) -> float | None:
         """``occurred_fraction`` times ``end_delay_s``: the delay the event adds on average."""
         return None if self.end_delay_s is None else self.occurred_fraction * self.end_delay_s
 
-    def to_dict(self) -> dict[str, Any]:
-        """``{"id", "occurred_fraction", "end_delay_h"}`` as in ``lunarsim mc --json``."""
+    def to_dict(self, keyed: bool = False) -> dict[str, Any]:
+        """``{"id", "occurred_fraction", "end_delay_h"}`` as in ``lunarsim mc --json``; ``keyed``
+        (a program) adds ``"mission"`` and ``"risk"`` (its own id) after ``"id"``."""
         delay = hours(self.end_delay_s) if self.end_delay_s is not None else None
-        return {"id": self.id, "occurred_fraction": round(self.occurred_fraction, 6), "end_delay_h": delay}
+        return {
+            "id": self.id,
+            **({"mission": self.mission, "risk": self.risk_id} if keyed else {}),
+            "occurred_fraction": round(self.occurred_fraction, 6),
+            "end_delay_h": delay,
+        }
 
 
 @dataclass(frozen=True)
@@ -92,15 +114,24 @@ class PhaseDeadlineOdds:
     margin_p50_s: float | None
     margin_p90_s: float | None
     replications: int
+    #: The mission of a program the phase belongs to (None for a single scenario) and its own id there.
+    mission: str | None = None
+    phase_id: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        """``{"id", "deadline", "probability", "margin_h", "replications"}`` as in ``lunarsim mc --json``."""
+    def __post_init__(self) -> None:
+        if not self.phase_id:
+            object.__setattr__(self, "phase_id", self.id)  # frozen: filled once, at construction
+
+    def to_dict(self, keyed: bool = False) -> dict[str, Any]:
+        """``{"id", "deadline", "probability", "margin_h", "replications"}`` as in ``lunarsim mc
+        --json``; ``keyed`` (a program) adds ``"mission"`` and ``"phase"`` (its own id) after ``"id"``."""
         margins = (self.margin_p10_s, self.margin_p50_s, self.margin_p90_s)
         margin_h = None
         if self.margin_p10_s is not None:
             margin_h = {f"p{q}": hours(m) for q, m in zip((10, 50, 90), margins, strict=True) if m is not None}
         return {
             "id": self.id,
+            **({"mission": self.mission, "phase": self.phase_id} if keyed else {}),
             "deadline": format_utc(self.deadline_utc),
             "probability": round(self.probability, 6),
             "margin_h": margin_h,
@@ -142,6 +173,14 @@ class PhaseStats:
     slip_upstream_s: float
     actual_s: float | None = None
     actual_percentile: float | None = None
+    #: The mission of a program the phase belongs to (None for a single scenario, and for a
+    #: program's ``program_start``) and its own id there (``id`` when there is no mission).
+    mission: str | None = None
+    phase_id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.phase_id:
+            object.__setattr__(self, "phase_id", self.id)  # frozen: filled once, at construction
 
     @property
     def ran(self) -> bool:
@@ -164,9 +203,12 @@ class PhaseStats:
         """Mean slip against the nominal run: the sum of the parts."""
         return sum(self.slip_s(k) for k in SLIP_PARTS)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The phase's object in ``phases`` of ``lunarsim mc --json``."""
+    def to_dict(self, keyed: bool = False) -> dict[str, Any]:
+        """The phase's object in ``phases`` of ``lunarsim mc --json``; ``keyed`` (a program) adds
+        ``"mission"`` and ``"phase"`` (its own id) after ``"id"``."""
         row: dict[str, Any] = {"id": self.id}
+        if keyed:
+            row |= {"mission": self.mission, "phase": self.phase_id}
         if self.ran:
             row["duration_h"] = {
                 "mean": hours(self.duration_mean_s or 0.0),
@@ -225,18 +267,24 @@ class MonteCarloSummary:
     risks: tuple[RiskEffect, ...] | None = None
     phase_deadlines: tuple[PhaseDeadlineOdds, ...] | None = None
     phase_sample: int | None = None
+    #: The missions of a program, in its order (None for a single scenario).
+    missions: tuple[str, ...] | None = None
 
-    def phase(self, phase_id: str) -> PhaseStats:
-        """The statistics of one phase by id (KeyError if the scenario has no such phase)."""
+    def phase(self, phase_id: str, mission: str | None = None) -> PhaseStats:
+        """The statistics of one phase by id, or of a program's phase by its mission and own id
+        (KeyError if there is no such phase)."""
         for p in self.phases:
-            if p.id == phase_id:
+            if (p.id == phase_id) if mission is None else (p.mission == mission and p.phase_id == phase_id):
                 return p
-        raise KeyError(phase_id)
+        raise KeyError(phase_id if mission is None else (mission, phase_id))
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object of ``lunarsim mc --json`` (DESIGN.md "Outputs", extended)."""
+        """The JSON object of ``lunarsim mc --json`` (DESIGN.md "Outputs", extended); a program's
+        adds ``"missions"`` and each row's ``"mission"`` and own id (see the module docstring)."""
+        keyed = self.missions is not None
         out: dict[str, Any] = {
             "scenario": self.scenario_id,
+            **({"missions": list(self.missions)} if self.missions is not None else {}),
             "replications": self.replications,
             "seed": self.seed,
             "engine": self.engine,
@@ -255,10 +303,10 @@ class MonteCarloSummary:
         if self.deadline is not None:
             out["deadline"] = self.deadline.to_dict()
         if self.risks is not None:
-            out["risks"] = [e.to_dict() for e in self.risks]
+            out["risks"] = [e.to_dict(keyed) for e in self.risks]
         if self.phase_deadlines is not None:
-            out["phase_deadlines"] = [d.to_dict() for d in self.phase_deadlines]
+            out["phase_deadlines"] = [d.to_dict(keyed) for d in self.phase_deadlines]
         if self.phase_sample is not None:
             out["phase_statistics"] = {"replications": self.phase_sample, "note": PHASE_SAMPLE_NOTE}
-        out["phases"] = [p.to_dict() for p in self.phases]
+        out["phases"] = [p.to_dict(keyed) for p in self.phases]
         return out

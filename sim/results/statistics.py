@@ -9,6 +9,7 @@ typed ``MonteCarloSummary`` (``sim.results.mc_types``); ``summary`` is its JSON.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -177,6 +178,7 @@ def monte_carlo_summary(
     deadline: datetime | None = None,
     actual_durations_s: Mapping[str, float] | None = None,
     phase_deadlines_s: Mapping[str, float] | None = None,
+    owners: Mapping[str, tuple[str, str]] | None = None,
 ) -> MonteCarloSummary:
     """The typed summary of ``lunarsim mc`` (its ``to_dict`` is the ``--json`` object).
 
@@ -185,6 +187,9 @@ def monte_carlo_summary(
     phase then carries it and its percentile among the simulated run times. ``phase_deadlines_s``
     maps phase ids to their ``deadline`` (seconds after the epoch): per such phase, the probability
     that it ends by its deadline (an aborted replication misses it) and percentiles of the margin.
+    ``owners`` (a program's merged scenario: ``sim.engine.program.program_ids``) maps merged ids to
+    ``(mission id, own id)``: the summary then lists the missions and every phase, risk and phase
+    deadline carries its mission and own id (the numbers are the merged run's, unchanged).
     """
     n = ens.replications
     ok = ens.success
@@ -198,7 +203,7 @@ def monte_carlo_summary(
     # Monte Carlo error is already far below the hours shown, and a million partitions per
     # phase would dominate the run time.
     m = min(n, phase_rows(len(ens.phase_ids)))
-    return MonteCarloSummary(
+    typed = MonteCarloSummary(
         scenario_id=ens.scenario_id,
         replications=n,
         seed=ens.seed,
@@ -214,6 +219,24 @@ def monte_carlo_summary(
         phase_deadlines=tuple(phase_deadline_odds(ens, phase_deadlines_s)) if phase_deadlines_s else None,
         phase_sample=int(ok[:m].sum()) if m < n else None,
     )
+    return typed if owners is None else _keyed(typed, owners)
+
+
+def _keyed(typed: MonteCarloSummary, owners: Mapping[str, tuple[str, str]]) -> MonteCarloSummary:
+    """``typed`` with each row's mission and own id from ``owners`` (merged id -> (mission, own id));
+    a row whose id is in no mission (a program's ``program_start``) keeps ``mission`` None."""
+    missions = tuple(dict.fromkeys(mission for mission, _ in owners.values()))
+
+    def owner(merged: str) -> tuple[str | None, str]:
+        return owners.get(merged, (None, merged))
+
+    risks = deadlines = None
+    if typed.risks is not None:
+        risks = tuple(replace(r, mission=owner(r.id)[0], risk_id=owner(r.id)[1]) for r in typed.risks)
+    if typed.phase_deadlines is not None:
+        deadlines = tuple(replace(d, mission=owner(d.id)[0], phase_id=owner(d.id)[1]) for d in typed.phase_deadlines)
+    phases = tuple(replace(p, mission=owner(p.id)[0], phase_id=owner(p.id)[1]) for p in typed.phases)
+    return replace(typed, missions=missions, phases=phases, risks=risks, phase_deadlines=deadlines)
 
 
 def summary(
