@@ -164,13 +164,12 @@ class DurationPlan:
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """The ``(n, P)`` duration matrix of ``n`` replications, seconds."""
-        drawn = [s.draw(rng, n) for s in self.sources]
         if not any(s.uses_mass for s in self.sources):  # no burn: nothing depends on mass
             out = np.empty((self.size, n))  # phase-major: each column contiguous (see the engine)
-            for i, d in enumerate(drawn):
-                out[i] = d
+            for i, s in enumerate(self.sources):  # written as drawn: one column alive at a time
+                out[i] = s.draw(rng, n)
             return out.T
-        return self.flow(drawn, n).duration_s
+        return self.flow([s.draw(rng, n) for s in self.sources], n).duration_s
 
     def nominal(self) -> tuple[np.ndarray, tuple[dict[str, Any] | None, ...]]:
         """Nominal durations (seconds, file order) and each phase's details for ``run --json``."""
