@@ -9,7 +9,7 @@ lunar ephemeris).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -21,8 +21,7 @@ from sim.results.windows import ListedWindow, WindowListing
 from sim.scenario.durations import DurationPlan
 from sim.scenario.model import Scenario, topological_order
 from sim.sky.intervals import WindowTable
-from sim.sky.windows import DaylightWindow, WindowContext
-from sim.sky.windows.daylight import prepare as prepare_daylight
+from sim.sky.windows import WindowContext, WindowType
 from sim.timebase import DAY_S, HOUR_S, from_utc
 
 if TYPE_CHECKING:
@@ -226,17 +225,16 @@ def build_model(scenario: Scenario, ephemeris: Ephemeris | None = None, span_s: 
     (or only over ``[0, span_s]``: see ``run_lazily``)."""
     plan = DurationPlan.from_scenario(scenario, topological_order(scenario))
     graph = build_graph(scenario, plan)
-    _prepare_daylight(scenario, graph.window_names, ephemeris, span_s)
+    _prepare(scenario, graph.window_names, ephemeris, span_s)
     cache: dict[str, WindowTable] = {}
     tables = tuple(window_table(scenario, name, cache, ephemeris, span_s) for name in graph.window_names)
     return Model(graph=graph, windows=tables, durations=plan)
 
 
-def _prepare_daylight(
-    scenario: Scenario, names: tuple[str, ...], ephemeris: Ephemeris | None, span_s: float | None
-) -> None:
-    """Find the Sun's crossings of every level the daylight windows among ``names`` (and the
-    windows they combine) need, per site, in one go (``sim.sky.windows.daylight.prepare``)."""
+def _prepare(scenario: Scenario, names: tuple[str, ...], ephemeris: Ephemeris | None, span_s: float | None) -> None:
+    """Let each window type do the work its windows among ``names`` (and the windows they
+    combine) share, once for all of them (``WindowType.prepare``: daylight windows bisect all their
+    Sun-elevation levels per site together)."""
     seen: dict[str, None] = {}
     todo = list(names)
     while todo:
@@ -244,18 +242,25 @@ def _prepare_daylight(
         if name not in seen:
             seen[name] = None
             todo.extend(scenario.windows[name].refs())
-    daylight = [w for n in seen if isinstance(w := scenario.windows[n], DaylightWindow)]
-    if daylight:
-        horizon_s = scenario.horizon
-        ctx = WindowContext(
-            name="",
-            epoch=scenario.epoch,
-            horizon_s=horizon_s if span_s is None else min(span_s, horizon_s),
-            site=scenario.site,
-            ephemeris=lambda: ephemeris if ephemeris is not None else _default_ephemeris(),
-            tables={},
-        )
-        prepare_daylight(daylight, ctx)
+    horizon_s = scenario.horizon
+    ctx = WindowContext(
+        name="",
+        epoch=scenario.epoch,
+        horizon_s=horizon_s if span_s is None else min(span_s, horizon_s),
+        site=scenario.site,
+        ephemeris=lambda: ephemeris if ephemeris is not None else _default_ephemeris(),
+        tables={},
+    )
+    prepare_by_type([scenario.windows[n] for n in seen], ctx)
+
+
+def prepare_by_type(windows: Sequence[WindowType], ctx: WindowContext) -> None:
+    """``type(w).prepare`` once per window type, with that type's windows, in order of first use."""
+    groups: dict[type[WindowType], list[WindowType]] = {}
+    for w in windows:
+        groups.setdefault(type(w), []).append(w)
+    for kind, group in groups.items():
+        kind.prepare(group, ctx)
 
 
 def window_table(
@@ -366,9 +371,7 @@ def list_windows(
         ephemeris=lambda: ephemeris if ephemeris is not None else _default_ephemeris(),
         tables={},
     )
-    daylight = [spec for spec in specs.values() if isinstance(spec, DaylightWindow)]
-    if daylight:
-        prepare_daylight(daylight, ctx)  # all their Sun-elevation levels bisected together
+    prepare_by_type(list(specs.values()), ctx)  # e.g. all daylight levels bisected together
     done: dict[str, WindowTable] = {}
 
     def table(name: str) -> WindowTable:

@@ -20,7 +20,7 @@ carries everything about its kind:
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self, get_args
@@ -103,6 +103,11 @@ class WindowType(StrictModel):
     @abstractmethod
     def openings(self, ctx: WindowContext) -> np.ndarray:
         """The openings over ``[0, ctx.horizon_s]`` as a ``(k, 2)`` array of seconds since the epoch."""
+
+    @classmethod
+    def prepare(cls, windows: Sequence[Self], ctx: WindowContext) -> None:
+        """Before ``windows`` (all of this type) are computed over ``ctx``'s span: work they share,
+        done once for all of them, that their ``openings`` then reuse. None by default."""
 
     def standalone(self, epoch: datetime, site: Site | None, rename: Callable[[str], str]) -> Self:
         """This window as its scenario means it, needing nothing from it: offsets anchored on

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import ClassVar, Literal, Self
 
@@ -78,12 +78,18 @@ pole_sun:
             part=self.part,
         )
 
+    @classmethod
+    def prepare(cls, windows: Sequence[DaylightWindow], ctx: WindowContext) -> None:
+        """One scan and one bisection per site for all the windows' Sun-elevation levels
+        (``prepare_levels``)."""
+        prepare_levels(windows, ctx)
+
     def standalone(self, epoch: datetime, site: Site | None, rename: Callable[[str], str]) -> Self:
         """The scenario's site becomes the window's own."""
         return self if self.site is not None else self.model_copy(update={"site": site})
 
 
-def prepare(windows: Iterable[DaylightWindow], ctx: WindowContext) -> None:
+def prepare_levels(windows: Iterable[DaylightWindow], ctx: WindowContext) -> None:
     """Before computing several daylight windows over ``ctx``'s span: one scan and one bisection
     per site for all their elevation levels (``Ephemeris.prepare_daylight``); each window's
     ``openings`` then reuses them. Same openings, about a fifth of the ephemeris calls for
