@@ -16,9 +16,10 @@ import numpy as np
 import pytest
 
 from sim.engine.des import simulate
-from sim.engine.model import Model, build_model, run_lazily
+from sim.engine.model import Model, _trim_to_block, build_model, run_lazily
 from sim.scenario.bundled import bundled_dir
 from sim.scenario.model import Scenario, load_scenario, load_scenario_text
+from sim.sky import cache
 from sim.sky.ephemeris import TIME_TOL_S, _Scan, default_ephemeris
 from sim.sky.intervals import WindowNeverOpens, WindowTable
 from sim.timebase import DAY_S, HOUR_S
@@ -113,12 +114,33 @@ def test_a_run_past_the_first_span_is_repeated_over_a_longer_one() -> None:
 
 
 def test_change5_is_run_once_over_seven_weeks_not_its_200_day_horizon() -> None:
-    """1.5 x its 19-day nominal path + 20 d: 49 days of windows for a 23-day mission."""
+    """1.5 x its 19-day nominal path + 20 d = 49 d, trimmed to 47 d 3 h: the end of the second
+    32-day cache block (47 d 3 h 37 m 48 s after the epoch), not 1.85 d into a third one. So
+    each of the three geometric windows computes two blocks."""
     scenario = _bundled("change5")
+    cache.clear()
     models, result = _models(scenario)
     assert len(models) == 1
-    assert [t.exact_s / DAY_S for t in models[0].windows] == [49, 48, 48, 48, 49]
+    assert [t.exact_s / HOUR_S for t in models[0].windows] == [1131, 1107, 1107, 1107, 1131]
+    assert cache.stats == {"computed": 6, "reused": 0}
     assert result == simulate(scenario, model=build_model(scenario)).to_dict()
+
+
+@pytest.mark.parametrize(
+    ("span_h", "expected_h"),
+    [
+        (49 * 24, 1131),  # 1.85 d into the next block: trimmed to the last whole hour before it
+        (1131, 1131),  # already inside one block
+        (1132, 1131),  # 22 min into the next block
+        (1131 + 95, 1131),  # trimming loses 95 h < 4 d: trimmed
+        (1131 + 96, 1131 + 96),  # it would lose 4 d: kept
+        (10, 10),  # a short span inside the first block
+    ],
+)
+def test_the_first_span_ends_before_a_block_it_would_barely_enter(span_h: int, expected_h: int) -> None:
+    """change5's epoch 2020-11-23T20:30:12Z: a cache block starts 1131 h 37 m 48 s later."""
+    epoch = _bundled("change5").epoch
+    assert _trim_to_block(epoch, span_h * HOUR_S) == expected_h * HOUR_S
 
 
 def test_a_window_that_never_opens_names_the_scenario_horizon() -> None:
