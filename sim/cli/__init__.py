@@ -75,6 +75,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INPUT, printable(f"{self.prog}: error: {message} (see '{self.prog} --help')") + "\n")
 
 
+class _Version(argparse._VersionAction):
+    """``--version``, which reads the installed version only when it is asked for (importlib.metadata
+    and the distribution's metadata cost ~0.03 s of every command's start otherwise)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: Any, values: Any, option_string: Any = None) -> None:
+        from sim import __version__
+
+        self.version = f"lunar-timeline {__version__}"
+        super().__call__(parser, namespace, values, option_string)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser with every subcommand registered."""
     from importlib import import_module
@@ -84,9 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    from sim import __version__
-
-    parser.add_argument("--version", action="version", version=f"lunar-timeline {__version__}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     from sim.cli.common import add_verbosity_args
 
