@@ -228,3 +228,70 @@ def test_levels_bisected_together_equal_each_level_alone() -> None:
         np.testing.assert_array_equal(times_s, alone[0])
         np.testing.assert_array_equal(rising, alone[1])
     assert together * 4 <= calls[0]
+
+
+def _spans(monkeypatch: pytest.MonkeyPatch) -> list[float | None]:
+    """The spans ``run_lazily`` builds models over (None: the whole horizon), recorded."""
+    from sim.engine import model as model_module
+
+    spans: list[float | None] = []
+    build = model_module.build_model
+
+    def spy(scenario: Scenario, ephemeris: object = None, span_s: float | None = None) -> Model:
+        spans.append(span_s)
+        return build(scenario, ephemeris, span_s)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(model_module, "build_model", spy)
+    return spans
+
+
+def _same_ensemble(a: object, b: object) -> None:
+    from sim.results.statistics import summary
+
+    for name in ("end_s", "success", "duration_s", "phase_end_s", "critical_count"):
+        assert np.array_equal(getattr(a, name), getattr(b, name), equal_nan=True), name
+    assert summary(a) == summary(b)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("name", "engine", "n", "spans"),
+    [
+        ("change5", "vector", 300, 1),
+        ("change5", "des", 300, 1),
+        ("change6", "vector", 300, 1),
+        ("change6", "vector", 3000, 2),
+    ],
+)
+def test_monte_carlo_computes_windows_lazily_with_the_whole_horizon_result(
+    name: str, engine: str, n: int, spans: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """change5's 200-day horizon: its Monte Carlo tables stop after 47 d. Among 3,000 of change6's
+    replications some ask past its first span (55 d): once more, over the horizon."""
+    from sim.engine.montecarlo import monte_carlo
+
+    scenario = _bundled(name)
+    whole = monte_carlo(scenario, n, 5, engine=engine, model=build_model(scenario))  # type: ignore[arg-type]
+    seen = _spans(monkeypatch)
+    lazy = monte_carlo(scenario, n, 5, engine=engine)  # type: ignore[arg-type]
+    assert len(seen) == spans
+    assert seen[0] is not None and seen[0] < 60 * DAY_S
+    assert (seen[-1] is None) == (spans == 2)
+    _same_ensemble(lazy, whole)
+
+
+def test_a_replication_in_a_worker_past_the_first_span_reruns_the_monte_carlo(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The nominal run (a: 2 d) fits the first span; replications whose launch phase draws ~25 d
+    or more do not. They run in the pool's worker processes, whose tables are copies: the block
+    results carry the note, and the whole run is repeated over the horizon, same result."""
+    from sim.engine.montecarlo import BLOCK, monte_carlo
+
+    text = DAYLIGHT.replace("    not_before: NB\n", "").replace(
+        "duration: 2d, element: x}", "duration: {dist: triangular, low: 1d, mode: 2d, high: 60d}, element: x}"
+    )
+    scenario = load_scenario_text(text)
+    whole = monte_carlo(scenario, 2 * BLOCK, 3, workers=2, model=build_model(scenario))
+    seen = _spans(monkeypatch)
+    lazy = monte_carlo(scenario, 2 * BLOCK, 3, workers=2)
+    assert len(seen) == 2 and seen[0] is not None and seen[0] < 30 * DAY_S and seen[1] is None
+    assert float(np.max(lazy.end_s)) > 30 * DAY_S  # some replications did end past the first span
+    _same_ensemble(lazy, whole)

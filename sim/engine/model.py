@@ -310,7 +310,16 @@ that block when this loses less than this fraction of a block (4 d). change5: 47
 numbers above, only speed depends on it."""
 
 
-def run_lazily(scenario: Scenario, run: Callable[[Model], T], ephemeris: Ephemeris | None = None) -> T:
+class SpanTooShort(Exception):
+    """Raised by a run given to ``run_lazily`` when it learns that a window answer depended on
+    the end of the computed span somewhere it cannot see through ``Model.tail_reached`` (in a
+    worker process: ``sim.engine.montecarlo`` reads each block's report). ``run_lazily`` then
+    computes longer tables and runs again."""
+
+
+def run_lazily(
+    scenario: Scenario, run: Callable[[Model], T], ephemeris: Ephemeris | None = None, *, then_whole: bool = False
+) -> T:
     """``run(model)`` with window tables computed only as far as the run needs them.
 
     The tables are first computed over a span a little longer than the nominal mission (whole
@@ -320,6 +329,8 @@ def run_lazily(scenario: Scenario, run: Callable[[Model], T], ephemeris: Ephemer
     up to the whole horizon. So the result is the one of ``run(build_model(scenario))``, bit for
     bit, at a fraction of the window work when the horizon is generous (change5: 200 days of
     horizon, 23 days of mission). Geometric windows keep their cached blocks between attempts.
+    ``run`` may also raise ``SpanTooShort``. With ``then_whole`` the second attempt is over the
+    whole horizon (a Monte Carlo run is worth repeating once at most).
     """
     horizon_s = scenario.horizon
     span = _first_span_s(scenario)
@@ -329,13 +340,15 @@ def run_lazily(scenario: Scenario, run: Callable[[Model], T], ephemeris: Ephemer
         model = build_model(scenario, ephemeris, span)
         try:
             result = run(model)
+        except SpanTooShort:
+            pass
         except Exception:
             if not model.tail_reached:
                 raise
         else:
             if not model.tail_reached:
                 return result
-        span *= 2.0
+        span = horizon_s if then_whole else span * 2.0
 
 
 def _first_span_s(scenario: Scenario) -> float:

@@ -28,9 +28,10 @@ from sim.engine import des
 from sim.engine import vector as fastpath
 from sim.engine.draws import BLOCK, Draws, compile_draws, draw_block, draw_durations
 from sim.engine.executors import ExecutorSpec, run_tasks
-from sim.engine.model import Model, PhaseGraph, build_model
+from sim.engine.model import Model, PhaseGraph, SpanTooShort, run_lazily
 from sim.results.records import Ensemble, phase_rows
 from sim.scenario.model import Scenario
+from sim.sky.intervals import WindowNeverOpens
 
 __all__ = ["BLOCK", "blocks", "draw_block", "draw_failures", "monte_carlo"]
 MAX_REPLICATIONS = 100_000_000  # mission-level arrays keep ~13 bytes per replication: ~1.3 GB at most
@@ -105,6 +106,7 @@ class BlockResult:
     critical_count: np.ndarray
     sums: dict[str, np.ndarray]
     risk_occurred: np.ndarray | None = None  # (size, R) bool
+    tail_reached: bool = False  # a window answer depended on the end of a table computed over a short span
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,24 @@ def _run_job(job: _Job, block: int, size: int) -> BlockResult:
     in row order and their sums added in a fixed order: the result does not depend on the
     executor (float summation order is fixed by the scenario's size alone).
     """
+    try:
+        res = _run_block_chunks(job, block, size)
+    except WindowNeverOpens:
+        if not job.model.tail_reached:
+            raise
+        return _tail_only(block)  # "never opens" within a short span: the caller computes longer tables
+    if job.model.tail_reached:
+        return _tail_only(block)
+    return res
+
+
+def _tail_only(block: int) -> BlockResult:
+    """The report of a block that ran into the end of its short-span window tables: nothing else."""
+    empty = np.empty(0)
+    return BlockResult(block, empty, empty.astype(bool), empty, empty, empty.astype(np.int64), {}, tail_reached=True)
+
+
+def _run_block_chunks(job: _Job, block: int, size: int) -> BlockResult:
     g = job.model.graph
     d, occurred = draw_durations(job.draws, job.seed, block, size)
     fails = draw_failures(g, job.seed, block, size)
@@ -339,7 +359,34 @@ def monte_carlo(
         raise ValueError(f"n must be between 1 and {MAX_REPLICATIONS:,}")
     if seed < 0:
         raise ValueError("seed must be >= 0")
-    model = model or build_model(scenario)
+    options = _Options(
+        workers, engine, progress, until_stable, max_n, per_replication, executor, scheduler, scheduler_file
+    )
+    if model is not None:
+        return _monte_carlo(scenario, n, seed, model, options)
+    # window tables over a span a little longer than the nominal mission; if any replication's
+    # window answer depended on the span's end, once more over the whole horizon: the same result
+    return run_lazily(scenario, lambda m: _monte_carlo(scenario, n, seed, m, options), then_whole=True)
+
+
+@dataclass(frozen=True)
+class _Options:
+    workers: int
+    engine: Engine
+    progress: Progress | None
+    until_stable: bool
+    max_n: int
+    per_replication: bool
+    executor: ExecutorSpec
+    scheduler: str | None
+    scheduler_file: str | None
+
+
+def _monte_carlo(scenario: Scenario, n: int, seed: int, model: Model, o: _Options) -> Ensemble:
+    """``monte_carlo`` with its model; raises ``SpanTooShort`` as soon as a block reports that a
+    window answer depended on the end of a table computed over a short span."""
+    workers, engine, progress, until_stable, max_n = o.workers, o.engine, o.progress, o.until_stable, o.max_n
+    per_replication, executor = o.per_replication, o.executor
     chosen = choose_engine(model, engine)
     job = _Job(
         model=model,
@@ -349,9 +396,11 @@ def monte_carlo(
         nominal=des.run_once(model, model.graph.nominal_s.tolist()),
         per_replication=per_replication,
     )
+    if model.tail_reached:  # the nominal run already
+        raise SpanTooShort
     if executor == "local":
         workers = max(1, min(workers, os.cpu_count() or 1, (n + BLOCK - 1) // BLOCK))
-    where = {"scheduler": scheduler, "scheduler_file": scheduler_file}
+    where = {"scheduler": o.scheduler, "scheduler_file": o.scheduler_file}
     parts: dict[int, BlockResult] = {}  # block index -> result; a grown last block is rerun
     done = 0
     target = n
@@ -359,6 +408,8 @@ def monte_carlo(
     while True:
         tasks = [(k, size) for k, size in blocks(target) if k not in parts or _size(parts[k]) != size]
         for res in _results(job, tasks, workers, executor, where):
+            if res.tail_reached:
+                raise SpanTooShort
             done += _size(res) - (_size(parts[res.block]) if res.block in parts else 0)
             parts[res.block] = res
             if progress:
