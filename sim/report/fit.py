@@ -68,17 +68,23 @@ def _cells(line: str) -> int:
 
 
 def layout(
-    width: int, name: Column, columns: Sequence[Column], rows: Sequence[Sequence[str]]
+    width: int,
+    name: Column,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    measure: Callable[[Sequence[str]], int] = _width,
 ) -> tuple[int, list[list[int]], list[int]]:
     """Plan the tables for a console ``width``: (name column width, groups of column indices, left-out
     optional columns).
 
-    ``rows`` hold the name first, then one cell per column (``SECTION`` rows are skipped).
+    ``rows`` hold the name first, then one cell per column (``SECTION`` rows are skipped);
+    ``measure`` gives the width of a column's texts (``sim.report.plain`` measures plain text
+    without rich).
     """
     rows = [r for r in rows if r is not SECTION]
-    name_w = _width([name.header, *(r[0] for r in rows)])
+    name_w = measure([name.header, *(r[0] for r in rows)])
     floor = min(name_w, NAME_MIN) if name.shrink else name_w
-    widths = [_width([c.header, *(r[i + 1] for r in rows)]) for i, c in enumerate(columns)]
+    widths = [measure([c.header, *(r[i + 1] for r in rows)]) for i, c in enumerate(columns)]
     keep = list(range(len(columns)))
     dropped: list[int] = []
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, overload
 
 from sim.errors import printable_lines
 from sim.report.fit import SECTION, Column, fit_tables
+from sim.report.plain import plain_tables, plain_width
 from sim.results.mc_types import PERCENTILE_DECIMALS, MonteCarloSummary, PhaseStats
 from sim.results.records import PhaseRecord, Timeline, hours
 from sim.timebase import HOUR_S, format_duration, format_met, format_utc
@@ -65,7 +67,7 @@ def timeline_table(timeline: Timeline, console: Console | None = None, order: st
     order). The table fits the console (see ``sim.report.fit``): at 80 columns the kind and element
     columns give way first, and the phase name is shortened with an ellipsis only if it must be.
     """
-    console = wide_console(console)
+    width = plain_width() if console is None else None  # None: print with rich
     phases = ordered(timeline.phases, order)
     years = {timeline.utc(t).year for p in phases for t in (p.start_s, p.end_s)}
     year = f"UTC {years.pop()}" if len(years) == 1 else "UTC"  # one year: in the header, not on every row
@@ -98,6 +100,12 @@ def timeline_table(timeline: Timeline, console: Console | None = None, order: st
         late = "never ran" if margin is None else f"late by {format_duration(-margin)}"
         caption += f"\nDEADLINE MISSED: {p.name} (deadline {_utc(timeline, p.deadline_s)} UTC), {late}"
     title = f"{timeline.name} ({timeline.scenario_id}), T0 {epoch}"
+    if width is not None:  # a pipe or a file: the same text without rich when the table is simple
+        text = plain_tables(width, title, Column("phase", "left"), columns, rows, caption)
+        if text is not None:
+            sys.stdout.write(text)
+            return
+    console = wide_console(console)
     for table in fit_tables(console, title, Column("phase", "left"), columns, rows, caption):
         console.print(table)
 
