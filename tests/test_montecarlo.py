@@ -44,7 +44,7 @@ from sim.engine.model import (
     PhaseGraph,
     build_model,
 )
-from sim.engine.montecarlo import BLOCK, blocks, draw_block, draw_failures, monte_carlo
+from sim.engine.montecarlo import BLOCK, blocks, critical_counts, draw_block, draw_failures, monte_carlo
 from sim.results.records import PHASE_ROWS, Ensemble, phase_rows
 from sim.results.statistics import percentile_of, summary
 from sim.scenario.model import Scenario, load_scenario_text
@@ -267,6 +267,59 @@ def test_engines_identical_on_random_dags(case: tuple[Model, np.ndarray, np.ndar
         np.testing.assert_array_equal(getattr(des, name), getattr(vec, name), strict=True, err_msg=name)
     ran = vec.status != NOT_RUN
     assert np.all(vec.end_s[ran] >= vec.start_s[ran]) and np.all(vec.start_s[ran] >= vec.ready_s[ran])
+
+
+@st.composite
+def plain_cases(draw: st.DrawFn) -> tuple[PhaseGraph, np.ndarray]:
+    """Finish-to-start DAGs without windows or failures (every phase plain but the roots), with
+    durations of a few whole hours so that ends often tie."""
+    n = draw(st.integers(2, 12))
+    preds = [tuple(draw(st.lists(st.integers(0, t - 1), unique=True, max_size=3))) if t else () for t in range(n)]
+    lags = [tuple(float(draw(st.sampled_from([0.0, 0.0, 3600.0, -1800.0]))) for _ in ps) for ps in preds]
+    succs = [tuple(i for i in range(n) if t in preds[i]) for t in range(n)]
+    graph = PhaseGraph(
+        ids=tuple(f"p{i}" for i in range(n)),
+        preds=tuple(preds),
+        lags_s=tuple(lags),
+        succs=tuple(succs),
+        order=tuple(range(n)),
+        nominal_s=np.zeros(n),
+    )
+    rows = draw(st.integers(1, 8))
+    hours = draw(st.lists(st.integers(0, 3), min_size=rows * n, max_size=rows * n))
+    return graph, np.array(hours, dtype=float).reshape(rows, n) * 3600.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(random_models())
+def test_criticality_shortcuts_count_what_the_general_walk_counts(
+    case: tuple[Model, np.ndarray, np.ndarray | None],
+) -> None:
+    """critical_counts with ``complete`` (no abort: only sinks can end the mission, a plain phase
+    with one predecessor is always released by it) counts what the general walk counts."""
+    model, durations, _ = case
+    try:
+        vec = fastpath.run_block(model, durations, None)
+    except WindowNeverOpens:
+        return
+    g = model.graph
+    fast = critical_counts(vec.driver, vec.end_s, g, complete=True)
+    assert fast.tolist() == critical_counts(vec.driver, vec.end_s, g, complete=False).tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(plain_cases())
+def test_plain_graphs_same_arrays_and_criticality_on_both_engines(case: tuple[PhaseGraph, np.ndarray]) -> None:
+    """On finish-to-start graphs (the fast path's ``plain`` phases): both engines' arrays are
+    identical, and the criticality shortcuts count what the general walk counts."""
+    graph, durations = case
+    model = Model(graph=graph, windows=())
+    des, vec = run_both(model, durations, None)
+    assert isinstance(des, RunArrays) and isinstance(vec, RunArrays)
+    for name in RunArrays.__dataclass_fields__:
+        np.testing.assert_array_equal(getattr(des, name), getattr(vec, name), strict=True, err_msg=name)
+    fast = critical_counts(vec.driver, vec.end_s, graph, complete=True)
+    assert fast.tolist() == critical_counts(vec.driver, vec.end_s, graph, complete=False).tolist()
 
 
 def test_zero_duration_after_rounded_end() -> None:

@@ -107,6 +107,16 @@ class PhaseGraph:
         )
 
     @cached_property
+    def plain(self) -> tuple[bool, ...]:
+        """Per phase: ready = ``max(pred end + lag)`` over at least one predecessor, started when
+        ready, run once (not general, no window, no shared resource, no failure spec): released by
+        a predecessor, always (its ``driver``)."""
+        return tuple(
+            bool(ps) and not g and w < 0 and not r and f is None
+            for ps, g, w, r, f in zip(self.preds, self.general, self.window, self.resources, self.failure, strict=True)
+        )
+
+    @cached_property
     def start_succs(self) -> tuple[tuple[int, ...], ...]:
         """Per phase, the successors linked to its start (SS, SF, ``until: {at: start}``), one per link."""
         out: list[list[int]] = [[] for _ in self.ids]

@@ -149,9 +149,14 @@ def critical_counts(driver: np.ndarray, end_s: np.ndarray, graph: PhaseGraph, co
             final = np.where(later, i, final)
         for i in candidates:
             critical[:, i] = final == i
+    single = graph.plain if complete else ()  # a plain phase with one predecessor: always its driver
     for i in backwards:
         col = critical[:, i]
-        for j in graph.preds[i]:
+        preds = graph.preds[i]
+        if single and single[i] and len(preds) == 1:
+            np.logical_or(critical[:, preds[0]], col, out=critical[:, preds[0]])
+            continue
+        for j in preds:
             critical[:, j] |= col & (driver[:, i] == j)
     return critical.sum(axis=0)
 

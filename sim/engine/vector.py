@@ -47,8 +47,12 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
     blocked = np.zeros((n, p), dtype=bool, order="F") if failing else None  # an ancestor aborted
     zero = np.zeros(n)
     general = g.general
+    plain = g.plain if not failing else ()  # with failures every phase checks for aborted ancestors
     for i in g.order:
         d = durations_s[:, i]
+        if plain and plain[i]:  # the loop below for such a phase, without its branches and copies
+            _plain(g, i, d, ready, start if windowed else None, end, driver[:, i])
+            continue
         preds, lags = g.preds[i], g.lags_s[i]
         dead = None
         if general[i]:
@@ -144,6 +148,24 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
         attempts=attempts,
         status=status,
     )
+
+
+def _plain(
+    g: PhaseGraph, i: int, d: np.ndarray, ready: np.ndarray, start: np.ndarray | None, end: np.ndarray, who: np.ndarray
+) -> None:
+    """A plain phase (``PhaseGraph.plain``): the general loop's floats, in its order, written in place."""
+    preds, lags = g.preds[i], g.lags_s[i]
+    best = ready[:, i]
+    np.add(end[:, preds[0]], lags[0], out=best)
+    who.fill(preds[0])
+    for j, lag in zip(preds[1:], lags[1:], strict=True):
+        t = end[:, j] + lag
+        later = t > best
+        np.maximum(best, t, out=best)
+        np.copyto(who, np.int32(j), where=later)
+    if start is not None:
+        start[:, i] = best
+    np.add(best, d, out=end[:, i])
 
 
 def _general_ready(
