@@ -3,7 +3,7 @@
 A phase becomes ready when all its predecessors have ended (plus their lags; hand-off is
 end-exclusive, so a phase may start the instant its predecessor ends). Then, in this order, it
 waits for its window to open (with ``must_fit``, for an opening long enough to hold it), requests
-its shared resources (``simpy.Resource``, in a fixed order so that no two phases deadlock), runs
+its shared resources (in a fixed order so that no two phases deadlock), runs
 for its duration, and on a drawn failure retries, holds, aborts the mission or is skipped. Every
 wait is recorded with its cause. One ``Environment`` per run; no module state; no I/O.
 
@@ -20,9 +20,15 @@ The graph is compiled once per block into a runner (``runner``): closures over p
 per-phase lists that each replication resets, then plays on its own ``Environment``. A phase
 released by its only predecessor is started inside that predecessor's end callback, and
 ``run_block`` keeps, per replication, only the entries that can vary (``start_s`` only where a
-window or resource may delay the start, waits only where their cause exists).
+window or resource may delay the start, waits only where their cause exists). For a block the
+opening cascade, which the graph alone decides, is straight-line code (``sim.engine.cascade``).
 
-Length (~580 lines): the compiled runner is one set of closures over shared per-phase lists
+Shared resources are kept by the runner as ``simpy.Resource`` keeps them (free slots, a FIFO
+queue; a grant reaches a waiter, and a release reaches the queue, by a zero-delay event where
+SimPy's ``Request`` and ``Release`` events would), without those event objects and without a
+``Resource`` per replication; same times, same order of events.
+
+Length (~620 lines): the compiled runner is one set of closures over shared per-phase lists
 (that is what makes it fast); splitting it across modules would mean passing that state around.
 The vectorized path, the draws, the plan and the Monte Carlo driver are separate modules.
 """
@@ -30,6 +36,7 @@ The vectorized path, the draws, the plan and the Monte Carlo driver are separate
 from __future__ import annotations
 
 from array import array
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -39,6 +46,7 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL
 
+from sim.engine.cascade import compile_cascade
 from sim.engine.cpm import Floats, late_dates
 from sim.engine.model import (
     ABORT,
@@ -99,6 +107,15 @@ class At(simpy.Event):
         env.schedule(self, NORMAL, delay)
 
 
+class Loop(simpy.Environment):
+    """SimPy's ``Environment``, cheaper to create: one per replication.
+
+    ``Environment.__init__`` pre-binds the event shortcuts (``env.timeout``, ``env.process``...)
+    found in its class's own ``__dict__``, ~2 us per environment; a subclass's ``__dict__`` has
+    none, so nothing is pre-bound (the shortcuts still work, bound on use; the engine uses none).
+    """
+
+
 def run_time(graph: PhaseGraph, i: int, d: float, fails: int) -> tuple[float, int, int]:
     """Run time, attempts and status of phase ``i`` with duration ``d`` and ``fails`` drawn failures."""
     spec = graph.failure[i]
@@ -146,6 +163,7 @@ _DTYPES = {"driver": np.int32, "attempts": np.int16, "status": np.int8}
 _TYPECODES = {"driver": "i", "attempts": "h", "status": "b"}  # array.array codes of _DTYPES
 
 
+COMPILE_FROM = 64  # replications from which run_block compiles the opening cascade
 Runner = Callable[[list[float], "list[int] | None"], tuple[list[Any], ...]]
 Next = tuple[int, float | None, bool]  # successor, lag if this phase is its only predecessor, is it simple
 
@@ -166,7 +184,7 @@ def _nexts(g: PhaseGraph, simple: Sequence[bool]) -> tuple[tuple[Next, ...], ...
     return tuple(out)
 
 
-def runner(model: Model) -> Runner:
+def runner(model: Model, compiled: bool = False) -> Runner:
     """A function that plays one replication on a fresh SimPy ``Environment``.
 
     It returns per-field Python lists in FIELDS order. The lists belong to the runner and are
@@ -189,9 +207,15 @@ def runner(model: Model) -> Runner:
     # a phase whose start releases successors goes through ``run``, which releases them
     simple = tuple(window[i] < 0 and not uses[i] and failure[i] is None and not start_succs[i] for i in range(n))
     nexts = _nexts(g, simple)
+    evented = not all(simple)  # else every phase is settled arithmetically: no event, no Environment
     holds = tuple(bool(u) for u in uses)
-    used = {r for u in uses for r in u}
-    capacities = tuple((c if r in used else 0) for r, c in enumerate(g.capacities))
+    # A resource held by no more phases than its capacity never makes anyone wait: its requests
+    # and releases change nothing, so only the others ("contended") are tracked.
+    holders = [sum(r in u for u in uses) for r in range(len(g.capacities))]
+    contended = [holders[r] > c for r, c in enumerate(g.capacities)]
+    cuses = tuple(tuple(r for r in u if contended[r]) for u in uses)
+    capacities = [c if contended[r] else 0 for r, c in enumerate(g.capacities)]
+    tracked = [r for r in range(len(capacities)) if contended[r]]
     can_fail = any(f is not None for f in failure)
     indegree = list(g.indegree)
     roots = g.roots
@@ -203,21 +227,29 @@ def runner(model: Model) -> Runner:
     wait_w, wait_r, lost = [0.0] * n, [0.0] * n, [0.0] * n
     attempts = [1] * n
     status = [DONE] * n
-    held: list[tuple[Any, ...]] = [() for _ in range(n)]
+    # resources, as SimPy's ``Resource`` keeps them: free slots and a FIFO queue of phases
+    free = capacities.copy()
+    queues: list[deque[int]] = [deque() for _ in capacities]
+    pending = [0] * n  # per phase waiting for resources: its requests not yet granted
+    asked = [0.0] * n  # ... the time it asked
+    queued_on: list[tuple[int, ...]] = [() for _ in range(n)]  # ... the resources it queues for
     last_release = [-1] * len(capacities)
     out = (ready, start, end, driver, wait_w, wait_r, lost, attempts, status)
     # Without failure specs every phase runs and overwrites its times, driver and waits (a window
     # or resource wait is set, not added to, on the phase's first arrival). With them, a failure
     # sets attempts, status and lost time that the next replication may not overwrite, and after
     # an abort the phases that never ran must go back to their defaults: reset everything.
-    resets: list[tuple[list[Any], list[Any]]] = [(remaining, indegree)]
+    # compiled: the opening cascade as straight-line code (``sim.engine.cascade``), worth its
+    # compile time over many replications; it leaves ``remaining`` as ``left``
+    opening = compile_cascade(g, simple, nexts) if compiled else None
+    cascade, left = opening if opening is not None else (None, indegree)
+    resets: list[tuple[list[Any], list[Any]]] = [(remaining, left)]
     if can_fail:
         resets += [(x, nans) for x in (ready, start, end)]
         resets += [(driver, [-1] * n), (lost, [0.0] * n), (attempts, [1] * n), (status, [DONE] * n)]
         resets += [(wait_w, [0.0] * n), (wait_r, [0.0] * n)]
     # rebound by every call (one replication): its Environment, resources and draws
-    env = simpy.Environment()
-    resources: list[simpy.Resource | None] = []
+    env = Loop()
     dur: list[float] = []
     nfail: list[int] | None = None
 
@@ -290,47 +322,75 @@ def runner(model: Model) -> Runner:
         acquire_at(i, t)
 
     def acquire_at(i: int, t: float) -> None:
-        rs = uses[i]
-        if len(rs) == 1:
-            q = resources[rs[0]].request()  # type: ignore[union-attr]
-            requests: tuple[Any, ...] = (q,)
-            queued = () if q.triggered else requests
-        else:
-            requests = tuple(resources[r].request() for r in rs)  # type: ignore[union-attr]
-            queued = tuple(q for q in requests if not q.triggered)
-        held[i] = requests
-        if not queued:
+        """Request phase ``i``'s contended resources at ``t`` (now), in a fixed order; run it
+        once all are granted."""
+        rs = cuses[i]
+        waits: tuple[int, ...] = ()
+        for r in rs:
+            if not request(r, i):
+                waits += (r,)
+        if not waits:
             run(i, t)
             return
-        pending = [len(queued)]
+        pending[i] = len(waits)
+        asked[i] = t
+        queued_on[i] = waits
 
-        def granted(_: simpy.Event) -> None:
-            pending[0] -= 1
-            if pending[0] > 0:
+    def request(r: int, i: int) -> bool:
+        """``simpy.Resource.request``: queue ``i``, then grant the queue's head if a slot is
+        free (SimPy's ``_trigger_put`` looks at the head only). True when ``i`` itself got the
+        slot at once; a waiter granted here hears of it by a zero-delay event, as SimPy's
+        ``Request`` event would reach it."""
+        q = queues[r]
+        q.append(i)
+        if free[r] > 0:
+            head = q.popleft()
+            free[r] -= 1
+            if head == i:
+                return True
+            At(env, 0.0, head, granted)
+        return False
+
+    def give_back(r: int) -> None:
+        """``simpy.Resource.release``: the slot is free at once, and the queue's head is granted
+        when the release event is processed (a zero-delay event, as in SimPy)."""
+        free[r] += 1
+        At(env, 0.0, r, released)
+
+    def released(ev: simpy.Event) -> None:
+        r: int = ev._value
+        q = queues[r]
+        if q and free[r] > 0:
+            head = q.popleft()
+            free[r] -= 1
+            At(env, 0.0, head, granted)
+
+    def granted(ev: simpy.Event) -> None:
+        i: int = ev._value
+        pending[i] -= 1
+        if pending[i] > 0:
+            return
+        now = env._now
+        t = asked[i]
+        wait_r[i] += now - t
+        w = window[i]
+        if w >= 0:
+            again = tables[w].next_start(now, dur[i], must_fit[i])
+            if again > now:  # the window closed while the phase queued: give back, wait, ask again
+                for r in cuses[i]:
+                    give_back(r)
+                if again == inf:
+                    raise WindowNeverOpens(g.ids[i], g.window_names[w], now, tables[w].horizon_s)
+                wait_w[i] += again - now
+                driver[i] = WINDOW_DRIVER
+                At(env, again - now, (i, again), acquire)
                 return
-            now = env.now
-            wait_r[i] += now - t
-            w = window[i]
-            if w >= 0:
-                again = tables[w].next_start(now, dur[i], must_fit[i])
-                if again > now:  # the window closed while the phase queued: give back, wait, ask again
-                    for r, q in zip(rs, requests, strict=True):
-                        resources[r].release(q)  # type: ignore[union-attr]
-                    if again == inf:
-                        raise WindowNeverOpens(g.ids[i], g.window_names[w], now, tables[w].horizon_s)
-                    wait_w[i] += again - now
-                    driver[i] = WINDOW_DRIVER
-                    At(env, again - now, (i, again), acquire)
-                    return
-            if len(rs) == 1:
-                driver[i] = last_release[rs[0]]
-            else:  # the holder whose release came last
-                blockers = [last_release[r] for r, q in zip(rs, requests, strict=True) if q in queued]
-                driver[i] = max(blockers, key=lambda k: end[k] if k >= 0 else -1.0)
-            run(i, now)
-
-        for q in queued:
-            q.callbacks.append(granted)
+        waited = queued_on[i]
+        if len(waited) == 1:
+            driver[i] = last_release[waited[0]]
+        else:  # the holder whose release came last
+            driver[i] = max((last_release[r] for r in waited), key=lambda k: end[k] if k >= 0 else -1.0)
+        run(i, now)
 
     def run(i: int, t: float) -> None:
         start[i] = t
@@ -359,10 +419,9 @@ def runner(model: Model) -> Runner:
 
     def finish(ev: simpy.Timeout) -> None:
         i: int = ev._value
-        if holds[i]:
-            for r, q in zip(uses[i], held[i], strict=True):
-                resources[r].release(q)  # type: ignore[union-attr]
-                last_release[r] = i
+        for r in cuses[i]:
+            give_back(r)
+            last_release[r] = i
         if status[i] == ABORTED:
             return
         release(i)
@@ -393,16 +452,23 @@ def runner(model: Model) -> Runner:
                     gate(k, best)
 
     def replicate(row: list[float], fails: list[int] | None) -> tuple[list[Any], ...]:
-        nonlocal env, resources, dur, nfail
+        nonlocal env, dur, nfail
         dur, nfail = row, fails
         for state, initial in resets:
             state[:] = initial
-        env = simpy.Environment()
-        resources = [simpy.Resource(env, capacity=c) if c else None for c in capacities]
-        for i in roots:
-            if begin(i):
-                release(i)
-        env.run()
+        if evented:
+            env = Loop()
+            for r in tracked:  # an aborted or failed run may leave them otherwise
+                free[r] = capacities[r]
+                queues[r].clear()
+        if cascade is not None:
+            cascade(dur, ready, start, end, driver, begin, gate)
+        else:
+            for i in roots:
+                if begin(i):
+                    release(i)
+        if evented:
+            env.run()
         if can_fail and ABORTED in status:  # phases after the abort never started
             for i in range(n):
                 if start[i] != start[i]:  # NaN: not run
@@ -474,7 +540,7 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
     columns = _columns(g, fails is not None and bool(g.failing))
     recorded = [(k, f, columns[f], array(_TYPECODES.get(f, "d"))) for k, f in enumerate(FIELDS) if columns[f]]
     recorders = [(k, _recorder(buf, cols, g.size)) for k, _, cols, buf in recorded]
-    replicate = runner(model)
+    replicate = runner(model, compiled=shape[0] >= COMPILE_FROM)
     for row, f in zip(rows, frows, strict=True):
         lists = replicate(row, f)
         for k, record in recorders:

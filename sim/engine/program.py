@@ -3,7 +3,7 @@
 The missions of a program are merged into one composite scenario whose epoch is the earliest
 mission epoch. Phase, window and local resource names get the mission id as a prefix
 (``change7__landing``); a resource the program declares (``queqiao2``) keeps its name, so
-every mission that uses it holds the same ``simpy.Resource``. Each mission's root phases start
+every mission that uses it holds the same resource. Each mission's root phases start
 after a lag equal to its epoch's offset from the composite epoch, and its windows are anchored
 on its own epoch, so a mission run inside the program has exactly the times it has alone, except
 for waits on the shared resources. Results are split back per mission on each mission's own
