@@ -10,6 +10,7 @@ from sim.outputs import write_atomic
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 
 def axes_or_new(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -30,11 +31,82 @@ def date_axis(axis: Any) -> None:
 
 
 def save_figure(fig: Any, path: str | Path, *, dpi: int = 150) -> Path:
-    """Save ``fig`` to ``path`` (format from the extension) atomically, then close it."""
+    """Save ``fig`` to ``path`` (format from the extension) atomically, then close it.
+
+    Every format is framed as ``savefig(bbox_inches="tight")`` frames it: the box around everything
+    drawn, plus ``rcParams["savefig.pad_inches"]``. A PNG is drawn once and cut to that box
+    (``_png_drawn_once``); ``savefig`` would draw it twice, once to find the box.
+    """
     import matplotlib.pyplot as plt
 
     fmt = Path(path).suffix.lower().lstrip(".")
+
+    def write(tmp: Path) -> None:
+        if fmt != "png" or not _png_drawn_once(fig, tmp, dpi):
+            fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight")
+
     try:
-        return write_atomic(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight"))
+        return write_atomic(path, write)
     finally:
         plt.close(fig)
+
+
+def _png_drawn_once(fig: Figure, path: Path, dpi: int) -> bool:
+    """Write ``fig`` as a PNG at ``dpi`` from a single draw, framed as ``bbox_inches="tight"`` frames
+    it; False (nothing written) when the frame reaches past the figure's edge (``savefig`` then
+    draws what lies outside) or a ``savefig.*`` setting would change the drawing.
+
+    The draw is the one ``savefig`` makes (a layout engine runs in it), on an Agg canvas of the whole
+    figure; the tight box comes from that draw, and the image is that box plus the pad, cut from the
+    canvas (pad outside the figure takes its face colour, as ``savefig`` paints it). Two differences
+    from ``savefig``, neither visible: the box's edge is rounded to a whole pixel (``savefig`` shifts
+    the drawing by the fraction, under half a pixel), and an opaque image is stored as RGB, not RGBA
+    (same pixels; ~35 % less to compress, and a smaller file).
+    """
+    import matplotlib as mpl
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import to_rgba
+    from PIL import Image
+
+    rc = mpl.rcParams
+    pad_in = rc["savefig.pad_inches"]
+    plain = all(isinstance(rc[k], str) and rc[k] == "auto" for k in ("savefig.facecolor", "savefig.edgecolor"))
+    if not plain or rc["savefig.transparent"] or not isinstance(pad_in, int | float):
+        return False
+    original, original_dpi = fig.canvas, fig.dpi
+    canvas = FigureCanvasAgg(fig)
+    try:
+        fig.dpi = dpi
+        canvas.draw()
+        tight = fig.get_tightbbox(canvas.get_renderer())  # inches
+        rgba = np.asarray(canvas.buffer_rgba())
+    finally:
+        fig.dpi = original_dpi
+        fig.set_canvas(original)
+    height, width = rgba.shape[:2]
+    x0, y0, x1, y1 = (v * dpi for v in tight.extents)  # pixels from the lower left
+    if x0 < -0.5 or y0 < -0.5 or x1 > width + 0.5 or y1 > height + 0.5:
+        return False  # something lies outside the figure: it was never drawn on this canvas
+    box = tight.padded(pad_in)
+    out_w, out_h = int(box.width * dpi), int(box.height * dpi)  # as Agg sizes savefig's canvas
+    left, top = round(box.x0 * dpi), round(height - box.y0 * dpi) - out_h  # rows count from the top
+    face = tuple(int(v) for v in np.round(np.asarray(to_rgba(fig.get_facecolor())) * 255))
+    mode = "RGB" if face[3] == 255 and rgba[..., 3].min() == 255 else "RGBA"
+    drawn = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1)  # the canvas, not a copy
+    inside = (max(left, 0), max(top, 0), min(left + out_w, width), min(top + out_h, height))
+    out = Image.new(mode, (out_w, out_h), face[: len(mode)])
+    out.paste(drawn.crop(inside).convert(mode), (inside[0] - left, inside[1] - top))
+    _write_png(path, out, dpi)
+    return True
+
+
+def _write_png(path: Path, image: Any, dpi: int) -> None:
+    """A Pillow ``image`` as a PNG with the ``dpi`` and the
+    ``Software`` note ``savefig`` writes, at zlib level 1 (fastest)."""
+    import matplotlib as mpl
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Software", f"Matplotlib version{mpl.__version__}, https://matplotlib.org/")
+    image.save(path, format="png", dpi=(dpi, dpi), pnginfo=info, compress_level=1)
