@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.sky.lattice import lattice_table
 from sim.sky.search import FloatArray
 from sim.timebase import HOUR_S
 
@@ -90,11 +91,15 @@ class Tabulated:
         self.step_s = step_s
         self.values = values
 
+    @staticmethod
+    def grid(start_s: float, end_s: float, step_s: float) -> tuple[float, int]:
+        """First time and number of points of ``build``'s grid."""
+        return start_s - step_s, max(2, math.ceil((end_s - start_s) / step_s) + 3)
+
     @classmethod
     def build(cls, f: Callable[[FloatArray], FloatArray], start_s: float, end_s: float, step_s: float) -> Tabulated:
         """Tabulate ``f`` (times -> ``(n, ...)``) over ``[start_s - step, end_s + step]``."""
-        t0 = start_s - step_s
-        n = max(2, math.ceil((end_s - start_s) / step_s) + 3)
+        t0, n = cls.grid(start_s, end_s, step_s)
         return cls(t0, step_s, f(t0 + step_s * np.arange(n, dtype=np.float64)))
 
     def __call__(self, t_s: FloatArray) -> FloatArray:
@@ -105,7 +110,11 @@ class Tabulated:
 
 
 def moon_gcrs_table(eph: Ephemeris, epoch: datetime, start_s: float, end_s: float, step_s: float = 1800.0) -> Tabulated:
-    """The Moon's geocentric apparent position (GCRS, km) over a span, every ``step_s`` (DE421)."""
+    """The Moon's geocentric apparent position (GCRS, km) over a span, every ``step_s`` (DE421).
+
+    Tables of a month or more on the 30-minute lattice share their instants (``sim.sky.lattice``:
+    the same bits as computing them here).
+    """
 
     def f(t_s: FloatArray) -> FloatArray:
         return np.asarray(
@@ -113,7 +122,9 @@ def moon_gcrs_table(eph: Ephemeris, epoch: datetime, start_s: float, end_s: floa
             dtype=np.float64,
         )
 
-    return Tabulated.build(f, start_s, end_s, step_s)
+    t0_s, n = Tabulated.grid(start_s, end_s, step_s)
+    values = lattice_table(eph, epoch, t0_s, step_s, n, f)
+    return Tabulated(t0_s, step_s, values) if values is not None else Tabulated.build(f, start_s, end_s, step_s)
 
 
 class EarthRotation:
