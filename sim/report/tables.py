@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any, overload
 from sim.errors import printable_lines
 from sim.report.fit import SECTION, Column, fit_tables
 from sim.report.plain import plain_tables, plain_width
-from sim.results.mc_types import PERCENTILE_DECIMALS, MonteCarloSummary, PhaseStats
 from sim.results.records import PhaseRecord, Timeline, hours
 from sim.timebase import HOUR_S, format_duration, format_met, format_utc
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the Monte Carlo types only for mc tables (not imported by `run`)
     from rich.console import Console
+
+    from sim.results.mc_types import MonteCarloSummary, PhaseStats
 
 
 def wide_console(console: Console | None = None) -> Console:
@@ -265,6 +266,8 @@ def flown_percentile_text(p: PhaseStats) -> str:
     JSON, then to the whole percent); empty when there is none."""
     if p.actual_percentile is None:
         return ""
+    from sim.results.mc_types import PERCENTILE_DECIMALS
+
     return f"{round(p.actual_percentile, PERCENTILE_DECIMALS):.0f}%"
 
 
