@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import simpy
 
-from sim.engine.des import FIELDS, WINDOW_DRIVER, run_block, run_once, runner
+from sim.engine.des import COMPILE_FROM, FIELDS, WINDOW_DRIVER, run_block, run_once
 from sim.engine.draws import compile_draws, draw_durations
 from sim.engine.model import PhaseGraph, build_model
 from sim.engine.montecarlo import draw_failures
@@ -121,19 +121,23 @@ def test_window_closing_while_queued_asks_again() -> None:
 
 def test_compiled_cascade_equals_the_walk() -> None:
     """Every field of every row of the bundled missions (windows, resources, failures, joins) and
-    of the shared relay DAG: the runner with the compiled cascade equals the one that walks."""
-    for path in (SCENARIOS / "change5.yaml", SCENARIOS / "change7.yaml", SCENARIOS / "change8.yaml", RELAY_DAG):
+    of the shared relay and plain DAGs, with and without failure draws: a block (compiled
+    cascade) equals its rows run one by one (the walk)."""
+    plain = RELAY_DAG.with_name("shared_dag.yaml")
+    assert COMPILE_FROM <= 100
+    for path in (SCENARIOS / "change5.yaml", SCENARIOS / "change7.yaml", SCENARIOS / "change8.yaml", RELAY_DAG, plain):
         s = load_scenario(path)
         m = build_model(s)
         d, _ = draw_durations(compile_draws(s), 11, 0, 100)
-        fails = draw_failures(m.graph, 11, 0, 100)
-        fast, walk = runner(m, compiled=True), runner(m, compiled=False)
-        for r in range(d.shape[0]):
-            f = None if fails is None else fails[r].tolist()
-            a = [list(x) for x in fast(d[r].tolist(), f)]
-            b = walk(d[r].tolist(), f)
-            for k, name in enumerate(FIELDS):
-                np.testing.assert_array_equal(a[k], b[k], err_msg=f"{path.name} row {r} {name}")
+        drawn = draw_failures(m.graph, 11, 0, 100)
+        for fails in [None] if drawn is None else [drawn, None]:
+            block = run_block(m, d, fails)  # 100 rows: compiled
+            for r in range(d.shape[0]):
+                one = run_once(m, d[r].tolist(), None if fails is None else fails[r].tolist())
+                for name in FIELDS:
+                    np.testing.assert_array_equal(
+                        getattr(block, name)[r], getattr(one, name), err_msg=f"{path.name} row {r} {name}"
+                    )
 
 
 def test_compiled_join_ties_keep_the_first_predecessor_in_after_order() -> None:

@@ -30,14 +30,16 @@ Cascade = Callable[..., None]
 
 
 def compile_cascade(
-    g: PhaseGraph, simple: Sequence[bool], nexts: Sequence[Sequence[Next]]
+    g: PhaseGraph, simple: Sequence[bool], nexts: Sequence[Sequence[Next]], starts: bool = True
 ) -> tuple[Cascade, list[int]] | None:
     """The opening cascade of a replication as a function, and the predecessor counts it leaves.
 
     The function is called as ``cascade(dur, ready, start, end, driver, begin, gate)`` with the
     runner's lists and closures; it does what ``for i in roots: if begin(i): release(i)`` does.
     ``remaining`` is not touched: the counts it would leave are returned instead (the runner
-    resets ``remaining`` to them). None when a phase has start-linked successors.
+    resets ``remaining`` to them). Without ``starts`` a simple phase's start (its ready time) is
+    not written: for a caller that reads no simple phase's start. None when a phase has
+    start-linked successors.
     """
     if any(g.start_succs):
         return None
@@ -51,7 +53,8 @@ def compile_cascade(
         return f"e{j}" if j in settled else f"end[{j}]"
 
     def settle(k: int, best: str) -> None:
-        lines.append(f"start[{k}] = {best}")
+        if starts:
+            lines.append(f"start[{k}] = {best}")
         lines.append(f"e{k} = end[{k}] = {best} + dur[{k}]")
         settled.add(k)
 
