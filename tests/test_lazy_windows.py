@@ -254,34 +254,27 @@ def _same_ensemble(a: object, b: object) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "engine", "n", "spans"),
-    [
-        ("change5", "vector", 300, 1),
-        ("change5", "des", 300, 1),
-        ("change6", "vector", 300, 1),
-        ("change6", "vector", 3000, 2),
-    ],
+    ("name", "engine", "n"), [("change5", "vector", 300), ("change5", "des", 300), ("change6", "vector", 3000)]
 )
 def test_monte_carlo_computes_windows_lazily_with_the_whole_horizon_result(
-    name: str, engine: str, n: int, spans: int, monkeypatch: pytest.MonkeyPatch
+    name: str, engine: str, n: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """change5's 200-day horizon: its Monte Carlo tables stop after 47 d. Among 3,000 of change6's
-    replications some ask past its first span (55 d): once more, over the horizon."""
+    """A Monte Carlo run's tables: 2 x the nominal path + 30 d (change5: 68 d of its 200 d
+    horizon; change6: 76 d, which its 3,000 replications do not pass), same ensemble."""
     from sim.engine.montecarlo import monte_carlo
 
     scenario = _bundled(name)
     whole = monte_carlo(scenario, n, 5, engine=engine, model=build_model(scenario))  # type: ignore[arg-type]
     seen = _spans(monkeypatch)
     lazy = monte_carlo(scenario, n, 5, engine=engine)  # type: ignore[arg-type]
-    assert len(seen) == spans
-    assert seen[0] is not None and seen[0] < 60 * DAY_S
-    assert (seen[-1] is None) == (spans == 2)
+    assert len(seen) == 1
+    assert seen[0] is not None and seen[0] < 80 * DAY_S
     _same_ensemble(lazy, whole)
 
 
 def test_a_replication_in_a_worker_past_the_first_span_reruns_the_monte_carlo(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The nominal run (a: 2 d) fits the first span; replications whose launch phase draws ~25 d
-    or more do not. They run in the pool's worker processes, whose tables are copies: the block
+    """The nominal run (a: 2 d) fits the first span (2 x 5 d + 30 d); replications whose launch
+    phase draws ~35 d or more do not. They run in the pool's worker processes, whose tables are copies: the block
     results carry the note, and the whole run is repeated over the horizon, same result."""
     from sim.engine.montecarlo import BLOCK, monte_carlo
 
@@ -292,6 +285,6 @@ def test_a_replication_in_a_worker_past_the_first_span_reruns_the_monte_carlo(mo
     whole = monte_carlo(scenario, 2 * BLOCK, 3, workers=2, model=build_model(scenario))
     seen = _spans(monkeypatch)
     lazy = monte_carlo(scenario, 2 * BLOCK, 3, workers=2)
-    assert len(seen) == 2 and seen[0] is not None and seen[0] < 30 * DAY_S and seen[1] is None
-    assert float(np.max(lazy.end_s)) > 30 * DAY_S  # some replications did end past the first span
+    assert len(seen) == 2 and seen[0] is not None and seen[0] < 45 * DAY_S and seen[1] is None
+    assert float(np.max(lazy.end_s)) > seen[0]  # some replications did end past the first span
     _same_ensemble(lazy, whole)

@@ -371,7 +371,7 @@ def monte_carlo(
         return _monte_carlo(scenario, n, seed, model, options)
     # window tables over a span a little longer than the nominal mission; if any replication's
     # window answer depended on the span's end, once more over the whole horizon: the same result
-    return run_lazily(scenario, lambda m: _monte_carlo(scenario, n, seed, m, options), then_whole=True)
+    return run_lazily(scenario, lambda m: _monte_carlo(scenario, n, seed, m, options), ensemble=True)
 
 
 @dataclass(frozen=True)
