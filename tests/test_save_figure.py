@@ -144,3 +144,31 @@ def test_the_figure_is_closed_and_left_as_it_was(tmp_path: Path) -> None:
     assert _pixels(tmp_path / "x.png").shape[1] > 290  # drawn at 100 dpi, not at the figure's 72
     save_figure(fig, tmp_path / "y.png")
     assert not plt.fignum_exists(fig.number)
+
+
+def test_fixed_places_change_no_pixel(timeline: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Gantt's title at y=1 and its empty y label pinned (both spare measuring every tick label
+    at every draw) give the PNG that matplotlib's automatic placement gives, byte for byte."""
+    from sim.plots import style
+
+    fast = tmp_path / "fast.png"
+    save_figure(gantt(timeline).figure, fast, dpi=DPI)
+    monkeypatch.setattr(style, "title_y", lambda: None)
+    monkeypatch.setattr(figures, "_pin_empty_axis_labels", lambda fig: None)
+    auto = tmp_path / "auto.png"
+    save_figure(gantt(timeline).figure, auto, dpi=DPI)
+    assert fast.read_bytes() == auto.read_bytes()
+
+
+def test_a_label_with_text_keeps_its_automatic_place() -> None:
+    """Only empty labels are pinned: a y label still clears the tick labels, however wide."""
+    fig = plt.figure(figsize=(4, 3), layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_yticks([0, 1], ["a very long tick label indeed", "b"])
+    ax.set_ylabel("phase")
+    figures._pin_empty_axis_labels(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    ticks = min(t.get_window_extent(renderer).x0 for t in ax.get_yticklabels())
+    assert ax.yaxis.label.get_window_extent(renderer).x1 <= ticks
+    plt.close(fig)

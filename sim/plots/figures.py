@@ -40,6 +40,7 @@ def save_figure(fig: Any, path: str | Path, *, dpi: int = 150) -> Path:
     import matplotlib.pyplot as plt
 
     fmt = Path(path).suffix.lower().lstrip(".")
+    _pin_empty_axis_labels(fig)
 
     def write(tmp: Path) -> None:
         if fmt != "png" or not _png_drawn_once(fig, tmp, dpi):
@@ -49,6 +50,19 @@ def save_figure(fig: Any, path: str | Path, *, dpi: int = 150) -> Path:
         return write_atomic(path, write)
     finally:
         plt.close(fig)
+
+
+def _pin_empty_axis_labels(fig: Figure) -> None:
+    """Give every empty axis label (a Gantt's y axis, whose ticks name the phases) a fixed place.
+
+    An empty label draws nothing and takes no room (matplotlib drops zero-size boxes from layouts
+    and tight boxes), but matplotlib places it anew at every layout pass and draw by measuring
+    every tick label of its axis: three to five times per saved figure, ~0.08 s of the change5
+    Gantt's 34 rows. The figure is saved and closed, so nobody sets a label afterwards."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not axis.label.get_text():
+                axis.set_label_coords(0.0, 0.0)
 
 
 def _png_drawn_once(fig: Figure, path: Path, dpi: int) -> bool:

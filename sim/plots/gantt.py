@@ -195,7 +195,10 @@ def gantt(
     _draw_labels(ax, drawn, None if end_s is None else scale.x(end_s))
     _format_axes(ax, scale, drawn, actuals or {}, status_s, time_range_s)
     ax.set_title(
-        title or _title(timeline, spread_note if drawn.spread else None), fontsize=style.TITLE_SIZE, loc="left"
+        title or _title(timeline, spread_note if drawn.spread else None),
+        fontsize=style.TITLE_SIZE,
+        loc="left",
+        y=style.title_y() if own else None,
     )
     _legend(ax, scale, drawn, status_s, spread_note, own)
     return ax

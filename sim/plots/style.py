@@ -54,6 +54,17 @@ def background() -> Any:
     return rcParams["axes.facecolor"]
 
 
+def title_y() -> float:
+    """The height of an axes title (axes fraction) for a chart whose x ticks are at the bottom:
+    ``rcParams["axes.titley"]``, else 1.0, where matplotlib's automatic placement puts it then.
+    Given explicitly, the title is not re-placed at every draw, which measures every tick label of
+    both axes four to five times per saved figure (~0.05 s on the change5 Gantt's 34 rows)."""
+    from matplotlib import rcParams
+
+    y = rcParams["axes.titley"]
+    return 1.0 if y is None else float(y)
+
+
 def place_legend(ax: Any, handles: list[Any], own: bool, *, ncol: int = 6, fontsize: str = LABEL_SIZE) -> None:
     """The legend under the chart when the figure is ours (``own``: constrained layout keeps it
     inside), beside the axes in a caller's subplot (never over a neighbouring one)."""
