@@ -174,3 +174,27 @@ def test_single_scenario_summary_has_no_mission_keys() -> None:
     assert "missions" not in doc
     assert all(set(p) & {"mission", "phase"} == set() for p in doc["phases"])
     assert all(list(r) == ["id", "occurred_fraction", "end_delay_h"] for r in doc["risks"])
+
+
+def test_mc_phases_of_a_program_take_mission_dot_phase(program_mc: tuple, tmp_path: Path) -> None:
+    """``--phases a.ops,b.down__link`` names a program's phases by mission and own id (mapped to
+    the merged ids the charts select by); an unknown one is an input error that offers the
+    spelling; the merged id still works."""
+    from sim.cli.chart_options import parse_phases
+    from sim.errors import InputError
+
+    path = program_mc[0]
+    owners = program_ids(load_program(path))
+    aliases = {f"{m}.{own}": merged for merged, (m, own) in owners.items() if m is not None}
+    known = {"a__ops", "b__down__link", "surface_ops"}
+    assert parse_phases("a.ops,b.down__link", known, "p", aliases) == ["a__ops", "b__down__link"]
+    assert parse_phases("b__down__link,surface_ops", known, "p", aliases) == ["b__down__link", "surface_ops"]
+    wrong = r"'a\.opz' is not a phase \(mission\.phase\), phase id or kind of p .*'a\.ops'"
+    with pytest.raises(InputError, match=wrong):
+        parse_phases("a.opz", known, "p", aliases)
+    out = tmp_path / "t.png"
+    res = run_cli("mc", str(path), "-n", "300", "--seed", "2", "--tornado", str(out), "--phases", "a.ops,b.ops")
+    assert res.returncode == 0, res.stderr
+    assert out.stat().st_size > 10_000
+    res = run_cli("mc", str(path), "-n", "300", "--tornado", str(out), "--phases", "c.ops")
+    assert res.returncode == 2 and "'c.ops' is not a phase (mission.phase)" in res.stderr

@@ -9,7 +9,7 @@ Standard library only at import time (``lunarsim --help`` stays light).
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, tzinfo
 
 from sim.errors import InputError
@@ -75,23 +75,26 @@ def parse_size(text: str | None) -> tuple[float, float] | None:
     return w, h
 
 
-def parse_phases(text: str | None, known: Iterable[str], where: str) -> list[str] | None:
+def parse_phases(
+    text: str | None, known: Iterable[str], where: str, aliases: Mapping[str, str] | None = None
+) -> list[str] | None:
     """``--phases landing,descent`` -> the names, each one of ``known`` (phase ids and kinds of
-    ``where``, e.g. ``change5``)."""
+    ``where``, e.g. ``change5``) or of ``aliases`` (another name for one of them: in a program,
+    ``change7.landing`` for the merged id ``change7__landing``), aliases replaced."""
     if text is None:
         return None
     from sim.fields import did_you_mean
 
-    known = set(known)
+    aliases = aliases or {}
+    known = set(known) | set(aliases)
     names = [n.strip() for n in text.split(",") if n.strip()]
     for n in names:
         if n not in known:
-            raise InputError(
-                f"--phases {text}: {n!r} is neither a phase id nor a kind of {where}{did_you_mean(n, known)}"
-            )
+            what = "is not a phase (mission.phase), phase id or kind" if aliases else "is neither a phase id nor a kind"
+            raise InputError(f"--phases {text}: {n!r} {what} of {where}{did_you_mean(n, known)}")
     if not names:
         raise InputError("--phases: name at least one phase id or kind")
-    return names
+    return [aliases.get(n, n) for n in names]
 
 
 def parse_time(text: str | None, option: str, epoch: datetime) -> float | None:

@@ -118,7 +118,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--phases to --tornado and --criticality",
     )
     add_title_size_args(chart, "the --out S-curve")
-    add_phases_arg(chart, "--tornado and --criticality: rank only these phases")
+    add_phases_arg(chart, "--tornado and --criticality: rank only these phases (in a program: mission.phase too)")
     add_range_args(chart)
     add_tz_arg(chart)
     add_axis_arg(chart, "the --out S-curve")
@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
         check_table_path("--parquet", args.parquet)
     scenario, owners = load_merged(args.scenario, args.set, args.as_of)
     deadline = _deadline(args, scenario.epoch)
-    chart = _chart_options(args, scenario, plots)
+    chart = _chart_options(args, scenario, plots, owners)
 
     from sim.engine.montecarlo import EngineUnsupported, monte_carlo
     from sim.results.published import flown_durations_s, phase_deadlines_s
@@ -233,8 +233,11 @@ _CHART_OPTIONS = {
 }
 
 
-def _chart_options(args: argparse.Namespace, scenario: Any, plots: dict[str, str]) -> ChartOptions:
-    """Read the chart options; one that shapes none of the charts asked for is an input error."""
+def _chart_options(
+    args: argparse.Namespace, scenario: Any, plots: dict[str, str], owners: dict[str, tuple[str, str]] | None = None
+) -> ChartOptions:
+    """Read the chart options; one that shapes none of the charts asked for is an input error.
+    ``owners`` (a program): ``--phases`` also takes ``mission.phase``."""
     for option, (dest, charts) in _CHART_OPTIONS.items():
         if getattr(args, dest) is not None and not any(c in plots for c in charts):
             need = " or ".join("--" + c for c in charts)
@@ -244,10 +247,11 @@ def _chart_options(args: argparse.Namespace, scenario: Any, plots: dict[str, str
     if args.tz.upper() not in ("UTC", "Z") and "out" not in plots:
         raise InputError("--tz shapes the --out S-curve: add --out FILE.png (or drop --tz)")
     known = {p.id for p in scenario.phases} | {p.kind for p in scenario.phases}
+    aliases = {f"{m}.{own}": merged for merged, (m, own) in (owners or {}).items() if m is not None}  # a program
     return ChartOptions(
         title=args.title,
         size=parse_size(args.size),
-        phases=parse_phases(args.phases, known, scenario.id),
+        phases=parse_phases(args.phases, known, scenario.id, aliases),
         time_range_s=(parse_time(args.start, "--from", scenario.epoch), parse_time(args.end, "--to", scenario.epoch)),
         tz=parse_zone(args.tz),
         axis=args.axis or "utc",
