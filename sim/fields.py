@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
 
@@ -24,6 +24,13 @@ class StrictModel(BaseModel):
     """Base for every scenario model: unknown keys are errors; values are immutable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def empty_list() -> list[Any]:
+    """A new empty list, for ``Field(default_factory=empty_list)``. Not ``list`` itself: pydantic
+    reads the factory's signature, and the first signature of a builtin costs ~7 ms (inspect
+    parses its text signature with the tokenize module), a hundredth of ``lunarsim run``."""
+    return []
 
 
 def seconds_text(value: float) -> str:

@@ -36,7 +36,7 @@ from pydantic import (
 )
 
 from sim.errors import InputError
-from sim.fields import Ident, SecondsDuration, StrictModel, UTCTime, seconds_text
+from sim.fields import Ident, SecondsDuration, StrictModel, UTCTime, empty_list, seconds_text
 from sim.scenario.distributions import DURATION_JSON_SCHEMA, Distribution, distribution_spec, parse_distribution
 from sim.scenario.durations import (
     DurationSource,
@@ -273,7 +273,7 @@ class Phase(StrictModel):
     kind: KindName
     element: Ident
     after: list[AfterEntry] = Field(
-        default_factory=list, description="predecessor links (FS by default; SS, FF, SF with lags)"
+        default_factory=empty_list, description="predecessor links (FS by default; SS, FF, SF with lags)"
     )
     duration: PhaseDuration
     until: UntilEntry | None = Field(
@@ -286,7 +286,7 @@ class Phase(StrictModel):
     planned: Duration | None = Field(default=None, description="the published plan for this phase")
     actual: Actual | None = None
     window: WindowEntry | None = None
-    resources: list[Ident] = Field(default_factory=list, description="shared resources held while running")
+    resources: list[Ident] = Field(default_factory=empty_list, description="shared resources held while running")
     failure: Failure | None = None
     mass: MassEvent | None = Field(
         default=None, description="when the phase has run: dock ('join'), undock ('release'), move mass ('take_kg')"
@@ -445,16 +445,18 @@ class Scenario(StrictModel):
     resources: dict[Ident, ResourceSpec] = Field(default_factory=dict)
     phases: list[Phase] = Field(min_length=1)
     correlations: list[Correlation] = Field(
-        default_factory=list, description="rank correlations between phase durations (Iman-Conover)"
+        default_factory=empty_list, description="rank correlations between phase durations (Iman-Conover)"
     )
-    risks: list[Risk] = Field(default_factory=list, description="risk events that lengthen phases when they occur")
+    risks: list[Risk] = Field(
+        default_factory=empty_list, description="risk events that lengthen phases when they occur"
+    )
     status: Status | None = Field(default=None, description="forecast from a status date (see apply_status)")
     kinds: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)], Kind] = Field(
         default_factory=dict,
         description="the scenario's own phase kinds, each mapped onto the built-in kind whose colour "
         "and comparisons it shares (tli: transfer)",
     )
-    sources: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=empty_list)
 
     def family(self, kind: str) -> str:
         """The built-in kind a phase kind stands for: itself, or its mapping under ``kinds``."""

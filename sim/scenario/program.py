@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from sim.errors import InputError
-from sim.fields import Ident, StrictModel, did_you_mean
+from sim.fields import Ident, StrictModel, did_you_mean, empty_list
 from sim.scenario.messages import clean_loc, message_for, problem_line
 from sim.scenario.model import ResourceSpec, Scenario, read_document, scenario_from_document
 from sim.scenario.overrides import apply_overrides, mark_problems
@@ -54,7 +54,7 @@ class ProgramFile(StrictModel):
     description: str | None = None
     include: list[str] = Field(min_length=1, description="scenario or program files, relative to this file")
     resources: dict[Ident, SharedResource] = Field(default_factory=dict, description="shared resources")
-    sources: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=empty_list)
 
 
 PROGRAM_KEYS = frozenset(ProgramFile.model_fields)

@@ -478,7 +478,8 @@ class Ephemeris:
         if max_elevation_deg is not None:
             cuts.append(scan.crossings(f, max_elevation_deg)[0])
         cuts.append(scan.ext_t[(scan.ext_t > start_s) & (scan.ext_t < end_s)])
-        edges = np.unique(np.concatenate(cuts))
+        edges = np.sort(np.concatenate(cuts))
+        edges = edges[np.concatenate([[True], edges[1:] != edges[:-1]])]  # np.unique without numpy.ma
         if edges.size < 2:
             return np.empty((0, 2))
         lo, hi = edges[:-1], edges[1:]
