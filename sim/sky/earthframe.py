@@ -11,6 +11,7 @@ milliarcseconds, i.e. < 10 cm on the Earth's surface.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from datetime import datetime
@@ -62,12 +63,21 @@ def gcrs_to_itrs(eph: Ephemeris, epoch: datetime, t_s: FloatArray) -> FloatArray
 
 
 def itrs_unit(lat_deg: float, lon_deg: float, height_m: float = 0.0) -> tuple[FloatArray, FloatArray]:
-    """ITRS position (km) of a WGS84 point and its outward ellipsoid normal (unit)."""
+    """ITRS position (km) of a WGS84 point and its outward ellipsoid normal (unit); read-only
+    arrays, computed once per point (the scans ask for them at every step)."""
+    return _itrs_unit(float(lat_deg).hex(), float(lon_deg).hex(), float(height_m).hex())
+
+
+@functools.lru_cache(maxsize=256)
+def _itrs_unit(lat_hex: str, lon_hex: str, height_hex: str) -> tuple[FloatArray, FloatArray]:
+    """``itrs_unit`` keyed by the floats' exact bits (``-0.0`` is not ``0.0``)."""
     from skyfield.api import wgs84
 
+    lat_deg, lon_deg, height_m = float.fromhex(lat_hex), float.fromhex(lon_hex), float.fromhex(height_hex)
     pos = np.asarray(wgs84.latlon(lat_deg, lon_deg, elevation_m=height_m).itrs_xyz.km, dtype=np.float64)
     lat, lon = math.radians(lat_deg), math.radians(lon_deg)
     normal = np.array([math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)])
+    pos.flags.writeable = normal.flags.writeable = False
     return pos, normal
 
 
