@@ -156,3 +156,23 @@ def test_compiled_join_ties_keep_the_first_predecessor_in_after_order() -> None:
     block = run_block(m, rows)
     assert block.driver[:, 3].tolist() == [2] * 64 and block.driver[:, 4].tolist() == [1] * 64
     assert run_once(m, rows[0].tolist()).driver.tolist() == [-1, 0, 0, 2, 1]
+
+
+def test_cascade_compiled_once_per_graph_and_never_pickled() -> None:
+    """Blocks of one graph share its compiled cascade; a pickled model (what a spawn or Dask
+    worker receives) carries none and compiles its own, with the same results."""
+    import pickle
+
+    s = load_scenario(RELAY_DAG)
+    m = build_model(s)
+    d, _ = draw_durations(compile_draws(s), 2, 0, COMPILE_FROM)
+    first = run_block(m, d)
+    (code,) = m.graph.memo.values()
+    run_block(m, d)
+    assert list(m.graph.memo.values()) == [code]
+    copy = pickle.loads(pickle.dumps(m))
+    assert not copy.graph.memo
+    again = run_block(copy, d)
+    assert len(copy.graph.memo) == 1 and next(iter(copy.graph.memo.values())) is not code
+    for name in FIELDS:
+        np.testing.assert_array_equal(getattr(first, name), getattr(again, name))

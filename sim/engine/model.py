@@ -49,6 +49,14 @@ class FailureSpec:
     max_attempts: int
 
 
+class Memo(dict[object, object]):
+    """A graph's compiled code by key (``PhaseGraph.memo``); pickles as an empty memo, since code
+    built at run time does not pickle and is cheap to build again where it runs."""
+
+    def __reduce__(self) -> tuple[type[Memo], tuple[()]]:
+        return (Memo, ())
+
+
 @dataclass(frozen=True)
 class PhaseGraph:
     """Phases in file order: predecessors, lags, topological order, windows, resources, failures.
@@ -152,6 +160,12 @@ class PhaseGraph:
     def roots(self) -> tuple[int, ...]:
         """Phases without predecessors, in topological order."""
         return tuple(i for i in self.order if not self.preds[i])
+
+    @cached_property
+    def memo(self) -> Memo:
+        """What the engines compile from this graph, kept for its next block of replications
+        (``sim.engine.des``: the opening cascade). Pickled empty: a worker compiles its own."""
+        return Memo()
 
     @property
     def uses_resources(self) -> bool:
