@@ -28,7 +28,7 @@ queue; a grant reaches a waiter, and a release reaches the queue, by a zero-dela
 SimPy's ``Request`` and ``Release`` events would), without those event objects and without a
 ``Resource`` per replication; same times, same order of events.
 
-Length (~620 lines): the compiled runner is one set of closures over shared per-phase lists
+Length (~670 lines): the compiled runner is one set of closures over shared per-phase lists
 (that is what makes it fast); splitting it across modules would mean passing that state around.
 The vectorized path, the draws, the plan and the Monte Carlo driver are separate modules.
 """
