@@ -288,3 +288,45 @@ def test_a_replication_in_a_worker_past_the_first_span_reruns_the_monte_carlo(mo
     assert len(seen) == 2 and seen[0] is not None and seen[0] < 45 * DAY_S and seen[1] is None
     assert float(np.max(lazy.end_s)) > seen[0]  # some replications did end past the first span
     _same_ensemble(lazy, whole)
+
+
+@pytest.mark.parametrize(
+    ("levels", "after"),
+    [
+        ([37.43, 45.0, 20.0, 33.0, 0.0], []),  # change5's levels (site maxima 47.16 and 46.32 deg)
+        ([37.43, 46.3, -47.1, 47.1, 0.0], [47.1]),  # 47.1 is crossed within an hour of a maximum
+        ([60.0, -80.0], [-80.0, 60.0]),  # never crossed (nothing to bisect either way)
+    ],
+)
+def test_levels_bisected_during_the_extremum_search_equal_those_after_it(
+    levels: list[float], after: list[float]
+) -> None:
+    """A new scan given the levels bisects the ones its extrema cannot touch while it refines the
+    extrema (one ephemeris call for both); the crossings are bit for bit those of ``cross`` after
+    a scan without levels, including levels near an extremum (bisected after) and levels never
+    crossed."""
+    scenario = _bundled("change5")
+    site = scenario.site
+    assert site is not None
+    elevation = default_ephemeris()._elevation_fn(site.lat_deg, site.lon_deg, scenario.epoch)
+    calls = [0]
+
+    def f(t: np.ndarray) -> np.ndarray:
+        calls[0] += 1
+        return elevation(t)
+
+    plain = _Scan.run(f, 0.0, 47 * DAY_S, HOUR_S)
+    plain.cross(f, levels)
+    separate = calls[0]
+    calls[0] = 0
+    early = _Scan.run(f, 0.0, 47 * DAY_S, HOUR_S, levels)
+    assert sorted(set(levels) - set(early._crossed)) == after
+    early.cross(f, levels)  # what prepare_daylight does: the levels not yet bisected
+    for a, b in zip((plain.t, plain.e, plain.ext_t), (early.t, early.e, early.ext_t), strict=True):
+        assert a.tobytes() == b.tobytes()
+    for level in levels:
+        for a, b in zip(plain.crossings(f, level), early.crossings(f, level), strict=True):
+            assert a.tobytes() == b.tobytes()
+    assert calls[0] <= separate
+    if not after and levels[0] == 37.43:  # change5's: all bisected during the search (33 calls, not 52)
+        assert calls[0] < separate - 15

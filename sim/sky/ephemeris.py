@@ -57,7 +57,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from sim.errors import RunError
 from sim.sky import span
-from sim.sky.search import golden_section
+from sim.sky.search import Steps, golden_steps, run_together
 from sim.timebase import DAY_S, HOUR_S, format_utc, to_utc
 
 if TYPE_CHECKING:  # skyfield is imported when an ephemeris is opened (~0.06 s): not to load a scenario
@@ -377,9 +377,11 @@ class Ephemeris:
         start_s: float,
         end_s: float,
         step_s: float,
+        levels_deg: Sequence[float] = (),
     ) -> _Scan:
-        """``_Scan.run(f, start_s, end_s, step_s)`` for ``f = self._elevation_fn(lat_deg, lon_deg, epoch)``,
-        reused from the cache when the same site, epoch, span and step were scanned before.
+        """``_Scan.run(f, start_s, end_s, step_s, levels_deg)`` for ``f = self._elevation_fn(lat_deg,
+        lon_deg, epoch)``, reused from the cache when the same site, epoch, span and step were
+        scanned before (``levels_deg`` only speeds up a new scan: see ``_Scan.run``).
 
         The scan does not depend on elevation levels, so every window and event search over one
         site and span shares it. The key holds the UTC epoch (``_times`` reads nothing else of
@@ -396,7 +398,7 @@ class Ephemeris:
         with self._scan_lock:
             scan = self._scans.get(key)
         if scan is None:
-            scan = _Scan.run(f, start_s, end_s, step_s)
+            scan = _Scan.run(f, start_s, end_s, step_s, levels_deg)
             with self._scan_lock:
                 while len(self._scans) >= SCAN_CACHE_SIZE:
                     del self._scans[next(iter(self._scans))]
@@ -507,7 +509,7 @@ class Ephemeris:
         one bisection (``_Scan.cross``), so that the ``daylight_intervals`` calls of several
         windows at one site that follow reuse them. Same results, fewer ephemeris calls."""
         f = self._elevation_fn(lat_deg, lon_deg, epoch)
-        self._scan(f, lat_deg, lon_deg, epoch, float(start_s), float(end_s), step_s).cross(f, levels_deg)
+        self._scan(f, lat_deg, lon_deg, epoch, float(start_s), float(end_s), step_s, levels_deg).cross(f, levels_deg)
 
     # -- reports -------------------------------------------------------------------------------
 
@@ -642,8 +644,22 @@ class _Scan:
         self._crossed: dict[float, tuple[FloatArray, NDArray[np.bool_]]] = {}
 
     @classmethod
-    def run(cls, f: Callable[[FloatArray], FloatArray], start_s: float, end_s: float, step_s: float) -> _Scan:
-        """Scan ``f`` over ``[start_s, end_s]`` (padded by two steps) and refine its extrema."""
+    def run(
+        cls,
+        f: Callable[[FloatArray], FloatArray],
+        start_s: float,
+        end_s: float,
+        step_s: float,
+        levels_deg: Sequence[float] = (),
+    ) -> _Scan:
+        """Scan ``f`` over ``[start_s, end_s]`` (padded by two steps) and refine its extrema.
+
+        The crossings of ``levels_deg`` that the extrema cannot touch (the level is below the
+        three samples around every maximum and above those around every minimum, so the refined
+        extremum adds no crossing) are bisected during the refinement, one call of ``f`` for both
+        (``run_together``): the same brackets, midpoints and results as ``cross`` after it, which
+        checks that the brackets are indeed the same and redoes any level whose are not.
+        """
         if not (math.isfinite(start_s) and math.isfinite(end_s)) or end_s < start_s:
             raise ValueError(f"invalid span [{start_s}, {end_s}] s")
         if not step_s > 0:
@@ -660,11 +676,25 @@ class _Scan:
         slope = np.sign(np.diff(e))
         turn = np.flatnonzero(slope[:-1] * slope[1:] < 0) + 1  # e[turn] is a sampled extremum
         is_max = slope[turn - 1] > 0
-        ext_t, ext_e = _golden_extremum(f, grid[turn - 1], grid[turn + 1], is_max)
+        around = np.stack([e[turn - 1], e[turn], e[turn + 1]])
+        early = [
+            _Brackets.of(level, grid, e)
+            for level in dict.fromkeys(float(v) for v in levels_deg)
+            if np.all(np.where(is_max, around.min(axis=0) >= level, around.max(axis=0) < level))
+        ]
+        found = [_Brackets(g.level, g.rising, g.lo.copy(), g.hi.copy()) for g in early]
+        (ext_t, ext_e), _ = run_together(
+            f, _golden_extremum_steps(grid[turn - 1], grid[turn + 1], is_max), _bisect_steps(found)
+        )
         order = np.argsort(np.concatenate([grid, ext_t]), kind="stable")
         t_all = np.concatenate([grid, ext_t])[order]
         e_all = np.concatenate([e, ext_e])[order]
-        return cls(start_s, end_s, t_all, e_all, ext_t)
+        scan = cls(start_s, end_s, t_all, e_all, ext_t)
+        for before, after in zip(early, found, strict=True):
+            again = _Brackets.of(before.level, t_all, e_all)
+            if all(np.array_equal(x, y) for x, y in zip(again.arrays(), before.arrays(), strict=True)):
+                scan._keep(after)
+        return scan
 
     def crossings(
         self, f: Callable[[FloatArray], FloatArray], level_deg: float
@@ -684,30 +714,23 @@ class _Scan:
         of a scan is mostly per call of ``f`` (the ephemeris), not per time, so the five levels
         of change5's three daylight windows take ~19 calls instead of ~95.
         """
-        groups: list[_Brackets] = []
-        for level in dict.fromkeys(float(v) for v in levels_deg):
-            if level in self._crossed:
-                continue
-            above = self.e >= level
-            k = np.flatnonzero(above[:-1] != above[1:])
-            groups.append(_Brackets(level, above[k + 1], self.t[k].copy(), self.t[k + 1].copy()))
-        while live := [g for g in groups if g.lo.size and np.max(g.hi - g.lo) > TIME_TOL_S]:
-            mids = [0.5 * (g.lo + g.hi) for g in live]
-            values = f(np.concatenate(mids))
-            at = 0
-            for g, mid in zip(live, mids, strict=True):
-                mid_above = values[at : at + mid.size] >= g.level
-                at += mid.size
-                go_right = mid_above != g.rising  # still on the pre-crossing side at mid
-                g.lo = np.where(go_right, mid, g.lo)
-                g.hi = np.where(go_right, g.hi, mid)
+        groups = [
+            _Brackets.of(level, self.t, self.e)
+            for level in dict.fromkeys(float(v) for v in levels_deg)
+            if level not in self._crossed
+        ]
+        run_together(f, _bisect_steps(groups))
         for g in groups:
-            times_s = 0.5 * (g.lo + g.hi)
-            inside = (times_s >= self.start_s) & (times_s <= self.end_s)
-            found = (times_s[inside], g.rising[inside])
-            for a in found:
-                a.flags.writeable = False
-            self._crossed[g.level] = found
+            self._keep(g)
+
+    def _keep(self, g: _Brackets) -> None:
+        """Keep a level's bisected crossings (those inside the unpadded span) for ``crossings``."""
+        times_s = 0.5 * (g.lo + g.hi)
+        inside = (times_s >= self.start_s) & (times_s <= self.end_s)
+        found = (times_s[inside], g.rising[inside])
+        for a in found:
+            a.flags.writeable = False
+        self._crossed[g.level] = found
 
     def rising_at(self, t_s: FloatArray) -> NDArray[np.bool_]:
         """Whether the elevation is increasing at each ``t_s`` (which must not be an extremum)."""
@@ -725,15 +748,39 @@ class _Brackets:
     lo: FloatArray
     hi: FloatArray
 
+    @classmethod
+    def of(cls, level: float, t: FloatArray, e: FloatArray) -> _Brackets:
+        """The brackets of ``level``'s crossings between consecutive samples ``(t, e)``."""
+        above = e >= level
+        k = np.flatnonzero(above[:-1] != above[1:])
+        return cls(level, above[k + 1], t[k].copy(), t[k + 1].copy())
 
-def _golden_extremum(
-    f: Callable[[FloatArray], FloatArray], a: FloatArray, b: FloatArray, is_max: NDArray[np.bool_]
-) -> tuple[FloatArray, FloatArray]:
-    """Vectorized golden-section search for the maximum (or minimum) of ``f`` in each ``[a, b]``."""
+    def arrays(self) -> tuple[NDArray[np.bool_], FloatArray, FloatArray]:
+        return self.rising, self.lo, self.hi
+
+
+def _bisect_steps(groups: list[_Brackets]) -> Steps:
+    """Bisect every group's brackets to ``TIME_TOL_S``, each level with its own stopping test and
+    all the levels still going in one request per step (``run_together``)."""
+    while live := [g for g in groups if g.lo.size and np.max(g.hi - g.lo) > TIME_TOL_S]:
+        mids = [0.5 * (g.lo + g.hi) for g in live]
+        values = yield np.concatenate(mids)
+        at = 0
+        for g, mid in zip(live, mids, strict=True):
+            mid_above = values[at : at + mid.size] >= g.level
+            at += mid.size
+            go_right = mid_above != g.rising  # still on the pre-crossing side at mid
+            g.lo = np.where(go_right, mid, g.lo)
+            g.hi = np.where(go_right, g.hi, mid)
+
+
+def _golden_extremum_steps(a: FloatArray, b: FloatArray, is_max: NDArray[np.bool_]) -> Steps:
+    """Vectorized golden-section search for the maximum (or minimum) of ``f`` in each ``[a, b]``,
+    then ``f`` there: ``(t, f(t))``."""
     if a.size == 0:
         return np.empty(0), np.empty(0)
-    t = golden_section(f, a, b, np.where(is_max, 1.0, -1.0), TIME_TOL_S)
-    return t, f(t)
+    t = yield from golden_steps(a, b, np.where(is_max, 1.0, -1.0), TIME_TOL_S)
+    return t, (yield t)
 
 
 def _merge(lo: FloatArray, hi: FloatArray) -> FloatArray:

@@ -13,7 +13,8 @@ then golden-section refinement of every bracketed turn.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Generator
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -92,15 +93,26 @@ def golden_section(f: Condition, a: FloatArray, b: FloatArray, sign: float | Flo
     ``sign`` is 1 for maxima and -1 for minima (a scalar or one per interval); returns the midpoints
     of the final brackets.
     """
+    (out,) = run_together(f, golden_steps(a, b, sign, tol_s))
+    return np.asarray(out, dtype=np.float64)
+
+
+Steps = Generator[FloatArray, FloatArray, Any]
+"""A search written as a generator: it yields the times it needs ``f`` at and is sent the values."""
+
+
+def golden_steps(a: FloatArray, b: FloatArray, sign: float | FloatArray, tol_s: float) -> Steps:
+    """``golden_section`` as ``Steps`` (one request per evaluation of ``f``); returns its result."""
     a, b = a.copy(), b.copy()
     c = b - _GOLDEN * (b - a)
     d = a + _GOLDEN * (b - a)
-    fc, fd = sign * f(c), sign * f(d)
+    fc = sign * (yield c)
+    fd = sign * (yield d)
     while float(np.max(b - a)) > tol_s:
         left = fc > fd  # the maximum is in [a, d]: drop (d, b]; else drop [a, c)
         a, b = np.where(left, a, c), np.where(left, d, b)
         new = np.where(left, b - _GOLDEN * (b - a), a + _GOLDEN * (b - a))
-        f_new = sign * f(new)
+        f_new = sign * (yield new)
         c, d, fc, fd = (
             np.where(left, new, d),
             np.where(left, c, new),
@@ -108,6 +120,35 @@ def golden_section(f: Condition, a: FloatArray, b: FloatArray, sign: float | Flo
             np.where(left, fc, f_new),
         )
     return 0.5 * (a + b)
+
+
+def run_together(f: Condition, *searches: Steps) -> list[Any]:
+    """Run several ``Steps`` side by side, one call of ``f`` per round for the times all of them
+    ask for (``f`` must treat each time on its own); the searches' results, in order.
+
+    A search alone makes exactly the calls it would make by itself. Together, they cost as many
+    calls as the longest of them: the cost of an ephemeris call is mostly per call, not per time.
+    """
+    results: list[Any] = [None] * len(searches)
+    live: list[tuple[int, Steps, FloatArray]] = []
+    for i, search in enumerate(searches):
+        try:
+            live.append((i, search, next(search)))
+        except StopIteration as stop:
+            results[i] = stop.value
+    while live:
+        asked = [np.asarray(t, dtype=np.float64) for _, _, t in live]
+        values = f(asked[0] if len(asked) == 1 else np.concatenate(asked))
+        going = []
+        at = 0
+        for (i, search, _), t in zip(live, asked, strict=True):
+            part, at = values[at : at + t.size], at + t.size
+            try:
+                going.append((i, search, search.send(part)))
+            except StopIteration as stop:
+                results[i] = stop.value
+        live = going
+    return results
 
 
 def union_intervals(parts: list[FloatArray]) -> FloatArray:
