@@ -83,3 +83,28 @@ def test_run_imports_only_what_it_uses(argv: list[str], expected: str, tmp_path)
         [sys.executable, "-c", RUN_PROBE.format(argv=argv)], capture_output=True, text=True, check=True, env=PIPE_ENV
     )
     assert res.stdout.strip().splitlines()[-1].removeprefix("loaded:") == expected
+
+
+BLAS_PROBE = """
+import contextlib, io, os
+from sim.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    main(["run", "change5", "--json"])
+import numpy
+threads = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else 1
+print(os.environ.get("OPENBLAS_NUM_THREADS"), threads)
+"""
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "1"), ("2", "2")])
+def test_numpy_s_blas_runs_one_thread_unless_asked(given: str | None, expected: str) -> None:
+    """Issue 16: OpenBLAS's extra thread spun after the sky's small matrix products (~0.18 s of
+    CPU in `run change5`); lunarsim sets OPENBLAS_NUM_THREADS=1 before numpy loads unless it is set."""
+    env = {k: v for k, v in PIPE_ENV.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    res = subprocess.run([sys.executable, "-c", BLAS_PROBE], capture_output=True, text=True, check=True, env=env)
+    value, threads = res.stdout.split()
+    assert value == expected
+    if given is None:
+        assert threads == "1"  # the interpreter's own thread only: no BLAS worker
