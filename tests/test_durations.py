@@ -170,8 +170,13 @@ def test_plain_distributions_draw_what_they_drew_before() -> None:
 )
 def test_bad_physics_input_is_one_readable_line(change: tuple[str, str], expected: str) -> None:
     """Every mistake names file, line, field and the fix."""
-    text = STACK.replace(*change)
-    assert text != STACK
+    _assert_rejected(STACK, change, expected)
+
+
+def _assert_rejected(base: str, change: tuple[str, str], expected: str) -> None:
+    """``base`` with ``change`` applied (it must apply) is refused with a problem holding ``expected``."""
+    text = base.replace(*change)
+    assert text != base
     with pytest.raises(InputError) as info:
         load_scenario_text(text, "s.yaml")
     assert any(expected in p for p in info.value.problems), info.value.problems
@@ -325,11 +330,7 @@ def test_docked_masses_in_monte_carlo_match_the_nominal_rule() -> None:
 )
 def test_bad_mass_event_is_one_readable_line(change: tuple[str, str], expected: str) -> None:
     """Mass-event mistakes name file, line, field and the fix."""
-    text = DOCKED.replace(*change)
-    assert text != DOCKED
-    with pytest.raises(InputError) as info:
-        load_scenario_text(text, "s.yaml")
-    assert any(expected in p for p in info.value.problems), info.value.problems
+    _assert_rejected(DOCKED, change, expected)
 
 
 def test_change5_tei_burns_use_the_undocked_returner_with_the_sample() -> None:

@@ -19,6 +19,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
+from functools import partial
 from itertools import pairwise
 from typing import Literal
 
@@ -364,34 +365,44 @@ def monte_carlo(
         raise ValueError(f"n must be between 1 and {MAX_REPLICATIONS:,}")
     if seed < 0:
         raise ValueError("seed must be >= 0")
-    options = _Options(
-        workers, engine, progress, until_stable, max_n, per_replication, executor, scheduler, scheduler_file
+    run = partial(
+        _monte_carlo,
+        scenario,
+        n,
+        seed,
+        workers=workers,
+        engine=engine,
+        progress=progress,
+        until_stable=until_stable,
+        max_n=max_n,
+        per_replication=per_replication,
+        executor=executor,
+        where={"scheduler": scheduler, "scheduler_file": scheduler_file},
     )
     if model is not None:
-        return _monte_carlo(scenario, n, seed, model, options)
+        return run(model)
     # window tables over a span a little longer than the nominal mission; if any replication's
     # window answer depended on the span's end, once more over the whole horizon: the same result
-    return run_lazily(scenario, lambda m: _monte_carlo(scenario, n, seed, m, options), ensemble=True)
+    return run_lazily(scenario, run, ensemble=True)
 
 
-@dataclass(frozen=True)
-class _Options:
-    workers: int
-    engine: Engine
-    progress: Progress | None
-    until_stable: bool
-    max_n: int
-    per_replication: bool
-    executor: ExecutorSpec
-    scheduler: str | None
-    scheduler_file: str | None
-
-
-def _monte_carlo(scenario: Scenario, n: int, seed: int, model: Model, o: _Options) -> Ensemble:
+def _monte_carlo(
+    scenario: Scenario,
+    n: int,
+    seed: int,
+    model: Model,
+    *,
+    workers: int,
+    engine: Engine,
+    progress: Progress | None,
+    until_stable: bool,
+    max_n: int,
+    per_replication: bool,
+    executor: ExecutorSpec,
+    where: dict[str, str | None],
+) -> Ensemble:
     """``monte_carlo`` with its model; raises ``SpanTooShort`` as soon as a block reports that a
     window answer depended on the end of a table computed over a short span."""
-    workers, engine, progress, until_stable, max_n = o.workers, o.engine, o.progress, o.until_stable, o.max_n
-    per_replication, executor = o.per_replication, o.executor
     chosen = choose_engine(model, engine)
     job = _Job(
         model=model,
@@ -405,7 +416,6 @@ def _monte_carlo(scenario: Scenario, n: int, seed: int, model: Model, o: _Option
         raise SpanTooShort
     if executor == "local":
         workers = max(1, min(workers, os.cpu_count() or 1, (n + BLOCK - 1) // BLOCK))
-    where = {"scheduler": o.scheduler, "scheduler_file": o.scheduler_file}
     parts: dict[int, BlockResult] = {}  # block index -> result; a grown last block is rerun
     done = 0
     target = n

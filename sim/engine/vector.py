@@ -53,7 +53,7 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
         if plain and plain[i]:  # the loop below for such a phase, without its branches and copies
             _plain(g, i, d, ready, start if windowed else None, end, driver[:, i])
             continue
-        preds, lags = g.preds[i], g.lags_s[i]
+        preds = g.preds[i]
         dead = None
         if general[i]:
             best, who, d = _general_ready(g, i, d, start, end, zero)
@@ -68,14 +68,8 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
                     dead = None
         elif preds:
             j0 = preds[0]
-            best = end[:, j0] + lags[0]
-            who = driver[:, i]  # written in place
-            who.fill(j0)
-            for j, lag in zip(preds[1:], lags[1:], strict=True):
-                t = end[:, j] + lag
-                later = t > best
-                np.maximum(best, t, out=best)  # == where(t > best, t, best): no NaN before an abort is handled
-                np.copyto(who, np.int32(j), where=later)
+            best, who = ready[:, i], driver[:, i]  # written in place
+            _latest_predecessor(g, i, end, best, who)
             if blocked is not None:
                 dead = blocked[:, j0] | (status[:, j0] == ABORTED)
                 for j in preds[1:]:
@@ -154,18 +148,24 @@ def _plain(
     g: PhaseGraph, i: int, d: np.ndarray, ready: np.ndarray, start: np.ndarray | None, end: np.ndarray, who: np.ndarray
 ) -> None:
     """A plain phase (``PhaseGraph.plain``): the general loop's floats, in its order, written in place."""
-    preds, lags = g.preds[i], g.lags_s[i]
     best = ready[:, i]
+    _latest_predecessor(g, i, end, best, who)
+    if start is not None:
+        start[:, i] = best
+    np.add(best, d, out=end[:, i])
+
+
+def _latest_predecessor(g: PhaseGraph, i: int, end: np.ndarray, best: np.ndarray, who: np.ndarray) -> None:
+    """``best = max(pred end + lag)`` over phase ``i``'s finish-to-start predecessors and ``who``
+    the predecessor that set it (ties: the first in ``after`` order), both written in place."""
+    preds, lags = g.preds[i], g.lags_s[i]
     np.add(end[:, preds[0]], lags[0], out=best)
     who.fill(preds[0])
     for j, lag in zip(preds[1:], lags[1:], strict=True):
         t = end[:, j] + lag
         later = t > best
-        np.maximum(best, t, out=best)
+        np.maximum(best, t, out=best)  # == where(t > best, t, best): no NaN before an abort is handled
         np.copyto(who, np.int32(j), where=later)
-    if start is not None:
-        start[:, i] = best
-    np.add(best, d, out=end[:, i])
 
 
 def _general_ready(
