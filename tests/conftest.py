@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pytest
 
+# Window tables are not read from or written to a store on disk (sim.sky.store) in tests, so
+# that every test computes what it checks; tests/test_store.py turns the store on for itself.
+os.environ["LUNARSIM_CACHE_DIR"] = "off"
+
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 ONE_SECOND_S = 1.0

@@ -122,7 +122,7 @@ def test_change5_is_run_once_over_seven_weeks_not_its_200_day_horizon() -> None:
     models, result = _models(scenario)
     assert len(models) == 1
     assert [t.exact_s / HOUR_S for t in models[0].windows] == [1131, 1107, 1107, 1107, 1131]
-    assert cache.stats == {"computed": 6, "reused": 0}
+    assert cache.stats == {"computed": 6, "reused": 0, "loaded": 0}
     assert result == simulate(scenario, model=build_model(scenario)).to_dict()
 
 

@@ -65,6 +65,10 @@ examples:
   lunarsim validate scenarios/*.yaml
 
 Run 'lunarsim COMMAND --help' for each command's options and examples.
+
+environment:
+  LUNARSIM_CACHE_DIR   folder of the window tables kept between runs (default
+                       ~/.cache/lunarsim); 'off' computes them every time
 """
 
 

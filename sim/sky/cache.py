@@ -11,6 +11,10 @@ first, guarded by a lock.
 
 A block's openings are clipped to the block, so an opening that spans a block edge comes back in
 two pieces that touch at the edge; ``openings`` merges them.
+
+Behind this cache, in memory, is ``sim.sky.store`` on disk: a block no process computed before is
+computed and stored, one that another process (or an earlier run) computed is read back, with the
+same bits.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.sky import store
 from sim.sky.search import FloatArray, union_intervals
 from sim.timebase import DAY_S
 
@@ -42,8 +47,9 @@ _lock = threading.Lock()
 _caches: weakref.WeakKeyDictionary[Ephemeris, OrderedDict[tuple[Hashable, int], FloatArray]] = (
     weakref.WeakKeyDictionary()
 )
-stats = {"computed": 0, "reused": 0}
-"""Blocks computed and reused since start (tests and benchmarks read these)."""
+stats = {"computed": 0, "reused": 0, "loaded": 0}
+"""Blocks computed, reused from memory and loaded from disk since start (tests and benchmarks
+read these)."""
 
 
 def _block(eph: Ephemeris, key: Hashable, k: int, compute: Compute) -> FloatArray:
@@ -54,14 +60,19 @@ def _block(eph: Ephemeris, key: Hashable, k: int, compute: Compute) -> FloatArra
             cache.move_to_end((key, k))
             stats["reused"] += 1
             return hit
-    lo, hi = k * BLOCK_S, (k + 1) * BLOCK_S
-    iv = np.asarray(compute(REFERENCE, lo, hi), dtype=np.float64).reshape(-1, 2)
-    iv = np.column_stack([np.maximum(iv[:, 0], lo), np.minimum(iv[:, 1], hi)])
-    iv = iv[iv[:, 1] > iv[:, 0]]
+    on_disk = store.stable_key("block", eph.identity, BLOCK_S, key, k) if eph.identity is not None else None
+    iv = store.load(on_disk)
+    computed = iv is None
+    if iv is None:
+        lo, hi = k * BLOCK_S, (k + 1) * BLOCK_S
+        iv = np.asarray(compute(REFERENCE, lo, hi), dtype=np.float64).reshape(-1, 2)
+        iv = np.column_stack([np.maximum(iv[:, 0], lo), np.minimum(iv[:, 1], hi)])
+        iv = iv[iv[:, 1] > iv[:, 0]]
+        store.save(on_disk, iv)
     iv.flags.writeable = False
     with _lock:
         cache[(key, k)] = iv
-        stats["computed"] += 1
+        stats["computed" if computed else "loaded"] += 1
         while len(cache) > MAX_BLOCKS:
             cache.popitem(last=False)
     return iv
@@ -84,4 +95,4 @@ def clear() -> None:
     """Forget every cached block (tests)."""
     with _lock:
         _caches.clear()
-        stats["computed"] = stats["reused"] = 0
+        stats["computed"] = stats["reused"] = stats["loaded"] = 0

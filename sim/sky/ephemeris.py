@@ -43,6 +43,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import os
 import threading
 import warnings
 import weakref
@@ -186,6 +187,14 @@ def _format_or_none(epoch: datetime, t_s: float | None) -> str | None:
     return format_utc(to_utc(epoch, t_s))
 
 
+def _kernel_identity(kernel: Any) -> str | None:
+    path = getattr(kernel, "path", None)
+    try:
+        return f"{Path(path).name}:{os.path.getsize(path)}" if path else None
+    except OSError:
+        return None
+
+
 def skyfield_data_dir() -> Path:
     """The folder of the ``skyfield-data`` package that holds ``de421.bsp``.
 
@@ -208,7 +217,7 @@ class Ephemeris:
     cached instance.
     """
 
-    __slots__ = ("__weakref__", "_close_kernel", "_kernel", "_moon", "_scan_lock", "_scans", "_sun", "_ts")
+    __slots__ = ("__weakref__", "_close_kernel", "_kernel", "_moon", "_scan_lock", "_scans", "_sun", "_ts", "identity")
 
     def __init__(self, timescale: Timescale, kernel: Any) -> None:
         """Wrap a skyfield timescale and a loaded SPK kernel that holds the Sun and the Moon.
@@ -226,6 +235,9 @@ class Ephemeris:
         # Close the ephemeris file when this object is collected (or at exit) so that it never
         # leaks as an unclosed-file ResourceWarning; ``close()`` does it at once.
         self._close_kernel = weakref.finalize(self, kernel.close)
+        # The kernel file's name and size ("de421.bsp:16788480"): tables stored on disk
+        # (sim.sky.store) are keyed by it; None for a kernel not read from a file.
+        self.identity: str | None = _kernel_identity(kernel)
 
     @classmethod
     def offline(cls, data_dir: str | Path | None = None) -> Ephemeris:

@@ -9,6 +9,8 @@ from typing import ClassVar, Literal, Self
 import numpy as np
 from pydantic import Field
 
+from sim.sky import store
+from sim.sky.ephemeris import SCAN_STEP_S
 from sim.sky.windows.base import CheckContext, Problem, Site, WindowContext, WindowType
 from sim.timebase import DAY_S
 
@@ -64,18 +66,45 @@ pole_sun:
         return problems
 
     def openings(self, ctx: WindowContext) -> np.ndarray:
-        """The ephemeris's daylight scan at the site (``Ephemeris.daylight_intervals``)."""
+        """The ephemeris's daylight scan at the site (``Ephemeris.daylight_intervals``), or the
+        same table stored on disk by an earlier run (``sim.sky.store``)."""
         site = self.site or ctx.site
         assert site is not None  # check() reported it when the scenario was loaded
-        return ctx.ephemeris().daylight_intervals(
+        key = self._stored_key(ctx)
+        iv = store.load(key)
+        if iv is None:
+            iv = ctx.ephemeris().daylight_intervals(
+                site.lat_deg,
+                site.lon_deg,
+                ctx.epoch,
+                0.0,
+                ctx.horizon_s,
+                min_elevation_deg=self.min_sun_elevation_deg,
+                max_elevation_deg=self.max_sun_elevation_deg,
+                part=self.part,
+            )
+            store.save(key, iv)
+        return iv
+
+    def _stored_key(self, ctx: WindowContext) -> str | None:
+        """The key of this window's table over ``ctx``'s span in ``sim.sky.store``: everything
+        ``openings`` reads (the scan's grid starts at the epoch, so the epoch is part of it)."""
+        site = self.site or ctx.site
+        assert site is not None
+        identity = ctx.ephemeris().identity
+        if identity is None:
+            return None
+        return store.stable_key(
+            "lunar_daylight",
+            identity,
             site.lat_deg,
             site.lon_deg,
-            ctx.epoch,
-            0.0,
-            ctx.horizon_s,
-            min_elevation_deg=self.min_sun_elevation_deg,
-            max_elevation_deg=self.max_sun_elevation_deg,
-            part=self.part,
+            ctx.epoch.isoformat(),
+            float(ctx.horizon_s),
+            self.min_sun_elevation_deg,
+            self.max_sun_elevation_deg,
+            self.part,
+            SCAN_STEP_S,
         )
 
     @classmethod
@@ -96,6 +125,8 @@ def prepare_levels(windows: Iterable[DaylightWindow], ctx: WindowContext) -> Non
     change5's three daylight windows."""
     levels: dict[tuple[float, float], list[float]] = {}
     for w in windows:
+        if store.exists(w._stored_key(ctx)):  # its openings come from disk: no scan for it
+            continue
         site = w.site or ctx.site
         assert site is not None  # check() reported it
         bounds = (

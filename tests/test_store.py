@@ -1,0 +1,130 @@
+"""Window tables stored on disk (``sim.sky.store``): read back bit for bit, never stale, never fatal."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.engine.des import simulate
+from sim.engine.model import build_model
+from sim.scenario.bundled import resolve
+from sim.scenario.model import load_scenario
+from sim.sky import cache, store
+from tests.conftest import run_cli
+
+
+@pytest.fixture
+def on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The store turned on in a fresh folder (the suite runs with it off), memory caches empty."""
+    monkeypatch.setenv(store.ENV, str(tmp_path))
+    cache.clear()
+    store.stats.update(loaded=0, saved=0)
+    return tmp_path / "windows"
+
+
+def _tables(scenario_id: str) -> list[np.ndarray]:
+    model = build_model(load_scenario(resolve(scenario_id)))
+    return [np.column_stack([t.starts, t.ends]) for t in model.windows]
+
+
+def test_a_second_process_reads_every_table_back_with_the_same_bits(on_disk: Path) -> None:
+    first = _tables("change5")
+    blocks = cache.stats["computed"]
+    saved = store.stats["saved"]
+    assert saved == blocks + 3  # the geometric windows' blocks + the 3 daylight windows
+    assert len(list(on_disk.rglob("*.npy"))) == saved
+    cache.clear()  # as a new process: nothing in memory
+    again = _tables("change5")
+    assert store.stats["loaded"] == saved
+    assert cache.stats["computed"] == 0 and cache.stats["loaded"] == blocks
+    for a, b in zip(first, again, strict=True):
+        assert a.tobytes() == b.tobytes()
+
+
+def test_results_are_the_same_with_the_store_off_empty_or_full(on_disk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    scenario = load_scenario(resolve("change6"))
+    filled = simulate(scenario).to_dict()
+    cache.clear()
+    read = simulate(scenario).to_dict()
+    monkeypatch.setenv(store.ENV, "off")
+    cache.clear()
+    computed = simulate(scenario).to_dict()
+    assert filled == read == computed
+    assert store.stats["loaded"] > 0
+
+
+def test_a_damaged_file_is_computed_again_and_replaced(on_disk: Path) -> None:
+    first = _tables("change5")
+    files = sorted(on_disk.rglob("*.npy"))
+    for f in files:
+        f.write_bytes(b"not a table")
+    cache.clear()
+    store.stats.update(loaded=0, saved=0)
+    again = _tables("change5")
+    assert store.stats == {"loaded": 0, "saved": len(files)}
+    assert all(np.load(f).dtype == np.float64 for f in files)
+    for a, b in zip(first, again, strict=True):
+        assert a.tobytes() == b.tobytes()
+
+
+def test_a_folder_that_cannot_be_written_only_means_computing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the store's folder would be")
+    monkeypatch.setenv(store.ENV, str(blocker))
+    cache.clear()
+    store.stats.update(loaded=0, saved=0)
+    tables = _tables("change5")
+    assert store.stats == {"loaded": 0, "saved": 0}
+    monkeypatch.setenv(store.ENV, "off")
+    cache.clear()
+    for a, b in zip(tables, _tables("change5"), strict=True):
+        assert a.tobytes() == b.tobytes()
+
+
+def test_off_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(store.ENV, "off")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    cache.clear()
+    _tables("change5")
+    assert store.folder() is None
+    assert not any(tmp_path.rglob("*.npy"))
+
+
+def test_default_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv(store.ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert store.folder() == tmp_path / "lunarsim" / "windows"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert store.folder() == tmp_path / "home" / ".cache" / "lunarsim" / "windows"
+
+
+def test_another_code_version_never_reads_a_stale_table(on_disk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = store.stable_key("block", "de421.bsp:1", 1.0, ("x",), 7)
+    store.save(key, np.array([[1.0, 2.0]]))
+    assert store.load(key) is not None
+    monkeypatch.setattr(store, "_code_digest", lambda: "another version of sim/sky")
+    assert store.load(key) is None
+
+
+def test_keys_that_name_objects_by_address_are_not_stored() -> None:
+    assert store.stable_key("block", object()) is None
+    assert store.stable_key("block", 1.5, ("Kashi", 39.5)) == "('block', 1.5, ('Kashi', 39.5))"
+
+
+def test_the_command_line_gives_the_same_answer_from_the_store(tmp_path: Path) -> None:
+    env_before = os.environ.get(store.ENV)
+    os.environ[store.ENV] = str(tmp_path)
+    try:
+        cold = run_cli("run", "change5", "--json")
+        warm = run_cli("run", "change5", "--json")
+    finally:
+        os.environ[store.ENV] = env_before if env_before is not None else "off"
+    assert cold.returncode == warm.returncode == 0, cold.stderr + warm.stderr
+    assert json.loads(cold.stdout) == json.loads(warm.stdout)
+    assert len(list((tmp_path / "windows").rglob("*.npy"))) == 9  # 3 windows x 2 blocks + 3 daylight
