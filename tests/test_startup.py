@@ -49,7 +49,7 @@ with contextlib.redirect_stdout(io.StringIO()):
         main({argv!r})
     except SystemExit:
         pass
-print("loaded:" + ",".join(sorted(m for m in ("matplotlib", "rich", "skyfield") if m in sys.modules)))
+print("loaded:" + ",".join(sorted(m for m in ("matplotlib", "rich", "simpy", "skyfield") if m in sys.modules)))
 """
 
 WINDOWLESS = """\
@@ -67,15 +67,19 @@ phases:
     ("argv", "expected"),
     [
         # windows need the ephemeris; a plain table to a pipe or file goes without rich (sim.report.plain)
-        (["run", "change5"], "skyfield"),
-        (["run", "change5", "--json"], "skyfield"),
-        (["run", "PLAIN"], ""),  # no window: no ephemeris
+        # and simpy only when a run has events (a window, a resource, a failure: sim.engine.loop)
+        (["run", "change5"], "simpy,skyfield"),
+        (["run", "change5", "--json"], "simpy,skyfield"),
+        (["run", "PLAIN"], ""),  # no window: no ephemeris, no event
         (["run", "PLAIN", "--json"], ""),
+        (["mc", "PLAIN", "-n", "200", "--json"], ""),  # the vector path and its nominal run
+        (["mc", "PLAIN", "-n", "200", "--json", "--engine", "des"], ""),  # settled arithmetically too
     ],
 )
 def test_run_imports_only_what_it_uses(argv: list[str], expected: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """Issue 16: `run` never imports matplotlib; skyfield only when a window is computed, rich
-    only when a table is printed to a terminal or is not plain text (tests/test_plain_tables.py)."""
+    """Issue 16: `run` and `mc --json` never import matplotlib; skyfield only when a window is
+    computed, simpy only for a run with events, rich only when a table is printed to a terminal
+    or is not plain text (tests/test_plain_tables.py)."""
     plain = tmp_path / "plain.yaml"
     plain.write_text(WINDOWLESS)
     argv = [str(plain) if a == "PLAIN" else a for a in argv]

@@ -40,11 +40,9 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
-import simpy
-from simpy.events import NORMAL
 
 from sim.engine.cascade import compile_cascade
 from sim.engine.cpm import Floats, late_dates
@@ -64,6 +62,9 @@ from sim.results.records import PhaseRecord, Timeline
 from sim.scenario.model import Scenario
 from sim.sky.intervals import WindowNeverOpens, WindowTable
 from sim.timebase import from_utc
+
+if TYPE_CHECKING:
+    import simpy
 
 DONE, SKIPPED, ABORTED, NOT_RUN = 0, 1, 2, 3
 STATUS = ("done", "skipped", "aborted", "not_run")
@@ -90,31 +91,6 @@ class RunArrays:
     failure_s: np.ndarray
     attempts: np.ndarray
     status: np.ndarray
-
-
-class At(simpy.Event):
-    """A ``Timeout`` born with its callback: fires ``delay`` seconds from now with ``value``.
-
-    The engine's only event type: a phase's end, a resource request made when a phase becomes
-    ready later than now, a resource grant, a release reaching the resource's queue. It skips
-    ``Timeout``'s argument check and the extra ``callbacks.append``.
-    """
-
-    def __init__(self, env: simpy.Environment, delay: float, value: Any, callback: Callable[[Any], None]) -> None:
-        self.env = env
-        self.callbacks = [callback]
-        self._value = value
-        self._ok = True
-        env.schedule(self, NORMAL, delay)
-
-
-class Loop(simpy.Environment):
-    """SimPy's ``Environment``, cheaper to create: one per replication.
-
-    ``Environment.__init__`` pre-binds the event shortcuts (``env.timeout``, ``env.process``...)
-    found in its class's own ``__dict__``, ~2 us per environment; a subclass's ``__dict__`` has
-    none, so nothing is pre-bound (the shortcuts still work, bound on use; the engine uses none).
-    """
 
 
 def run_time(graph: PhaseGraph, i: int, d: float, fails: int) -> tuple[float, int, int]:
@@ -261,7 +237,9 @@ def runner(model: Model, compiled: bool = False) -> Runner:
         resets += [(driver, [-1] * n), (lost, [0.0] * n), (attempts, [1] * n), (status, [DONE] * n)]
         resets += [(wait_w, [0.0] * n), (wait_r, [0.0] * n)]
     # rebound by every call (one replication): its Environment, resources and draws
-    env = Loop()
+    if evented:  # simpy is imported only by runs that have events (sim.engine.loop)
+        from sim.engine.loop import At, Loop
+    env: Any = Loop() if evented else None
     dur: list[float] = []
     nfail: list[int] | None = None
 
