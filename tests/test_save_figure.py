@@ -172,3 +172,71 @@ def test_a_label_with_text_keeps_its_automatic_place() -> None:
     ticks = min(t.get_window_extent(renderer).x0 for t in ax.get_yticklabels())
     assert ax.yaxis.label.get_window_extent(renderer).x1 <= ticks
     plt.close(fig)
+
+
+@pytest.mark.parametrize("suffix", ["png", "pdf"])
+def test_cached_text_layouts_change_no_byte(
+    timeline: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """Each text laid out once per save gives the file that laying it out at every measurement
+    gives, byte for byte (the PNG from one draw; the PDF from savefig's two)."""
+    import contextlib
+
+    with plt.rc_context({"pdf.compression": 0}):
+        cached = tmp_path / f"cached.{suffix}"
+        save_figure(gantt(timeline, axis="hours", title="x\ny").figure, cached, dpi=DPI)
+        monkeypatch.setattr(figures, "_text_layouts_cached", contextlib.nullcontext)
+        plain = tmp_path / f"plain.{suffix}"
+        save_figure(gantt(timeline, axis="hours", title="x\ny").figure, plain, dpi=DPI)
+    if suffix == "pdf":  # the creation date differs
+        import re
+
+        drop = rb"/CreationDate \(D:[0-9Z+'-]*\)"
+        assert re.sub(drop, b"", cached.read_bytes()) == re.sub(drop, b"", plain.read_bytes())
+    else:
+        assert cached.read_bytes() == plain.read_bytes()
+
+
+def test_a_save_lays_out_each_text_once(timeline: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The change5 Gantt's ~110 texts are measured ~650 times in a save; each distinct one is laid
+    out once, and ``Text._get_layout`` is matplotlib's own again afterwards."""
+    from matplotlib.text import Text
+
+    real = Text._get_layout
+    calls: list[str] = []
+
+    def counted(text: Text, renderer: Any) -> Any:
+        calls.append(text.get_text())
+        return real(text, renderer)
+
+    monkeypatch.setattr(Text, "_get_layout", counted)
+    save_figure(gantt(timeline).figure, tmp_path / "g.png", dpi=DPI)
+    assert 100 < len(calls) == len(set(calls))  # 108 texts, each laid out once (635 times uncached)
+    assert Text._get_layout is counted
+
+
+def test_a_text_changed_between_measurements_is_laid_out_anew() -> None:
+    """Under the cache a text given new words, a new size or a rotation measures anew; the method
+    is restored even when the save fails."""
+    from matplotlib.text import Text
+
+    real = Text.__dict__["_get_layout"]
+    fig = plt.figure(figsize=(3, 2))
+    text = fig.text(0.1, 0.5, "short")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    with pytest.raises(RuntimeError), figures._text_layouts_cached():
+        assert Text.__dict__["_get_layout"] is not real
+        short = text.get_window_extent(renderer)
+        assert text.get_window_extent(renderer).bounds == short.bounds
+        text.set_text("a much longer text")
+        longer = text.get_window_extent(renderer)
+        text.set_fontsize(30)
+        bigger = text.get_window_extent(renderer)
+        text.set_rotation(90)
+        turned = text.get_window_extent(renderer)
+        raise RuntimeError
+    assert Text.__dict__["_get_layout"] is real
+    assert short.width < longer.width < bigger.width and turned.height > turned.width
+    assert turned.bounds == text.get_window_extent(renderer).bounds  # the same as uncached
+    plt.close(fig)
