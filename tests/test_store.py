@@ -128,3 +128,16 @@ def test_the_command_line_gives_the_same_answer_from_the_store(tmp_path: Path) -
     assert cold.returncode == warm.returncode == 0, cold.stderr + warm.stderr
     assert json.loads(cold.stdout) == json.loads(warm.stdout)
     assert len(list((tmp_path / "windows").rglob("*.npy"))) == 9  # 3 windows x 2 blocks + 3 daylight
+
+
+def test_verbose_says_how_many_tables_were_read_and_computed(tmp_path: Path) -> None:
+    env_before = os.environ.get(store.ENV)
+    os.environ[store.ENV] = str(tmp_path)
+    try:
+        cold = run_cli("run", "change5", "-v")
+        warm = run_cli("run", "change5", "-v")
+    finally:
+        os.environ[store.ENV] = env_before if env_before is not None else "off"
+    folder = tmp_path / "windows"
+    assert f"window tables: 0 read from {folder}, 9 computed and stored there" in cold.stderr
+    assert f"window tables: 9 read from {folder}, 0 computed and stored there" in warm.stderr

@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
@@ -182,8 +182,23 @@ def _main(argv: Sequence[str] | None) -> int:
     check_output_paths(parser, args)
     code: int = args.func(args)
     sys.stdout.flush()  # a write error (full disk, closed pipe) surfaces here, inside the handlers
+    _window_work(detail)
     detail(f"{args.command}: done, exit {code}")
     return code
+
+
+def _window_work(say: Callable[[str], None]) -> None:
+    """With -v: how many window tables this command read back from the store on disk
+    (``sim.sky.store``) and how many it computed and stored, if it used any (looked up in
+    sys.modules: nothing is imported for this)."""
+    store = sys.modules.get("sim.sky.store")
+    if store is None:
+        return
+    where = store.folder()
+    if where is None:
+        say("window tables: computed (store off: LUNARSIM_CACHE_DIR=off)")
+        return
+    say(f"window tables: {store.stats['loaded']} read from {where}, {store.stats['saved']} computed and stored there")
 
 
 def check_output_paths(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
