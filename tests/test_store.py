@@ -141,3 +141,18 @@ def test_verbose_says_how_many_tables_were_read_and_computed(tmp_path: Path) -> 
     folder = tmp_path / "windows"
     assert f"window tables: 0 read from {folder}, 9 computed and stored there" in cold.stderr
     assert f"window tables: 9 read from {folder}, 0 computed and stored there" in warm.stderr
+
+
+def test_the_least_recently_used_tables_go_when_there_are_too_many(on_disk: Path) -> None:
+    keys = [store.stable_key("t", k) for k in range(10)]
+    for k, key in enumerate(keys):
+        store.save(key, np.array([[float(k), k + 1.0]]))
+    files = {key: store._path(key) for key in keys}
+    for k, key in enumerate(keys):  # written long ago, in order
+        os.utime(files[key], (1000.0 + k, 1000.0 + k))
+    assert store.load(keys[0]) is not None  # read now: the most recently used
+    assert store.prune(on_disk, max_files=20) == 0  # under the limit: nothing goes
+    assert store.prune(on_disk, max_files=5) == 6  # down to 80 % of 5: the 6 oldest unused
+    kept = [key for key in keys if files[key].is_file()]  # type: ignore[union-attr]
+    assert kept == [keys[0], keys[7], keys[8], keys[9]]
+    assert store.load(keys[1]) is None  # pruned: computed again by whoever needs it

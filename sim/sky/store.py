@@ -18,7 +18,8 @@ give identical results with the store, without it, or with a store another proce
 
 Where: ``$LUNARSIM_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/lunarsim`` or ``~/.cache/lunarsim``
 (tables under ``windows/``). ``LUNARSIM_CACHE_DIR=off`` turns the store off (the test suite does);
-deleting the folder is always safe. Files are written atomically (a temporary file, then
+deleting the folder is always safe, and the store deletes its least recently used tables beyond
+``MAX_FILES``. Files are written atomically (a temporary file, then
 ``os.replace``), so processes may share the folder. Any problem reading or writing (no such
 folder, no permission, a damaged file) only means the table is computed: the store never fails a
 run.
@@ -40,6 +41,15 @@ from sim.sky.search import FloatArray
 
 ENV = "LUNARSIM_CACHE_DIR"
 OFF = "off"
+MAX_FILES = 20_000
+"""Tables kept at most (~80 MB on a file system of 4 kB blocks; a table is under 4 kB): when a
+save finds more, the least recently used are deleted down to ``KEEP_FRACTION`` of this. A
+sweep over thousands of launch dates stores each date's daylight tables; this keeps the folder
+bounded."""
+KEEP_FRACTION = 0.8
+CHECK_ONE_SAVE_IN = 64
+"""The file count is checked by one save in this many (chosen by the file's hash, so short
+processes check too, without a scan of the folder at every save)."""
 stats = {"loaded": 0, "saved": 0}
 """Tables read from and written to disk since start (tests and benchmarks read these)."""
 
@@ -104,6 +114,8 @@ def load(key: str | None) -> FloatArray | None:
         return None
     if iv.dtype != np.float64 or iv.ndim != 2 or iv.shape[1] != 2:
         return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # used now: pruning deletes the least recently used first
     stats["loaded"] += 1
     return iv
 
@@ -124,9 +136,35 @@ def save(key: str | None, iv: FloatArray) -> None:
         os.replace(tmp, path)
         tmp = None
         stats["saved"] += 1
+        if int(path.stem[:8], 16) % CHECK_ONE_SAVE_IN == 0:
+            prune(path.parent.parent)
     except OSError:
         pass  # a read-only or full disk: the table was computed, that is all
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def prune(where: Path, max_files: int = MAX_FILES) -> int:
+    """Delete the least recently used tables under ``where`` when there are more than
+    ``max_files``, down to ``KEEP_FRACTION`` of it; returns how many were deleted. Files that
+    vanish meanwhile (another process pruning) are skipped."""
+    found: list[tuple[float, str]] = []
+    with contextlib.suppress(OSError):
+        for sub in os.scandir(where):
+            if sub.is_dir(follow_symlinks=False):
+                with contextlib.suppress(OSError), os.scandir(sub.path) as files:
+                    for f in files:
+                        if f.name.endswith(".npy"):
+                            with contextlib.suppress(OSError):
+                                found.append((f.stat().st_mtime, f.path))
+    if len(found) <= max_files:
+        return 0
+    found.sort()
+    deleted = 0
+    for _, path in found[: len(found) - int(max_files * KEEP_FRACTION)]:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+            deleted += 1
+    return deleted
