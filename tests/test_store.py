@@ -156,3 +156,31 @@ def test_the_least_recently_used_tables_go_when_there_are_too_many(on_disk: Path
     kept = [key for key in keys if files[key].is_file()]  # type: ignore[union-attr]
     assert kept == [keys[0], keys[7], keys[8], keys[9]]
     assert store.load(keys[1]) is None  # pruned: computed again by whoever needs it
+
+
+def test_processes_filling_one_folder_at_once_agree_and_leave_no_partial_file(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, store.ENV: str(tmp_path), "PYTHONPATH": str(ROOT)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "sim", "run", "change5", "--json"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in outs]
+    results = [json.loads(out) for out, _ in outs]
+    assert results[0] == results[1] == results[2]
+    folder = tmp_path / "windows"
+    assert len(list(folder.rglob("*.npy"))) == 9
+    assert not list(folder.rglob(".tmp-*"))
+    assert all(np.load(f).shape[1] == 2 for f in folder.rglob("*.npy"))
