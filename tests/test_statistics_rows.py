@@ -85,6 +85,21 @@ def test_rows_at_once_equal_one_at_a_time(rows: int, cols: int, seed: int, ties:
     assert column_percentiles(x, q).tolist() == np.percentile(x, q, axis=0).tolist()
 
 
+def test_row_ranks_in_groups_of_rows_with_and_without_ties(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows are ranked a group at a time (``RANK_CELLS``); a group without ties takes the short
+    path (rank = position + 1). Groups of 3 rows here: some with ties, some without, a NaN."""
+    monkeypatch.setattr(statistics, "RANK_CELLS", 3 * 50)
+    x = np.random.default_rng(4).random((10, 50))
+    x[4, :5] = 0.0  # ties (the five lowest values) in the second group only
+    x[8, 7] = np.nan  # a run of its own
+    ranks = row_ranks(x)
+    assert ranks.shape == (10, 50)
+    for i in range(10):
+        assert ranks[i].tolist() == average_ranks(x[i]).tolist()
+    assert sorted(ranks[0].tolist()) == [float(k) for k in range(1, 51)]
+    assert ranks[4][:5].tolist() == [3.0] * 5  # five tied lowest values share rank (1 + 5) / 2
+
+
 @settings(max_examples=40, deadline=None)
 @given(k=st.integers(1, 200), rows=st.integers(1, 8), seed=st.integers(0, 2**32 - 1))
 def test_medians_of_picks_in_sorted_order_equal_np_median(k: int, rows: int, seed: int) -> None:

@@ -64,11 +64,12 @@ def pearson_of_spearman(rho: float) -> float:
     return 2.0 * math.sin(math.pi * rho / 6.0)
 
 
-def compile_draws(scenario: Scenario) -> Draws:
-    """The draws of a validated scenario (phase columns in file order)."""
+def compile_draws(scenario: Scenario, plan: DurationPlan | None = None) -> Draws:
+    """The draws of a validated scenario (phase columns in file order); ``plan``: its duration
+    plan, if the caller has it already (``Model.durations``)."""
     where = {p.id: i for i, p in enumerate(scenario.phases)}
     return Draws(
-        dists=DurationPlan.from_scenario(scenario, topological_order(scenario)),
+        dists=DurationPlan.from_scenario(scenario, topological_order(scenario)) if plan is None else plan,
         groups=tuple(
             (tuple(where[pid] for pid in c.phases), pearson_of_spearman(c.rho)) for c in scenario.correlations
         ),

@@ -193,9 +193,10 @@ class Model:
         return any(t.tail_reached for t in self.windows)
 
 
-def build_graph(scenario: Scenario, plan: DurationPlan | None = None) -> PhaseGraph:
-    """Compile a validated scenario's phases into a ``PhaseGraph`` (nominal durations from ``plan``)."""
-    order = tuple(topological_order(scenario))
+def build_graph(scenario: Scenario, plan: DurationPlan | None = None, order: Sequence[int] | None = None) -> PhaseGraph:
+    """Compile a validated scenario's phases into a ``PhaseGraph`` (nominal durations from ``plan``;
+    ``order``: the scenario's topological order, if the caller has it already)."""
+    order = tuple(topological_order(scenario) if order is None else order)
     plan = plan or DurationPlan.from_scenario(scenario, order)
     ids = tuple(p.id for p in scenario.phases)
     where = {pid: i for i, pid in enumerate(ids)}
@@ -248,8 +249,9 @@ def build_graph(scenario: Scenario, plan: DurationPlan | None = None) -> PhaseGr
 def build_model(scenario: Scenario, ephemeris: Ephemeris | None = None, span_s: float | None = None) -> Model:
     """Compile the phase graph and the tables of the windows its phases use, over the horizon
     (or only over ``[0, span_s]``: see ``run_lazily``)."""
-    plan = DurationPlan.from_scenario(scenario, topological_order(scenario))
-    graph = build_graph(scenario, plan)
+    order = topological_order(scenario)
+    plan = DurationPlan.from_scenario(scenario, order)
+    graph = build_graph(scenario, plan, order)
     _prepare(scenario, graph.window_names, ephemeris, span_s)
     cache: dict[str, WindowTable] = {}
     tables = tuple(window_table(scenario, name, cache, ephemeris, span_s) for name in graph.window_names)
@@ -365,6 +367,8 @@ def run_lazily(
     the whole horizon (such a run is worth repeating once at most).
     """
     horizon_s = scenario.horizon
+    if not any(p.window is not None for p in scenario.phases):  # no tables: the span changes nothing
+        return run(build_model(scenario, ephemeris))
     if ensemble:
         span = _first_span_s(scenario, ENSEMBLE_SPAN_FACTOR, ENSEMBLE_SPAN_MARGIN_S)
     else:
@@ -389,8 +393,8 @@ def run_lazily(
 def _first_span_s(scenario: Scenario, factor: float, margin_s: float) -> float:
     """``factor`` x the longest chain of nominal durations and lags (windows, dates and link types
     left out), plus ``margin_s``, rounded up to a whole day (and trimmed: ``_trim_to_block``)."""
-    plan = DurationPlan.from_scenario(scenario, topological_order(scenario))
-    graph = build_graph(scenario, plan)
+    order = topological_order(scenario)
+    graph = build_graph(scenario, DurationPlan.from_scenario(scenario, order), order)
     end = [0.0] * graph.size
     for i in graph.order:
         start = max((end[j] + lag for j, lag in graph.pred_lags[i]), default=0.0)

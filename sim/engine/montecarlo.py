@@ -162,17 +162,20 @@ def critical_counts(driver: np.ndarray, end_s: np.ndarray, graph: PhaseGraph, co
     return critical.sum(axis=0)
 
 
-# Rows x phases an engine works on at once: 16 MiB per float64 array. Under glibc's 32 MiB ceiling
-# for its dynamic mmap threshold, so a chunk's freed arrays are reused by the next chunk; at 1 << 22
+# Rows x phases an engine works on at once: 32 MiB - 8 KiB per float64 array, just under glibc's
+# 32 MiB ceiling for its dynamic mmap threshold, so a chunk's freed arrays are reused by the next
+# chunk (the minor page faults of a 3,000-phase block stay those of its draw matrix); at 1 << 22
 # (32 MiB + header) every array was a fresh mapping whose pages faulted in again on each chunk,
-# ~19 ns per cell on this machine (benchmarks/RESULTS.md, growth rows).
-CHUNK_CELLS = 1 << 21
+# ~19 ns per cell on this machine (benchmarks/RESULTS.md, growth rows). As large as that allows:
+# the vector path costs ~5-10 us of numpy calls per phase and chunk whatever the rows, which
+# 699-row chunks (1 << 21 cells at 3,000 phases) paid ~12 times per block, 1,397-row ones 6 times.
+CHUNK_CELLS = (32 << 20) // 8 - 1024
 
 
 def _run_job(job: _Job, block: int, size: int) -> BlockResult:
     """Draw one block and run it, in row chunks of about ``CHUNK_CELLS`` cells.
 
-    Up to 256 phases a block is one chunk. For longer scenarios the chunks keep the engines'
+    Up to 511 phases a block is one chunk. For longer scenarios the chunks keep the engines'
     working arrays (and the SimPy engine's Python lists) a fixed size, so that the cost per
     phase-replication and the memory do not grow with the number of phases. Chunks are reduced
     in row order and their sums added in a fixed order: the result does not depend on the
@@ -406,7 +409,7 @@ def _monte_carlo(
     chosen = choose_engine(model, engine)
     job = _Job(
         model=model,
-        draws=compile_draws(scenario),
+        draws=compile_draws(scenario, model.durations),
         seed=seed,
         engine=chosen,
         nominal=des.run_once(model, model.graph.nominal_s.tolist()),

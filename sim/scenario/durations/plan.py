@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from sim import memory
 from sim.scenario.distributions import Distribution
 from sim.scenario.durations.base import DurationSource, Resolved
 from sim.scenario.durations.distribution import DistributionDuration
@@ -165,7 +166,8 @@ class DurationPlan:
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """The ``(n, P)`` duration matrix of ``n`` replications, seconds."""
         if not any(s.uses_mass for s in self.sources):  # no burn: nothing depends on mass
-            out = np.empty((self.size, n))  # phase-major: each column contiguous (see the engine)
+            out = memory.empty((self.size, n))  # phase-major: each column contiguous (see the engine);
+            # ordinary pages when large (sim.memory: huge-page advice made the first touch cost more)
             for i, s in enumerate(self.sources):  # written as drawn: one column alive at a time
                 out[i] = s.draw(rng, n)
             return out.T
