@@ -355,13 +355,15 @@ def _draw_flown(
 def _draw_labels(ax: Axes, d: _Drawn, x_max: float | None = None) -> None:
     """Duration (or milestone time) labels right of each row's marks, and a header per lane. With
     a right limit ``x_max`` (``--to``), a label whose row runs past it goes inside, at the edge."""
+    from sim.plots.labels import PointLabel
+
     for x, y, offset_pt, text in d.labels:
         inside = x_max is not None and x + 1e-9 >= x_max
-        ax.annotate(
+        PointLabel(  # as ax.annotate(text, xy, xytext=(offset, 0), textcoords="offset points"), cheaper
+            ax,
+            (x_max if inside and x_max is not None else x, y),
             text,
-            (x_max if inside else x, y),
-            xytext=(-3.0 if inside else offset_pt, 0),
-            textcoords="offset points",
+            -3.0 if inside else offset_pt,
             va="center",
             ha="right" if inside else "left",
             fontsize=style.LABEL_SIZE,
