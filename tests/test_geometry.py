@@ -308,9 +308,9 @@ def test_cache_reuses_blocks_across_epochs_and_returns_the_same_openings(eph) ->
         return stations.station_openings(eph, [KASHI], ref, lo, hi, min_elevation_deg=10.0)
 
     e1 = datetime(2020, 12, 1, tzinfo=UTC)
-    a = cache.openings(eph, ("kashi", 10.0), compute, e1, 0.0, 20 * DAY_S)
+    a = cache.openings(lambda: eph, eph.identity, ("kashi", 10.0), compute, e1, 0.0, 20 * DAY_S)
     n = len(calls)
-    b = cache.openings(eph, ("kashi", 10.0), compute, e1 + timedelta(days=2), 0.0, 10 * DAY_S)
+    b = cache.openings(lambda: eph, eph.identity, ("kashi", 10.0), compute, e1 + timedelta(days=2), 0.0, 10 * DAY_S)
     assert len(calls) == n  # inside the blocks already computed
     shift = 2 * DAY_S
     keep = (a[:, 1] - shift > 0) & (a[:, 0] - shift < 10 * DAY_S)

@@ -184,3 +184,33 @@ def test_processes_filling_one_folder_at_once_agree_and_leave_no_partial_file(tm
     assert len(list(folder.rglob("*.npy"))) == 9
     assert not list(folder.rglob(".tmp-*"))
     assert all(np.load(f).shape[1] == 2 for f in folder.rglob("*.npy"))
+
+
+def test_a_run_whose_tables_are_all_stored_never_loads_the_ephemeris(tmp_path: Path) -> None:
+    """The tables are found by the ephemeris file's identity, so a run that reads them all back
+    neither loads the ephemeris nor imports skyfield's machinery (~40 ms of a process; the bare
+    package is imported for its version, part of the store's key)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    probe = (
+        "import sys, contextlib, io\n"
+        "from sim.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['run', 'change5', '--json'])\n"
+        "print('skyfield.api' in sys.modules or 'skyfield.jpllib' in sys.modules)\n"
+    )
+    env = {**os.environ, store.ENV: str(tmp_path), "PYTHONPATH": str(ROOT)}
+    runs = [
+        subprocess.run([sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True) for _ in "ab"
+    ]
+    assert [r.stdout.split()[-1] for r in runs] == ["True", "False"], [r.stderr for r in runs]
+
+
+def test_the_default_identity_is_the_loaded_ephemeris_s() -> None:
+    from sim.sky.ephemeris import default_ephemeris, default_identity
+
+    assert default_identity() == default_ephemeris().identity
+    assert default_identity() is not None and default_identity().startswith("de421.bsp:")  # type: ignore[union-attr]

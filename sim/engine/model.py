@@ -276,6 +276,7 @@ def _prepare(scenario: Scenario, names: tuple[str, ...], ephemeris: Ephemeris | 
         horizon_s=horizon_s if span_s is None else min(span_s, horizon_s),
         site=scenario.site,
         ephemeris=lambda: ephemeris if ephemeris is not None else _default_ephemeris(),
+        identity=lambda: ephemeris.identity if ephemeris is not None else _default_identity(),
         tables={},
     )
     prepare_by_type([scenario.windows[n] for n in seen], ctx)
@@ -312,6 +313,7 @@ def window_table(
         horizon_s=span,
         site=scenario.site,
         ephemeris=lambda: ephemeris if ephemeris is not None else _default_ephemeris(),
+        identity=lambda: ephemeris.identity if ephemeris is not None else _default_identity(),
         tables=tables,
     )
     exact_s = math.inf if span >= horizon_s else min([span - spec.tail_s, *(t.exact_s for t in tables.values())])
@@ -422,6 +424,13 @@ def _default_ephemeris() -> Ephemeris:
     return default_ephemeris()
 
 
+def _default_identity() -> str | None:
+    """The shared offline ephemeris's ``identity``, without loading it."""
+    from sim.sky.ephemeris import default_identity
+
+    return default_identity()
+
+
 def list_windows(
     scenario: Scenario, start: datetime, end: datetime, ephemeris: Ephemeris | None = None
 ) -> WindowListing:
@@ -440,6 +449,7 @@ def list_windows(
         horizon_s=horizon_s,
         site=scenario.site,
         ephemeris=lambda: ephemeris if ephemeris is not None else _default_ephemeris(),
+        identity=lambda: ephemeris.identity if ephemeris is not None else _default_identity(),
         tables={},
     )
     prepare_by_type(list(specs.values()), ctx)  # e.g. all daylight levels bisected together
@@ -454,6 +464,7 @@ def list_windows(
                 horizon_s=horizon_s,
                 site=scenario.site,
                 ephemeris=lambda: ephemeris if ephemeris is not None else _default_ephemeris(),
+                identity=lambda: ephemeris.identity if ephemeris is not None else _default_identity(),
                 tables={ref: table(ref) for ref in spec.refs()},
             )
             done[name] = WindowTable.from_intervals(name, spec.openings(ctx), horizon_s)

@@ -5,9 +5,10 @@ pass, a launch or return opportunity) does not care where the epoch is, only whi
 times are asked for. So openings are computed in fixed blocks of UTC time (``BLOCK_S`` long,
 counted from 2000-01-01T00:00Z) and cached under ``(key, block)``, where ``key`` is everything
 the geometry depends on (window type and parameters, site): a sweep over 90 launch dates with a
-200-day horizon computes each block once instead of 90 times. Each ``Ephemeris`` has its own
-cache (a weak key: it goes with the ephemeris), bounded to ``MAX_BLOCKS`` blocks, oldest dropped
-first, guarded by a lock.
+200-day horizon computes each block once instead of 90 times. Each ephemeris file has its own
+cache, found by the file's identity (``Ephemeris.identity``: no need to load the ephemeris to
+look), or for an ephemeris not read from a file by the object (a weak key: it goes with the
+ephemeris); each is bounded to ``MAX_BLOCKS`` blocks, oldest dropped first, guarded by a lock.
 
 A block's openings are clipped to the block, so an opening that spans a block edge comes back in
 two pieces that touch at the edge; ``openings`` merges them.
@@ -44,23 +45,33 @@ Compute = Callable[[datetime, float, float], FloatArray]
 """``compute(reference, start_s, end_s)``: openings over the span, seconds since ``reference``."""
 
 _lock = threading.Lock()
-_caches: weakref.WeakKeyDictionary[Ephemeris, OrderedDict[tuple[Hashable, int], FloatArray]] = (
-    weakref.WeakKeyDictionary()
-)
+_Blocks = OrderedDict[tuple[Hashable, int], FloatArray]
+_by_ephemeris: weakref.WeakKeyDictionary[Ephemeris, _Blocks] = weakref.WeakKeyDictionary()
+_by_identity: dict[str, _Blocks] = {}
 stats = {"computed": 0, "reused": 0, "loaded": 0}
 """Blocks computed, reused from memory and loaded from disk since start (tests and benchmarks
 read these)."""
 
 
-def _block(eph: Ephemeris, key: Hashable, k: int, compute: Compute) -> FloatArray:
+def _blocks_of(ephemeris: Callable[[], Ephemeris], identity: str | None) -> _Blocks:
+    """The in-memory blocks of one ephemeris: by its file's identity when it has one (so the
+    ephemeris need not be loaded to find them), else by the object (call under ``_lock``)."""
+    if identity is not None:
+        return _by_identity.setdefault(identity, OrderedDict())
+    return _by_ephemeris.setdefault(ephemeris(), OrderedDict())
+
+
+def _block(
+    ephemeris: Callable[[], Ephemeris], identity: str | None, key: Hashable, k: int, compute: Compute
+) -> FloatArray:
     with _lock:
-        cache = _caches.setdefault(eph, OrderedDict())
+        cache = _blocks_of(ephemeris, identity)
         hit = cache.get((key, k))
         if hit is not None:
             cache.move_to_end((key, k))
             stats["reused"] += 1
             return hit
-    on_disk = store.stable_key("block", eph.identity, BLOCK_S, key, k) if eph.identity is not None else None
+    on_disk = store.stable_key("block", identity, BLOCK_S, key, k) if identity is not None else None
     iv = store.load(on_disk)
     computed = iv is None
     if iv is None:
@@ -79,13 +90,23 @@ def _block(eph: Ephemeris, key: Hashable, k: int, compute: Compute) -> FloatArra
 
 
 def openings(
-    eph: Ephemeris, key: Hashable, compute: Compute, epoch: datetime, start_s: float, end_s: float
+    ephemeris: Callable[[], Ephemeris],
+    identity: str | None,
+    key: Hashable,
+    compute: Compute,
+    epoch: datetime,
+    start_s: float,
+    end_s: float,
 ) -> FloatArray:
-    """Openings over ``[start_s, end_s]`` seconds since ``epoch``, computed (or reused) per block."""
+    """Openings over ``[start_s, end_s]`` seconds since ``epoch``, computed (or reused) per block.
+
+    ``ephemeris()`` gives the ephemeris (``compute`` calls it when a block must be computed) and
+    ``identity`` its file's identity (``Ephemeris.identity``; None: the blocks are kept per
+    ephemeris object, which is then loaded, and not stored on disk)."""
     offset_s = (epoch.astimezone(UTC) - REFERENCE).total_seconds()
     first = math.floor((offset_s + start_s) / BLOCK_S)
     last = math.floor((offset_s + end_s) / BLOCK_S)
-    parts = [_block(eph, key, k, compute) for k in range(first, last + 1)]
+    parts = [_block(ephemeris, identity, key, k, compute) for k in range(first, last + 1)]
     iv = union_intervals(parts) - offset_s
     iv = np.column_stack([np.maximum(iv[:, 0], start_s), np.minimum(iv[:, 1], end_s)]).reshape(-1, 2)
     return iv[iv[:, 1] > iv[:, 0]]
@@ -94,5 +115,6 @@ def openings(
 def clear() -> None:
     """Forget every cached block (tests)."""
     with _lock:
-        _caches.clear()
+        _by_ephemeris.clear()
+        _by_identity.clear()
         stats["computed"] = stats["reused"] = stats["loaded"] = 0

@@ -189,8 +189,13 @@ def _format_or_none(epoch: datetime, t_s: float | None) -> str | None:
 
 def _kernel_identity(kernel: Any) -> str | None:
     path = getattr(kernel, "path", None)
+    return _file_identity(path) if path else None
+
+
+def _file_identity(path: str | Path) -> str | None:
+    """``"de421.bsp:16788480"``: a kernel file's name and size (None if it cannot be read)."""
     try:
-        return f"{Path(path).name}:{os.path.getsize(path)}" if path else None
+        return f"{Path(path).name}:{os.path.getsize(path)}"
     except OSError:
         return None
 
@@ -808,3 +813,10 @@ def _merge(lo: FloatArray, hi: FloatArray) -> FloatArray:
 def default_ephemeris() -> Ephemeris:
     """A shared :meth:`Ephemeris.offline` instance (read-only data, built on first use)."""
     return Ephemeris.offline()
+
+
+@functools.cache
+def default_identity() -> str | None:
+    """``default_ephemeris().identity`` without loading the ephemeris (nor importing skyfield):
+    a run whose window tables are all stored on disk (``sim.sky.store``) never needs it."""
+    return _file_identity(skyfield_data_dir() / DE421_FILENAME)

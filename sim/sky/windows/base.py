@@ -59,7 +59,8 @@ class WindowContext:
     (the scenario's horizon, or a shorter span when a run computes its windows lazily).
     ``site`` is the scenario's default site (None if it has none). ``ephemeris()`` returns the
     lunar ephemeris (loaded on first use). ``tables`` holds the computed tables of the windows
-    named by ``refs()``.
+    named by ``refs()``. ``identity()``, when given, returns ``ephemeris().identity`` without
+    loading the ephemeris (``kernel_identity``): what stored tables are keyed by.
     """
 
     name: str
@@ -68,6 +69,12 @@ class WindowContext:
     site: Site | None
     ephemeris: Callable[[], Ephemeris]
     tables: Mapping[str, WindowTable]
+    identity: Callable[[], str | None] | None = None
+
+    def kernel_identity(self) -> str | None:
+        """The ephemeris file's identity (``Ephemeris.identity``), loading it only if
+        ``identity`` was not given."""
+        return self.identity() if self.identity is not None else self.ephemeris().identity
 
 
 Problem = tuple[Loc, str]

@@ -91,7 +91,7 @@ pole_sun:
         ``openings`` reads (the scan's grid starts at the epoch, so the epoch is part of it)."""
         site = self.site or ctx.site
         assert site is not None
-        identity = ctx.ephemeris().identity
+        identity = ctx.kernel_identity()
         if identity is None:
             return None
         return store.stable_key(

@@ -61,9 +61,9 @@ tei_window:
 
     def openings(self, ctx: WindowContext) -> np.ndarray:
         """One opening per tropical month (``sim.sky.earth_return.return_openings``)."""
-        eph = ctx.ephemeris()
 
         def compute(ref: datetime, lo: float, hi: float) -> np.ndarray:
+            eph = ctx.ephemeris()
             return return_openings(
                 eph,
                 ref,

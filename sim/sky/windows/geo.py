@@ -32,6 +32,7 @@ def cached_openings(
     ctx: WindowContext, key: Hashable, compute: Compute, end_s: float | None = None, start_s: float = 0.0
 ) -> np.ndarray:
     """``compute`` over ``[start_s, end_s]`` (default the whole horizon), per cached block of
-    absolute time (``sim.sky.cache``)."""
+    absolute time (``sim.sky.cache``). ``compute`` should call ``ctx.ephemeris()`` itself: when
+    every block is in memory or on disk the ephemeris is never loaded."""
     end = ctx.horizon_s if end_s is None else end_s
-    return cache.openings(ctx.ephemeris(), key, compute, ctx.epoch, start_s, end)
+    return cache.openings(ctx.ephemeris, ctx.kernel_identity(), key, compute, ctx.epoch, start_s, end)

@@ -59,12 +59,12 @@ deep_space_network:
 
     def openings(self, ctx: WindowContext) -> np.ndarray:
         """Union over the stations, intersected with the Earth's visibility from the site if asked."""
-        eph = ctx.ephemeris()
         net = [
             Station(s.name or f"station {k + 1}", s.lat_deg, s.lon_deg, s.height_m) for k, s in enumerate(self.stations)
         ]
 
         def compute(ref: datetime, lo: float, hi: float) -> np.ndarray:
+            eph = ctx.ephemeris()
             return station_openings(eph, net, ref, lo, hi, min_elevation_deg=self.min_elevation_deg)
 
         key = (self.kind, tuple((s.lat_deg, s.lon_deg, s.height_m) for s in self.stations), self.min_elevation_deg)
@@ -75,7 +75,9 @@ deep_space_network:
         assert site is not None  # check() reported it
 
         def earth_up(ref: datetime, lo: float, hi: float) -> np.ndarray:
-            return earth_visible_openings(eph, site.lat_deg, site.lon_deg, ref, lo, hi, min_elevation_deg=0.0)
+            return earth_visible_openings(
+                ctx.ephemeris(), site.lat_deg, site.lon_deg, ref, lo, hi, min_elevation_deg=0.0
+            )
 
         seen = cached_openings(ctx, ("earth_from_site", site.lat_deg, site.lon_deg), earth_up)
         return intersect_intervals([WindowTable.from_intervals(ctx.name, x, ctx.horizon_s) for x in (iv, seen)])

@@ -69,10 +69,10 @@ launch_window:
 
     def openings(self, ctx: WindowContext) -> np.ndarray:
         """``sim.sky.launch.launch_openings``, cached per block."""
-        eph = ctx.ephemeris()
         pad = LaunchSite(self.pad.name or "pad", self.pad.lat_deg, self.pad.lon_deg)
 
         def compute(ref: datetime, lo: float, hi: float) -> np.ndarray:
+            eph = ctx.ephemeris()
             return launch_openings(
                 eph,
                 pad,

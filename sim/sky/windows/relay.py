@@ -121,10 +121,10 @@ relay:
         """Passes from ``sim.sky.relay.relay_openings``, cached per block."""
         site = self.site or ctx.site
         assert site is not None  # check() reported it
-        eph = ctx.ephemeris()
         orbit = self.orbit.orbit()
 
         def compute(ref: datetime, lo: float, hi: float) -> np.ndarray:
+            eph = ctx.ephemeris()
             return relay_openings(
                 eph,
                 orbit,
