@@ -265,6 +265,9 @@ def _draw(
     typed summary (full precision, not the rounded JSON, and not computed a second time)."""
     import numpy as np
 
+    from sim.cli._mpl_startup import import_pyplot
+
+    import_pyplot()  # before sim.plots: without the artists' docstrings (~0.1 s)
     from sim.plots import risk
     from sim.plots.figures import save_figure
     from sim.timebase import HOUR_S
