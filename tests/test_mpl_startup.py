@@ -13,7 +13,10 @@ import matplotlib.artist as artist
 original = artist.kwdoc
 hook = vars(artist.Artist)["_update_set_signature_and_docstring"]
 from sim.cli._mpl_startup import import_pyplot
+import gc
+assert gc.get_freeze_count() == 0
 import_pyplot()
+assert gc.isenabled() and gc.get_freeze_count() > 10_000  # the import's objects: out of collections
 import inspect, sys
 import matplotlib.patches as patches
 from matplotlib import _docstring
@@ -60,3 +63,21 @@ def test_import_after_pyplot_changes_nothing() -> None:
         "print('ok')\n"
     )
     assert _run(code).strip() == "ok"
+
+
+def test_paused_gc_restores_the_collector() -> None:
+    import gc
+
+    from sim.cli._mpl_startup import paused_gc
+
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()  # off before, off after
+    finally:
+        gc.enable()
