@@ -62,3 +62,15 @@ def test_rows_are_filtered_up(tmp_path: Path) -> None:
 def test_other_arrays_are_refused(tmp_path: Path, pixels: np.ndarray) -> None:
     with pytest.raises(ValueError, match="uint8"):
         write_png(tmp_path / "x.png", pixels, 100)
+
+
+def test_a_view_into_a_larger_image_is_written_as_that_window(tmp_path: Path) -> None:
+    """The canvas cut to a frame (a strided view, not a copy) is what is stored."""
+    rng = np.random.default_rng(3)
+    canvas = rng.integers(0, 256, (60, 80, 4), dtype=np.uint8)
+    window = canvas[7:50, 11:73]
+    assert not window.flags.c_contiguous
+    path = tmp_path / "w.png"
+    write_png(path, window, 150)
+    with Image.open(path) as im:
+        assert im.mode == "RGBA" and np.array_equal(np.asarray(im), window)

@@ -62,7 +62,7 @@ def test_png_is_the_whole_figure_drawn_once_in_the_tight_frame(timeline: Any, tm
     png = _pixels(ours)
     assert png.shape == _pixels(tight).shape  # 1967 x 2161: the frame savefig gives
     mode, dpi = _info(ours)
-    assert mode == "RGB"  # opaque: stored without the alpha channel
+    assert mode == "RGBA"  # as savefig's
     assert dpi == pytest.approx((DPI, DPI), abs=0.05)  # stored as dots per metre
     white = (255, 255, 255, 255)
     (r0, c0), (r1, c1) = _ink(png, white), _ink(drawn, white)
