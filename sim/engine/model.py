@@ -125,6 +125,16 @@ class PhaseGraph:
         )
 
     @cached_property
+    def ends_last(self) -> tuple[int, ...] | None:
+        """When every phase runs (no abort), the phases that can end the mission, in reverse
+        topological order: the sinks (phases without successors) if every link is a plain
+        finish-to-start link with a lag >= 0 (a phase then ends no earlier than any of its
+        predecessors, durations being >= 0); None (any phase can) otherwise."""
+        if any(self.general) or any(lag < 0 for lags in self.lags_s for lag in lags):
+            return None
+        return tuple(i for i in reversed(self.order) if not self.succs[i])
+
+    @cached_property
     def start_succs(self) -> tuple[tuple[int, ...], ...]:
         """Per phase, the successors linked to its start (SS, SF, ``until: {at: start}``), one per link."""
         out: list[list[int]] = [[] for _ in self.ids]

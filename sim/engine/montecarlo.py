@@ -27,9 +27,11 @@ import numpy as np
 
 from sim.engine import des
 from sim.engine import vector as fastpath
-from sim.engine.draws import BLOCK, Draws, compile_draws, draw_block, draw_durations
+from sim.engine.critical import critical_counts
+from sim.engine.draws import BLOCK, Draws, compile_draws, draw_block, draw_columns, draw_durations
 from sim.engine.executors import ExecutorSpec, run_tasks
 from sim.engine.model import Model, PhaseGraph, SpanTooShort, run_lazily
+from sim.engine.stream import run_streamed, streamable
 from sim.results.records import Ensemble, phase_rows
 from sim.scenario.model import Scenario
 from sim.sky.intervals import WindowNeverOpens
@@ -120,48 +122,6 @@ class _Job:
     per_replication: bool = False  # keep per-phase rows of every block, not only of the first phase_rows(P)
 
 
-def critical_counts(driver: np.ndarray, end_s: np.ndarray, graph: PhaseGraph, complete: bool = False) -> np.ndarray:
-    """Per phase, in how many replications it lies on the chain that set the mission end.
-
-    The chain starts at the phase that ended last (when several end at the same last instant,
-    such as a milestone ending with its predecessor, the one latest in topological order) and
-    walks back through whatever released each phase: the predecessor recorded in ``driver``; a
-    window or the epoch ends the chain. Computed backwards over the topological order, one
-    vectorized pass per dependency edge: ``critical[j] |= critical[i] & (driver[i] == j)``.
-
-    With ``complete`` (every phase ran: no abort), only plain finish-to-start links and no
-    negative lag, a phase ends no earlier than any of its predecessors and comes after them in
-    topological order, so only the sinks (phases without successors) can end the mission:
-    only they are scanned.
-    """
-    n, p = end_s.shape
-    backwards = graph.order[::-1]
-    plain = complete and not any(graph.general) and all(lag >= 0 for lags in graph.lags_s for lag in lags)
-    candidates = [i for i in backwards if not graph.succs[i]] if plain else list(backwards)
-    critical = np.zeros((n, p), dtype=bool, order="F")
-    if len(candidates) == 1:
-        critical[:, candidates[0]] = True
-    else:
-        last = np.full(n, -np.inf)
-        final = np.full(n, -1, dtype=np.int64)
-        for i in candidates:
-            later = end_s[:, i] > last
-            last = np.where(later, end_s[:, i], last)
-            final = np.where(later, i, final)
-        for i in candidates:
-            critical[:, i] = final == i
-    single = graph.plain if complete else ()  # a plain phase with one predecessor: always its driver
-    for i in backwards:
-        col = critical[:, i]
-        preds = graph.preds[i]
-        if single and single[i] and len(preds) == 1:
-            np.logical_or(critical[:, preds[0]], col, out=critical[:, preds[0]])
-            continue
-        for j in preds:
-            critical[:, j] |= col & (driver[:, i] == j)
-    return critical.sum(axis=0)
-
-
 # Rows x phases an engine works on at once: 32 MiB - 8 KiB per float64 array, just under glibc's
 # 32 MiB ceiling for its dynamic mmap threshold, so a chunk's freed arrays are reused by the next
 # chunk (the minor page faults of a 3,000-phase block stay those of its draw matrix); at 1 << 22
@@ -200,9 +160,15 @@ def _tail_only(block: int) -> BlockResult:
 
 def _run_block_chunks(job: _Job, block: int, size: int) -> BlockResult:
     g = job.model.graph
+    keep = size if job.per_replication else min(size, max(0, phase_rows(g.size) - block * BLOCK))
+    if job.engine == "vector" and not g.failing and streamable(g):
+        column = draw_columns(job.draws, job.seed, block, size)
+        if column is not None:  # drawn phase by phase as the streamed path asks
+            return _run_streamed(job, block, column, size, None, keep)
+        d, occurred = draw_durations(job.draws, job.seed, block, size)
+        return _run_streamed(job, block, lambda i: d[:, i], size, occurred, keep)
     d, occurred = draw_durations(job.draws, job.seed, block, size)
     fails = draw_failures(g, job.seed, block, size)
-    keep = size if job.per_replication else min(size, max(0, phase_rows(g.size) - block * BLOCK))
     step = max(1, CHUNK_CELLS // max(g.size, 1))
     if step >= size:
         return _run_chunk(job, block, d, fails, occurred, keep)
@@ -229,6 +195,31 @@ def _run_block_chunks(job: _Job, block: int, size: int) -> BlockResult:
     )
 
 
+def _run_streamed(
+    job: _Job, block: int, column: Callable[[int], np.ndarray], size: int, occurred: np.ndarray | None, keep: int
+) -> BlockResult:
+    """A block of ``size`` rows of a ``streamable`` graph on the vector path, whole
+    (``sim.engine.stream``; ``column(i)``: phase ``i``'s drawn durations): the numbers
+    ``_run_chunk`` gives for the block as one chunk."""
+    g = job.model.graph
+    p = g.size
+    s = run_streamed(g, column, size, keep)
+    sums = {k: np.zeros(p) for k in SUM_FIELDS}  # nothing waits or fails: zero but for these three
+    sums["slip_overrun_s"] = s.duration_sum_s - size * g.nominal_s
+    sums["slip_upstream_s"] = s.ready_sum_s - size * job.nominal.ready_s
+    sums["duration_s"] = s.run_sum_s
+    return BlockResult(
+        block=block,
+        end_s=s.end_s,
+        success=np.ones(size, dtype=bool),
+        duration_s=s.kept_run_s,
+        phase_end_s=s.kept_end_s,
+        critical_count=s.critical_count,
+        sums=sums,
+        risk_occurred=occurred,
+    )
+
+
 def _run_chunk(
     job: _Job, block: int, d: np.ndarray, fails: np.ndarray | None, occurred: np.ndarray | None, keep: int
 ) -> BlockResult:
@@ -243,7 +234,8 @@ def _run_chunk(
     if fails is None:  # nothing can abort: every row succeeds, no NaN, no copies
         ok = np.ones(size, dtype=bool)
         rows: slice | np.ndarray = slice(None)
-        mission_end = end.max(axis=1)
+        last = g.ends_last  # only these can end last: the max over them is the max over all
+        mission_end = end.max(axis=1) if last is None else end[:, list(last)].max(axis=1)
     else:
         ok = ~(a.status == des.ABORTED).any(axis=1)
         rows = ok
