@@ -98,6 +98,8 @@ def test_row_ranks_in_groups_of_rows_with_and_without_ties(monkeypatch: pytest.M
         assert ranks[i].tolist() == average_ranks(x[i]).tolist()
     assert sorted(ranks[0].tolist()) == [float(k) for k in range(1, 51)]
     assert ranks[4][:5].tolist() == [3.0] * 5  # five tied lowest values share rank (1 + 5) / 2
+    y = np.random.default_rng(5).normal(0.0, 1.0, 50)
+    assert spearman_rows(x, y).tolist() == [spearman(x[i], y) for i in range(10)]
 
 
 @settings(max_examples=40, deadline=None)

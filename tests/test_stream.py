@@ -142,3 +142,13 @@ def test_correlations_risks_and_burns_draw_the_whole_block() -> None:
         needs_block = bool(draws.groups or draws.risks or any(s.uses_mass for s in draws.dists.sources))
         assert (draw_columns(draws, 1, 0, 10) is None) == needs_block
     assert draw_columns(compile_draws(load_scenario(ROOT / "benchmarks" / "shared_dag.yaml")), 1, 0, 10) is not None
+
+
+def test_the_nominal_run_of_a_streamable_graph_is_the_simpy_engines() -> None:
+    for s in (load_scenario(ROOT / "benchmarks" / "shared_dag.yaml"), _dag([[], [0], [0, 1], [2]], [0, 2.0, 0, 0])):
+        m = build_model(s)
+        got = montecarlo._nominal(m, "vector")
+        want = des.run_once(m, m.graph.nominal_s.tolist())
+        for f in ("ready_s", "start_s", "end_s", "driver", "wait_window_s", "wait_resource_s", "failure_s"):
+            assert getattr(got, f).shape == (len(m.graph.ids),)
+            assert getattr(got, f).tolist() == getattr(want, f).tolist(), f

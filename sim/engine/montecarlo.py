@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import partial
 from itertools import pairwise
 from typing import Literal
@@ -198,9 +198,8 @@ def _run_block_chunks(job: _Job, block: int, size: int) -> BlockResult:
 def _run_streamed(
     job: _Job, block: int, column: Callable[[int], np.ndarray], size: int, occurred: np.ndarray | None, keep: int
 ) -> BlockResult:
-    """A block of ``size`` rows of a ``streamable`` graph on the vector path, whole
-    (``sim.engine.stream``; ``column(i)``: phase ``i``'s drawn durations): the numbers
-    ``_run_chunk`` gives for the block as one chunk."""
+    """A block of ``size`` rows of a ``streamable`` graph, whole (``sim.engine.stream``; ``column(i)``:
+    phase ``i``'s drawn durations): the numbers ``_run_chunk`` gives for the block as one chunk."""
     g = job.model.graph
     p = g.size
     s = run_streamed(g, column, size, keep)
@@ -404,7 +403,7 @@ def _monte_carlo(
         draws=compile_draws(scenario, model.durations),
         seed=seed,
         engine=chosen,
-        nominal=des.run_once(model, model.graph.nominal_s.tolist()),
+        nominal=_nominal(model, chosen),
         per_replication=per_replication,
     )
     if model.tail_reached:  # the nominal run already
@@ -432,6 +431,16 @@ def _monte_carlo(
             break
         target = min(max_n, target + n)
     return _combine(scenario, seed, chosen, list(parts.values()))
+
+
+def _nominal(model: Model, engine: str) -> des.RunArrays:
+    """The nominal run the slips are measured against; for a ``streamable`` graph on the vector path,
+    its run of one row (the SimPy engine's to the bit, without compiling an event loop for it)."""
+    g = model.graph
+    if engine != "vector" or not streamable(g):
+        return des.run_once(model, g.nominal_s.tolist())
+    a = fastpath.run_block(model, g.nominal_s[None, :])
+    return des.RunArrays(**{f.name: np.asarray(getattr(a, f.name))[0] for f in fields(a)})
 
 
 def _size(res: BlockResult) -> int:

@@ -117,12 +117,16 @@ def spearman_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     if n >= LONG_ROWS * varying.size:  # long rows: a call per row costs nothing extra, and
         out[varying] = [spearman(x[i], y, ry) for i in varying]  # numpy's 1-D argsort is the faster
         return out
-    rx = row_ranks(np.ascontiguousarray(x[varying]))
-    sx = rx.std(axis=1)
-    cov = ((rx - rx.mean(axis=1)[:, None]) * (ry - ry.mean())).mean(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rho = cov / (sx * sy)
-    out[varying] = np.where(sx == 0, 0.0, rho)
+    centred_y = ry - ry.mean()
+    step = max(1, RANK_CELLS // n)  # a group of rows at a time: cache-sized temporaries (RANK_CELLS)
+    for lo in range(0, varying.size, step):
+        rows = varying[lo : lo + step]
+        rx = row_ranks(np.ascontiguousarray(x[rows]))
+        sx = rx.std(axis=1)
+        cov = ((rx - rx.mean(axis=1)[:, None]) * centred_y).mean(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rho = cov / (sx * sy)
+        out[rows] = np.where(sx == 0, 0.0, rho)
     return out
 
 
@@ -147,18 +151,20 @@ def _sensitivity_sample(ens: Ensemble) -> tuple[np.ndarray, np.ndarray]:
     return np.ascontiguousarray(ens.duration_s[:m][ok].T), ens.end_s[:m][ok]
 
 
-def sensitivities(ens: Ensemble) -> np.ndarray:
+def sensitivities(ens: Ensemble, sample: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Per phase: Spearman correlation of its duration with the mission duration.
 
     Computed on the first ``SENSITIVITY_SAMPLE`` successful replications, at most
     ``phase_rows(P)`` (a fixed prefix, so it does not depend on the workers); the
     mission-duration ranks are computed once.
     """
-    runs, total = _sensitivity_sample(ens)
+    runs, total = _sensitivity_sample(ens) if sample is None else sample  # the caller's, if it has it
     return spearman_rows(runs, total)
 
 
-def end_swings_s(ens: Ensemble, deciles: np.ndarray | None = None) -> np.ndarray:
+def end_swings_s(
+    ens: Ensemble, deciles: np.ndarray | None = None, sample: tuple[np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
     """Per phase: the sensitivity in seconds, the P50 of the mission end in replications where the
     phase's run time is in its highest decile minus the P50 where it is in its lowest decile.
 
@@ -171,7 +177,7 @@ def end_swings_s(ens: Ensemble, deciles: np.ndarray | None = None) -> np.ndarray
     the mission durations picked by a phase's decile is the middle one (or the mean of the middle
     two, as ``np.median`` takes it) of its picks in that order.
     """
-    runs, total = _sensitivity_sample(ens)
+    runs, total = _sensitivity_sample(ens) if sample is None else sample  # as in ``sensitivities``
     p, k = runs.shape
     out = np.zeros(p)
     if k == 0:
@@ -386,8 +392,9 @@ def _phase_stats(ens: Ensemble, m: int, actual_durations_s: Mapping[str, float])
         eq = column_percentiles(ends, (10, 50, 90)).T.tolist()
         if m == min(m, SENSITIVITY_SAMPLE):  # the sensitivities' replications: reuse P10 and P90
             deciles = dqa[[0, 2]]
-    sens = sensitivities(ens)
-    swings = end_swings_s(ens, deciles)
+    sample = _sensitivity_sample(ens)
+    sens = sensitivities(ens, sample)
+    swings = end_swings_s(ens, deciles, sample)
     out = []
     for i, pid in enumerate(ens.phase_ids):
         dur = durations[:, i]
