@@ -133,7 +133,8 @@ CHUNK_CELLS = (32 << 20) // 8 - 1024
 
 
 def _run_job(job: _Job, block: int, size: int) -> BlockResult:
-    """Draw one block and run it, in row chunks of about ``CHUNK_CELLS`` cells.
+    """Draw one block and run it: whole, phase by phase, on the vector path when the graph is
+    ``streamable`` (``sim.engine.stream``); otherwise in row chunks of about ``CHUNK_CELLS`` cells.
 
     Up to 511 phases a block is one chunk. For longer scenarios the chunks keep the engines'
     working arrays (and the SimPy engine's Python lists) a fixed size, so that the cost per
@@ -201,22 +202,13 @@ def _run_streamed(
     """A block of ``size`` rows of a ``streamable`` graph, whole (``sim.engine.stream``; ``column(i)``:
     phase ``i``'s drawn durations): the numbers ``_run_chunk`` gives for the block as one chunk."""
     g = job.model.graph
-    p = g.size
     s = run_streamed(g, column, size, keep)
-    sums = {k: np.zeros(p) for k in SUM_FIELDS}  # nothing waits or fails: zero but for these three
+    sums = {k: np.zeros(g.size) for k in SUM_FIELDS}  # nothing waits or fails: zero but for these three
     sums["slip_overrun_s"] = s.duration_sum_s - size * g.nominal_s
     sums["slip_upstream_s"] = s.ready_sum_s - size * job.nominal.ready_s
     sums["duration_s"] = s.run_sum_s
-    return BlockResult(
-        block=block,
-        end_s=s.end_s,
-        success=np.ones(size, dtype=bool),
-        duration_s=s.kept_run_s,
-        phase_end_s=s.kept_end_s,
-        critical_count=s.critical_count,
-        sums=sums,
-        risk_occurred=occurred,
-    )
+    ok = np.ones(size, dtype=bool)
+    return BlockResult(block, s.end_s, ok, s.kept_run_s, s.kept_end_s, s.critical_count, sums, occurred)
 
 
 def _run_chunk(
