@@ -22,6 +22,7 @@ from sim.results.mc_types import (
     PhaseStats,
     RiskEffect,
 )
+from sim.results.quantiles import median, sorted_percentiles
 from sim.results.records import Ensemble, phase_rows
 from sim.results.spread import PERCENTILES as PERCENTILES  # re-exported: the levels of the summary
 from sim.results.spread import EndSpread
@@ -136,10 +137,11 @@ def column_percentiles(a: np.ndarray, q: Any) -> np.ndarray:
     numpy's percentile partitions each column (introselect, one column at a time); its sort is
     vectorised (SIMD), and a percentile reads only order statistics, which sorting does not
     change: sorting first and taking the percentiles of the sorted rows is 3-5x cheaper for the
-    Monte Carlo summary's 100,000 x 30 matrices."""
+    Monte Carlo summary's 100,000 x 30 matrices; and the percentiles of sorted rows need no
+    partition at all (``sim.results.quantiles``)."""
     cols = np.array(a.T, order="C")  # a copy: sorted in place below
     cols.sort(axis=1)
-    return np.asarray(np.percentile(cols, q, axis=1))
+    return sorted_percentiles(cols, q)
 
 
 def _sensitivity_sample(ens: Ensemble) -> tuple[np.ndarray, np.ndarray]:
@@ -190,7 +192,7 @@ def end_swings_s(
         return out
     if k >= LONG_ROWS * swings.size:  # long rows: np.median per phase costs nothing extra
         for i in swings:
-            out[i] = np.median(total[runs[i] >= hi[i]]) - np.median(total[runs[i] <= lo[i]])
+            out[i] = median(total[runs[i] >= hi[i]]) - median(total[runs[i] <= lo[i]])
         return out
     order = np.argsort(total, kind="stable")
     ranked = total[order]
