@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -117,27 +118,22 @@ def test_keys_that_name_objects_by_address_are_not_stored() -> None:
     assert store.stable_key("block", 1.5, ("Kashi", 39.5)) == "('block', 1.5, ('Kashi', 39.5))"
 
 
+def _twice(folder: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]]:
+    """``lunarsim ARGS`` run twice with the store in ``folder`` (empty, then filled by the first)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(store.ENV, str(folder))
+        return run_cli(*args), run_cli(*args)
+
+
 def test_the_command_line_gives_the_same_answer_from_the_store(tmp_path: Path) -> None:
-    env_before = os.environ.get(store.ENV)
-    os.environ[store.ENV] = str(tmp_path)
-    try:
-        cold = run_cli("run", "change5", "--json")
-        warm = run_cli("run", "change5", "--json")
-    finally:
-        os.environ[store.ENV] = env_before if env_before is not None else "off"
+    cold, warm = _twice(tmp_path, "run", "change5", "--json")
     assert cold.returncode == warm.returncode == 0, cold.stderr + warm.stderr
     assert json.loads(cold.stdout) == json.loads(warm.stdout)
     assert len(list((tmp_path / "windows").rglob("*.npy"))) == 9  # 3 windows x 2 blocks + 3 daylight
 
 
 def test_verbose_says_how_many_tables_were_read_and_computed(tmp_path: Path) -> None:
-    env_before = os.environ.get(store.ENV)
-    os.environ[store.ENV] = str(tmp_path)
-    try:
-        cold = run_cli("run", "change5", "-v")
-        warm = run_cli("run", "change5", "-v")
-    finally:
-        os.environ[store.ENV] = env_before if env_before is not None else "off"
+    cold, warm = _twice(tmp_path, "run", "change5", "-v")
     folder = tmp_path / "windows"
     assert f"window tables: 0 read from {folder}, 9 computed and stored there" in cold.stderr
     assert f"window tables: 9 read from {folder}, 0 computed and stored there" in warm.stderr
@@ -159,7 +155,6 @@ def test_the_least_recently_used_tables_go_when_there_are_too_many(on_disk: Path
 
 
 def test_processes_filling_one_folder_at_once_agree_and_leave_no_partial_file(tmp_path: Path) -> None:
-    import subprocess
     import sys
 
     from tests.conftest import ROOT
@@ -190,7 +185,6 @@ def test_a_run_whose_tables_are_all_stored_never_loads_the_ephemeris(tmp_path: P
     """The tables are found by the ephemeris file's identity, so a run that reads them all back
     neither loads the ephemeris nor imports skyfield's machinery (~40 ms of a process; the bare
     package is imported for its version, part of the store's key)."""
-    import subprocess
     import sys
 
     from tests.conftest import ROOT
