@@ -28,7 +28,7 @@ from typing import Any
 
 from sim.engine.model import PhaseGraph
 
-Next = tuple[int, float | None, bool]  # as sim.engine.des: successor, lag if its only predecessor, simple
+Next = tuple[int, float | None, bool]  # successor, lag if this phase is its only predecessor, is it simple
 Cascade = Callable[..., None]
 
 

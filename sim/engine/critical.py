@@ -3,6 +3,8 @@ mission end (``sim.engine.montecarlo`` adds the blocks' counts)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
 
 from sim.engine.model import PhaseGraph
@@ -27,17 +29,8 @@ def critical_counts(driver: np.ndarray, end_s: np.ndarray, graph: PhaseGraph, co
     sinks = graph.ends_last if complete else None
     candidates = list(backwards) if sinks is None else list(sinks)
     critical = np.zeros((n, p), dtype=bool, order="F")
-    if len(candidates) == 1:
-        critical[:, candidates[0]] = True
-    else:
-        last = np.full(n, -np.inf)
-        final = np.full(n, -1, dtype=np.int64)
-        for i in candidates:
-            later = end_s[:, i] > last
-            last = np.where(later, end_s[:, i], last)
-            final = np.where(later, i, final)
-        for i in candidates:
-            critical[:, i] = final == i
+    for i, col in _ending_last(candidates, lambda i: end_s[:, i], n).items():
+        critical[:, i] = col
     single = graph.plain if complete else ()  # a plain phase with one predecessor: always its driver
     for i in backwards:
         col = critical[:, i]
@@ -58,19 +51,7 @@ def critical_counts_by_column(
     the drivers of phases with several predecessors (a single predecessor always released its
     phase). Each phase's column of the chain is final when the backward pass reaches it (its
     successors come later in topological order), so it is counted then and dropped."""
-    last = list(g.ends_last or ())
-    critical: dict[int, np.ndarray] = {}
-    if len(last) == 1:
-        critical[last[0]] = np.ones(n, dtype=bool)
-    else:
-        latest = np.full(n, -np.inf)
-        final = np.full(n, -1, dtype=np.int64)
-        for i in last:
-            later = ends[i] > latest
-            latest = np.where(later, ends[i], latest)
-            final = np.where(later, i, final)
-        for i in last:
-            critical[i] = final == i
+    critical = _ending_last(list(g.ends_last or ()), ends.__getitem__, n)
     counts = np.zeros(g.size, dtype=np.int64)
     for i in reversed(g.order):
         col = critical.pop(i, None)
@@ -86,3 +67,17 @@ def critical_counts_by_column(
             on = col & (drivers[i] == j)
             critical[j] = np.logical_or(critical[j], on, out=critical[j]) if j in critical else on
     return counts
+
+
+def _ending_last(candidates: Sequence[int], end_of: Callable[[int], np.ndarray], n: int) -> dict[int, np.ndarray]:
+    """Per candidate phase, the rows in which it ends the mission (``end_of(i)``: its end column):
+    the one that ends last, ties to the earliest in ``candidates`` (reverse topological order)."""
+    if len(candidates) == 1:
+        return {candidates[0]: np.ones(n, dtype=bool)}
+    last = np.full(n, -np.inf)
+    final = np.full(n, -1, dtype=np.int64)
+    for i in candidates:
+        later = end_of(i) > last
+        last = np.where(later, end_of(i), last)
+        final = np.where(later, i, final)
+    return {i: final == i for i in candidates}

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from sim.engine.cascade import compile_cascade
+from sim.engine.cascade import Next, compile_cascade
 from sim.engine.cpm import Floats, late_dates
 from sim.engine.model import (
     ABORT,
@@ -142,7 +142,6 @@ _TYPECODES = {"driver": "i", "attempts": "h", "status": "b"}  # array.array code
 
 COMPILE_FROM = 64  # replications from which run_block compiles the opening cascade
 Runner = Callable[[list[float], "list[int] | None"], tuple[list[Any], ...]]
-Next = tuple[int, float | None, bool]  # successor, lag if this phase is its only predecessor, is it simple
 
 
 def _nexts(g: PhaseGraph, simple: Sequence[bool]) -> tuple[tuple[Next, ...], ...]:

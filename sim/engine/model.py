@@ -9,7 +9,7 @@ lunar ephemeris).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -280,15 +280,7 @@ def _prepare(scenario: Scenario, names: tuple[str, ...], ephemeris: Ephemeris | 
             seen[name] = None
             todo.extend(scenario.windows[name].refs())
     horizon_s = scenario.horizon
-    ctx = WindowContext(
-        name="",
-        epoch=scenario.epoch,
-        horizon_s=horizon_s if span_s is None else min(span_s, horizon_s),
-        site=scenario.site,
-        ephemeris=lambda: ephemeris if ephemeris is not None else _default_ephemeris(),
-        identity=lambda: ephemeris.identity if ephemeris is not None else _default_identity(),
-        tables={},
-    )
+    ctx = _context("", scenario.epoch, horizon_s if span_s is None else min(span_s, horizon_s), scenario, ephemeris, {})
     prepare_by_type([scenario.windows[n] for n in seen], ctx)
 
 
@@ -317,15 +309,7 @@ def window_table(
     span = horizon_s if span_s is None or span_s >= horizon_s else span_s
     spec = scenario.windows[name]
     tables = {ref: window_table(scenario, ref, cache, ephemeris, span_s) for ref in spec.refs()}
-    ctx = WindowContext(
-        name=name,
-        epoch=scenario.epoch,
-        horizon_s=span,
-        site=scenario.site,
-        ephemeris=lambda: ephemeris if ephemeris is not None else _default_ephemeris(),
-        identity=lambda: ephemeris.identity if ephemeris is not None else _default_identity(),
-        tables=tables,
-    )
+    ctx = _context(name, scenario.epoch, span, scenario, ephemeris, tables)
     exact_s = math.inf if span >= horizon_s else min([span - spec.tail_s, *(t.exact_s for t in tables.values())])
     table = WindowTable.from_intervals(name, spec.openings(ctx), horizon_s, span_s=span, exact_s=exact_s)
     cache[name] = table
@@ -427,6 +411,27 @@ def _trim_to_block(epoch: datetime, span_s: float) -> float:
     return span_s
 
 
+def _context(
+    name: str,
+    epoch: datetime,
+    horizon_s: float,
+    scenario: Scenario,
+    ephemeris: Ephemeris | None,
+    tables: Mapping[str, WindowTable],
+) -> WindowContext:
+    """A window's context: the scenario's site, and ``ephemeris`` (or the shared offline one,
+    loaded only when a table must be computed; its identity is known without loading it)."""
+    return WindowContext(
+        name=name,
+        epoch=epoch,
+        horizon_s=horizon_s,
+        site=scenario.site,
+        ephemeris=lambda: ephemeris if ephemeris is not None else _default_ephemeris(),
+        identity=lambda: ephemeris.identity if ephemeris is not None else _default_identity(),
+        tables=tables,
+    )
+
+
 def _default_ephemeris() -> Ephemeris:
     """The shared offline ephemeris, imported on first use (skyfield is slow to import)."""
     from sim.sky.ephemeris import default_ephemeris
@@ -453,30 +458,14 @@ def list_windows(
         name: spec.standalone(scenario.epoch, scenario.site, lambda n: n) for name, spec in scenario.windows.items()
     }
     horizon_s = (end - start).total_seconds()
-    ctx = WindowContext(
-        name="",
-        epoch=start,
-        horizon_s=horizon_s,
-        site=scenario.site,
-        ephemeris=lambda: ephemeris if ephemeris is not None else _default_ephemeris(),
-        identity=lambda: ephemeris.identity if ephemeris is not None else _default_identity(),
-        tables={},
-    )
+    ctx = _context("", start, horizon_s, scenario, ephemeris, {})
     prepare_by_type(list(specs.values()), ctx)  # e.g. all daylight levels bisected together
     done: dict[str, WindowTable] = {}
 
     def table(name: str) -> WindowTable:
         if name not in done:
             spec = specs[name]
-            ctx = WindowContext(
-                name=name,
-                epoch=start,
-                horizon_s=horizon_s,
-                site=scenario.site,
-                ephemeris=lambda: ephemeris if ephemeris is not None else _default_ephemeris(),
-                identity=lambda: ephemeris.identity if ephemeris is not None else _default_identity(),
-                tables={ref: table(ref) for ref in spec.refs()},
-            )
+            ctx = _context(name, start, horizon_s, scenario, ephemeris, {ref: table(ref) for ref in spec.refs()})
             done[name] = WindowTable.from_intervals(name, spec.openings(ctx), horizon_s)
         return done[name]
 

@@ -120,6 +120,7 @@ class _Job:
     engine: Literal["des", "vector"]
     nominal: des.RunArrays
     per_replication: bool = False  # keep per-phase rows of every block, not only of the first phase_rows(P)
+    streamed: bool = False  # vector path over a ``streamable`` graph: every block runs whole, phase by phase
 
 
 # Rows x phases an engine works on at once: 32 MiB - 8 KiB per float64 array, just under glibc's
@@ -162,7 +163,7 @@ def _tail_only(block: int) -> BlockResult:
 def _run_block_chunks(job: _Job, block: int, size: int) -> BlockResult:
     g = job.model.graph
     keep = size if job.per_replication else min(size, max(0, phase_rows(g.size) - block * BLOCK))
-    if job.engine == "vector" and not g.failing and streamable(g):
+    if job.streamed:
         column = draw_columns(job.draws, job.seed, block, size)
         if column is not None:  # drawn phase by phase as the streamed path asks
             return _run_streamed(job, block, column, size, None, keep)
@@ -390,13 +391,15 @@ def _monte_carlo(
     """``monte_carlo`` with its model; raises ``SpanTooShort`` as soon as a block reports that a
     window answer depended on the end of a table computed over a short span."""
     chosen = choose_engine(model, engine)
+    streamed = chosen == "vector" and streamable(model.graph)
     job = _Job(
         model=model,
         draws=compile_draws(scenario, model.durations),
         seed=seed,
         engine=chosen,
-        nominal=_nominal(model, chosen),
+        nominal=_nominal(model, streamed),
         per_replication=per_replication,
+        streamed=streamed,
     )
     if model.tail_reached:  # the nominal run already
         raise SpanTooShort
@@ -425,11 +428,12 @@ def _monte_carlo(
     return _combine(scenario, seed, chosen, list(parts.values()))
 
 
-def _nominal(model: Model, engine: str) -> des.RunArrays:
-    """The nominal run the slips are measured against; for a ``streamable`` graph on the vector path,
-    its run of one row (the SimPy engine's to the bit, without compiling an event loop for it)."""
+def _nominal(model: Model, streamed: bool) -> des.RunArrays:
+    """The nominal run the slips are measured against; for a ``streamable`` graph on the vector path
+    (``streamed``), its run of one row (the SimPy engine's to the bit, without compiling an event
+    loop for it)."""
     g = model.graph
-    if engine != "vector" or not streamable(g):
+    if not streamed:
         return des.run_once(model, g.nominal_s.tolist())
     a = fastpath.run_block(model, g.nominal_s[None, :])
     return des.RunArrays(**{f.name: np.asarray(getattr(a, f.name))[0] for f in fields(a)})

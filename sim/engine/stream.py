@@ -28,6 +28,7 @@ import numpy as np
 
 from sim.engine.critical import critical_counts_by_column
 from sim.engine.model import PhaseGraph
+from sim.engine.vector import latest_predecessor
 
 
 @dataclass(frozen=True)
@@ -91,17 +92,11 @@ def run_streamed(g: PhaseGraph, column: Callable[[int], np.ndarray], n: int, kee
 
 
 def _latest(g: PhaseGraph, i: int, ends: dict[int, np.ndarray], drivers: dict[int, np.ndarray], n: int) -> np.ndarray:
-    """``max(pred end + lag)`` of phase ``i`` (``sim.engine.vector._latest_predecessor``'s floats);
-    with several predecessors, the one that set it is kept in ``drivers[i]``."""
-    preds, lags = g.preds[i], g.lags_s[i]
-    best = np.add(ends[preds[0]], lags[0])
-    if len(preds) == 1:
-        return best
-    who = np.full(n, preds[0], dtype=np.int32)
-    for j, lag in zip(preds[1:], lags[1:], strict=True):
-        t = ends[j] + lag
-        later = t > best
-        np.maximum(best, t, out=best)
-        np.putmask(who, later, j)
-    drivers[i] = who
+    """``max(pred end + lag)`` of phase ``i`` (``sim.engine.vector.latest_predecessor``); with
+    several predecessors, the one that set it is kept in ``drivers[i]``."""
+    best = np.empty(n)
+    who = np.empty(n, dtype=np.int32) if len(g.preds[i]) > 1 else None
+    latest_predecessor(g, i, ends.__getitem__, best, who)
+    if who is not None:
+        drivers[i] = who
     return best

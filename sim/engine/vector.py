@@ -11,6 +11,8 @@ bit-identical results on the same draws (a property test checks this).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from sim.engine.des import ABORTED, DATE_DRIVER, NOT_RUN, SKIPPED, WINDOW_DRIVER, RunArrays, as_model
@@ -69,7 +71,7 @@ def run_block(model: Model | PhaseGraph, durations_s: np.ndarray, fails: np.ndar
         elif preds:
             j0 = preds[0]
             best, who = ready[:, i], driver[:, i]  # written in place
-            _latest_predecessor(g, i, end, best, who)
+            latest_predecessor(g, i, lambda j: end[:, j], best, who)
             if blocked is not None:
                 dead = blocked[:, j0] | (status[:, j0] == ABORTED)
                 for j in preds[1:]:
@@ -149,20 +151,27 @@ def _plain(
 ) -> None:
     """A plain phase (``PhaseGraph.plain``): the general loop's floats, in its order, written in place."""
     best = ready[:, i]
-    _latest_predecessor(g, i, end, best, who)
+    latest_predecessor(g, i, lambda j: end[:, j], best, who)
     if start is not None:
         start[:, i] = best
     np.add(best, d, out=end[:, i])
 
 
-def _latest_predecessor(g: PhaseGraph, i: int, end: np.ndarray, best: np.ndarray, who: np.ndarray) -> None:
-    """``best = max(pred end + lag)`` over phase ``i``'s finish-to-start predecessors and ``who``
-    the predecessor that set it (ties: the first in ``after`` order), both written in place."""
+def latest_predecessor(
+    g: PhaseGraph, i: int, end_of: Callable[[int], np.ndarray], best: np.ndarray, who: np.ndarray | None
+) -> None:
+    """``best = max(pred end + lag)`` over phase ``i``'s finish-to-start predecessors (``end_of(j)``:
+    predecessor ``j``'s end column) and ``who`` the predecessor that set it (ties: the first in
+    ``after`` order), both written in place; ``who`` may be None for a phase with one predecessor.
+    Also the streamed path's (``sim.engine.stream``): the same floats in the same order."""
     preds, lags = g.preds[i], g.lags_s[i]
-    np.add(end[:, preds[0]], lags[0], out=best)
+    np.add(end_of(preds[0]), lags[0], out=best)
+    if who is None:
+        assert len(preds) == 1, "who is needed to record which of several predecessors set best"
+        return
     who.fill(preds[0])
     for j, lag in zip(preds[1:], lags[1:], strict=True):
-        t = end[:, j] + lag
+        t = end_of(j) + lag
         later = t > best
         np.maximum(best, t, out=best)  # == where(t > best, t, best): no NaN before an abort is handled
         np.putmask(who, later, j)  # == copyto(who, j, where=later), about half its call overhead

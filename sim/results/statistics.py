@@ -392,7 +392,7 @@ def _phase_stats(ens: Ensemble, m: int, actual_durations_s: Mapping[str, float])
         dqa = column_percentiles(durations, (10, 50, 90))
         dq = dqa.T.tolist()
         eq = column_percentiles(ends, (10, 50, 90)).T.tolist()
-        if m == min(m, SENSITIVITY_SAMPLE):  # the sensitivities' replications: reuse P10 and P90
+        if m <= SENSITIVITY_SAMPLE:  # the same replications as the sensitivities': reuse P10 and P90
             deciles = dqa[[0, 2]]
     sample = _sensitivity_sample(ens)
     sens = sensitivities(ens, sample)
